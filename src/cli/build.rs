@@ -1,0 +1,42 @@
+//! `handbook build`: flags → `pipeline::build`.
+
+use super::{root, today, Outcome};
+use crate::error::Result;
+use crate::pipeline::{build, BuildOptions};
+use crate::report;
+use clap::Args;
+use std::path::PathBuf;
+
+/// Flags of `handbook build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Handbook root (the folder holding book.toml); default: current folder.
+    pub dir: Option<PathBuf>,
+    /// Output folder (default: `[build] build-dir`, `book`).
+    #[arg(long, value_name = "OUT")]
+    pub dest: Option<PathBuf>,
+    /// Date to measure staleness against (default: SOURCE_DATE_EPOCH or today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub(super) fn run(a: BuildArgs) -> Result<Outcome> {
+    let today = today(a.today.as_deref())?;
+    let r = build(&root(a.dir), &BuildOptions { dest: a.dest, today })?;
+    if !a.quiet {
+        report::print_human(&r.findings, report::use_colour());
+        let s = crate::diag::Summary::of(&r.findings);
+        eprintln!(
+            "built {} pages ({} files) into {} in {:.2}s; {}",
+            r.pages,
+            r.files,
+            r.out_dir.display(),
+            r.elapsed.as_secs_f64(),
+            s
+        );
+    }
+    Ok(Outcome::Clean)
+}

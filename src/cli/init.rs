@@ -1,0 +1,53 @@
+//! `handbook init` and `handbook new`: flags → `scaffold`.
+
+use super::{root, today, Outcome};
+use crate::error::{Error, Result};
+use crate::kind::Kind;
+use crate::scaffold;
+use clap::Args;
+use std::path::PathBuf;
+
+/// Flags of `handbook init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to create the handbook in; default: current folder.
+    pub dir: Option<PathBuf>,
+}
+
+/// Flags of `handbook new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// adr | runbook | role-matrix | standard | guide
+    pub kind: String,
+    /// The page title.
+    pub title: String,
+    /// Handbook root; default: current folder.
+    pub dir: Option<PathBuf>,
+    /// Owner (team id or @person); repeat for several.
+    #[arg(long)]
+    pub owner: Vec<String>,
+    /// Date for `reviewed:`/`date:` (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+}
+
+pub(super) fn run_init(a: InitArgs) -> Result<Outcome> {
+    let dir = root(a.dir);
+    let written = scaffold::init(&dir, today(None)?)?;
+    if written.is_empty() {
+        eprintln!("{}: already a handbook; nothing written", dir.display());
+    }
+    for p in written {
+        println!("{}", p.display());
+    }
+    Ok(Outcome::Clean)
+}
+
+pub(super) fn run_new(a: NewArgs) -> Result<Outcome> {
+    let kind = Kind::parse(&a.kind).ok_or_else(|| {
+        Error::Usage(format!("unknown kind `{}`; use adr, runbook, role-matrix, standard or guide", a.kind))
+    })?;
+    let path = scaffold::new_page(&root(a.dir), kind, &a.title, &a.owner, today(a.today.as_deref())?)?;
+    println!("{}", path.display());
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,78 @@
+//! Command-line interface: clap definitions and the mapping from flags to
+//! one library call per command. No logic beyond that lives here.
+
+mod build;
+mod check;
+mod init;
+
+use crate::date::Date;
+use crate::error::{Error, Result};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Static-site generator for engineering handbooks: owned, reviewed, visible.
+#[derive(Debug, Parser)]
+#[command(name = "handbook", version, about, propagate_version = true)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the static site (findings are shown on the pages).
+    Build(build::BuildArgs),
+    /// Check every page against the rules; exit 1 on errors.
+    Check(check::CheckArgs),
+    /// Scaffold a new handbook: book.toml, owners.yaml, one page per kind.
+    Init(init::InitArgs),
+    /// Create a page from a kind's template and print its path.
+    New(init::NewArgs),
+}
+
+/// How a command ended, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Clean,
+    /// Exit 1: content errors (or warnings under `--deny warnings`).
+    ContentErrors,
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> Result<Outcome> {
+    match cli.command {
+        Command::Build(a) => build::run(a),
+        Command::Check(a) => check::run(a),
+        Command::Init(a) => init::run_init(a),
+        Command::New(a) => init::run_new(a),
+    }
+}
+
+/// `--today` or `SOURCE_DATE_EPOCH` or the clock.
+fn today(flag: Option<&str>) -> Result<Date> {
+    match flag {
+        Some(s) => Date::parse(s).ok_or_else(|| {
+            Error::Usage(format!("--today {s}: not a date; use YYYY-MM-DD, e.g. --today 2026-11-23"))
+        }),
+        None => Ok(Date::today_from_env()),
+    }
+}
+
+/// The handbook root from an optional DIR argument.
+fn root(dir: Option<PathBuf>) -> PathBuf {
+    dir.unwrap_or_else(|| PathBuf::from("."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,536 @@
+//! Stage 0: `book.toml` → [`Config`]. Reads one file; resolves paths and
+//! defaults. A malformed file is an [`Error::Config`] with line and column;
+//! an unknown key is a `config-unknown-key` finding, never silence.
+
+use crate::date::Interval;
+use crate::diag::{Diagnostic, Severity};
+use crate::error::{io_err, Error, Result};
+use crate::kind::Kind;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::{Table, Value};
+
+/// The resolved configuration of one handbook.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The handbook root (the folder holding `book.toml`).
+    pub root: PathBuf,
+    /// Path of `book.toml`, when there is one.
+    pub book_toml: Option<PathBuf>,
+    /// Site title.
+    pub title: String,
+    /// Site description.
+    pub description: String,
+    /// Language code.
+    pub language: String,
+    /// Content folder (absolute).
+    pub content_dir: PathBuf,
+    /// Output folder (absolute).
+    pub out_dir: PathBuf,
+    /// `site-url` with a trailing slash.
+    pub site_url: Option<String>,
+    /// `edit-url-template` with `{path}`.
+    pub edit_url_template: Option<String>,
+    /// Theme override folder (absolute), if configured.
+    pub theme_dir: Option<PathBuf>,
+    /// Review intervals.
+    pub review: ReviewConfig,
+    /// Owner resolution.
+    pub owners: OwnersConfig,
+    /// Severity overrides by rule id; `None` = off.
+    pub rule_levels: BTreeMap<String, Option<Severity>>,
+    /// `[kinds.runbook] required-sections`.
+    pub runbook_sections: Vec<String>,
+    /// `[kinds.adr] proposed-max-age`.
+    pub adr_proposed_max_age: Interval,
+    /// Findings about the config itself (unknown keys).
+    pub findings: Vec<Diagnostic>,
+}
+
+/// `[review]`.
+#[derive(Debug, Clone)]
+pub struct ReviewConfig {
+    /// Interval for kinds without their own.
+    pub default_interval: Interval,
+    /// The "due soon" window.
+    pub warn_before: Interval,
+    /// Per-kind intervals.
+    pub per_kind: BTreeMap<Kind, Interval>,
+}
+
+impl ReviewConfig {
+    /// The interval for a kind.
+    pub fn interval_for(&self, kind: Kind) -> Interval {
+        self.per_kind
+            .get(&kind)
+            .copied()
+            .unwrap_or(self.default_interval)
+    }
+}
+
+/// `[owners]`.
+#[derive(Debug, Clone)]
+pub struct OwnersConfig {
+    /// owners.yaml path (absolute), if it exists or was configured.
+    pub registry: Option<PathBuf>,
+    /// Fall back to CODEOWNERS.
+    pub codeowners: bool,
+}
+
+/// The default required runbook sections.
+pub const DEFAULT_RUNBOOK_SECTIONS: [&str; 4] =
+    ["Failure signature", "Mitigation", "Root cause", "Prevention"];
+
+/// Every rule id this version knows (SPEC's table).
+pub const RULE_IDS: [&str; 24] = [
+    "frontmatter-invalid",
+    "kind-unknown",
+    "owner-missing",
+    "owner-unknown",
+    "owner-inactive",
+    "owner-single",
+    "review-missing",
+    "review-stale",
+    "review-due-soon",
+    "review-future",
+    "review-outdated",
+    "adr-status-invalid",
+    "adr-number-duplicate",
+    "adr-supersedes-missing",
+    "adr-supersede-inconsistent",
+    "adr-supersede-cycle",
+    "adr-proposed-stale",
+    "runbook-section-missing",
+    "action-unowned",
+    "action-overdue",
+    "standard-unenforced",
+    "link-broken",
+    "anchor-broken",
+    "config-unknown-key",
+];
+
+/// Where to find the handbook and what the command line overrides.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// `--dest`.
+    pub dest: Option<PathBuf>,
+}
+
+/// Loads `DIR/book.toml` (or defaults when absent) and resolves it.
+pub fn load_config(root: &Path, opts: &LoadOptions) -> Result<Config> {
+    let root = std::path::absolute(root).map_err(io_err(root))?;
+    if !root.is_dir() {
+        return Err(Error::Usage(format!(
+            "{}: not a folder; pass the handbook root (the folder holding book.toml)",
+            root.display()
+        )));
+    }
+    let path = root.join("book.toml");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => Some(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(source) => return Err(Error::Io { path, source }),
+    };
+    let mut cfg = match &text {
+        Some(text) => parse_config(&root, &path, text)?,
+        None => parse_config(&root, &path, "")?,
+    };
+    if text.is_some() {
+        cfg.book_toml = Some(path);
+    }
+    if let Some(dest) = &opts.dest {
+        cfg.out_dir = std::path::absolute(dest).map_err(io_err(dest))?;
+    }
+    Ok(cfg)
+}
+
+/// Parses book.toml text. `path` is used in errors and findings only.
+pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
+    let table: Table = text.parse::<Table>().map_err(|e| {
+        let (line, column) = e
+            .span()
+            .map(|s| line_col(text, s.start))
+            .unwrap_or((0, 0));
+        Error::Config {
+            path: path.to_owned(),
+            line,
+            column,
+            message: e.message().trim().to_string(),
+        }
+    })?;
+    let mut p = Parser {
+        path,
+        text,
+        findings: Vec::new(),
+    };
+    let book = p.section(&table, "book");
+    let build = p.section(&table, "build");
+    let review = p.section(&table, "review");
+    let owners = p.section(&table, "owners");
+    let check = p.section(&table, "check");
+    let kinds = p.section(&table, "kinds");
+    p.unknown_keys(&table, "", &["book", "build", "review", "owners", "check", "kinds"]);
+    p.unknown_keys(&book, "book", &["title", "src", "description", "language", "authors", "multilingual"]);
+    p.unknown_keys(&build, "build", &["build-dir", "site-url", "edit-url-template", "theme", "create-missing"]);
+    p.unknown_keys(&review, "review", &["default-interval", "warn-before", "interval"]);
+    p.unknown_keys(&owners, "owners", &["registry", "codeowners"]);
+    p.unknown_keys(&check, "check", &["rules"]);
+
+    let title = p.string(&book, "book", "title")?.unwrap_or_else(|| {
+        root.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "Handbook".into())
+    });
+    let description = p.string(&book, "book", "description")?.unwrap_or_default();
+    let language = p.string(&book, "book", "language")?.unwrap_or_else(|| "en".into());
+    let content_dir = match p.string(&book, "book", "src")? {
+        Some(src) => {
+            let dir = root.join(&src);
+            if !dir.is_dir() {
+                return Err(p.error_at("book", "src", format!(
+                    "content folder `{src}` does not exist under {}; create it or fix `[book] src`",
+                    root.display()
+                )));
+            }
+            dir
+        }
+        None if root.join("src").is_dir() => root.join("src"),
+        None => root.to_path_buf(),
+    };
+    let out_dir = root.join(p.string(&build, "build", "build-dir")?.unwrap_or_else(|| "book".into()));
+    let site_url = p.string(&build, "build", "site-url")?.map(|mut u| {
+        if !u.ends_with('/') {
+            u.push('/');
+        }
+        u
+    });
+    let edit_url_template = p.string(&build, "build", "edit-url-template")?;
+    let theme_dir = match p.string(&build, "build", "theme")? {
+        Some(t) => {
+            let dir = root.join(&t);
+            if !dir.is_dir() {
+                return Err(p.error_at("build", "theme", format!(
+                    "theme folder `{t}` does not exist; create it or remove `[build] theme`"
+                )));
+            }
+            Some(dir)
+        }
+        None => None,
+    };
+
+    let default_interval = p.interval(&review, "review", "default-interval")?.unwrap_or(Interval::Days(180));
+    let warn_before = p.interval(&review, "review", "warn-before")?.unwrap_or(Interval::Days(14));
+    let mut per_kind = BTreeMap::from([
+        (Kind::Runbook, Interval::Days(90)),
+        (Kind::Adr, Interval::Never),
+    ]);
+    let interval_table = p.section(&review, "review.interval");
+    for (key, _) in interval_table.iter() {
+        match Kind::parse(key) {
+            Some(kind) => {
+                if let Some(iv) = p.interval(&interval_table, "review.interval", key)? {
+                    per_kind.insert(kind, iv);
+                }
+            }
+            None => p.unknown("review.interval", key),
+        }
+    }
+
+    let registry = match p.string(&owners, "owners", "registry")? {
+        Some(r) => Some(root.join(r)),
+        None => Some(root.join("owners.yaml")).filter(|p| p.is_file()),
+    };
+    let codeowners = p.bool(&owners, "owners", "codeowners")?.unwrap_or(true);
+
+    let mut rule_levels = BTreeMap::new();
+    let rules = p.section(&check, "check.rules");
+    for (key, value) in rules.iter() {
+        if !RULE_IDS.contains(&key.as_str()) {
+            p.unknown("check.rules", key);
+            continue;
+        }
+        let level = value.as_str().and_then(|s| Severity::parse_level(s).ok());
+        match level {
+            Some(level) => {
+                rule_levels.insert(key.clone(), level);
+            }
+            None => {
+                return Err(p.error_at("check.rules", key, format!(
+                    "`{key}` must be one of \"error\", \"warning\", \"info\", \"off\""
+                )))
+            }
+        }
+    }
+
+    let mut runbook_sections: Vec<String> =
+        DEFAULT_RUNBOOK_SECTIONS.iter().map(|s| s.to_string()).collect();
+    let mut adr_proposed_max_age = Interval::Days(30);
+    for (key, value) in kinds.iter() {
+        let Some(kind) = Kind::parse(key) else {
+            p.unknown("kinds", key);
+            continue;
+        };
+        let Some(t) = value.as_table() else {
+            return Err(p.error_at("kinds", key, format!("`[kinds.{key}]` must be a table")));
+        };
+        let section = format!("kinds.{key}");
+        match kind {
+            Kind::Runbook => {
+                p.unknown_keys(t, &section, &["required-sections"]);
+                if let Some(v) = t.get("required-sections") {
+                    runbook_sections = v
+                        .as_array()
+                        .and_then(|a| a.iter().map(|x| x.as_str().map(String::from)).collect())
+                        .ok_or_else(|| p.error_at(&section, "required-sections", "`required-sections` must be a list of strings".into()))?;
+                }
+            }
+            Kind::Adr => {
+                p.unknown_keys(t, &section, &["proposed-max-age"]);
+                if let Some(iv) = p.interval(t, &section, "proposed-max-age")? {
+                    adr_proposed_max_age = iv;
+                }
+            }
+            _ => p.unknown_keys(t, &section, &[]),
+        }
+    }
+
+    Ok(Config {
+        root: root.to_owned(),
+        book_toml: None,
+        title,
+        description,
+        language,
+        content_dir,
+        out_dir,
+        site_url,
+        edit_url_template,
+        theme_dir,
+        review: ReviewConfig {
+            default_interval,
+            warn_before,
+            per_kind,
+        },
+        owners: OwnersConfig {
+            registry,
+            codeowners,
+        },
+        rule_levels,
+        runbook_sections,
+        adr_proposed_max_age,
+        findings: p.findings,
+    })
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() as u32 + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let column = before[line_start..].chars().count() as u32 + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+struct Parser<'a> {
+    path: &'a Path,
+    text: &'a str,
+    findings: Vec<Diagnostic>,
+}
+
+impl Parser<'_> {
+    fn rel_path(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "book.toml".into())
+    }
+
+    /// Finds the line of `key` inside `[section]` by scanning the text.
+    fn locate(&self, section: &str, key: &str) -> (u32, u32) {
+        let mut current = String::new();
+        let mut header_line = 0;
+        for (i, raw) in self.text.lines().enumerate() {
+            let line = raw.trim();
+            if let Some(h) = line.strip_prefix('[') {
+                current = h.trim_start_matches('[').trim_end_matches(']').trim().to_string();
+                if section.is_empty() && current == key {
+                    return (i as u32 + 1, 1);
+                }
+                if current == format!("{section}.{key}") || (section.is_empty() && current.starts_with(&format!("{key}."))) {
+                    return (i as u32 + 1, 1);
+                }
+                if current == section {
+                    header_line = i as u32 + 1;
+                }
+                continue;
+            }
+            let k = line.split('=').next().unwrap_or("").trim().trim_matches('"');
+            if current == section && k == key {
+                let col = raw.len() - raw.trim_start().len();
+                return (i as u32 + 1, col as u32 + 1);
+            }
+        }
+        (header_line.max(1), 1)
+    }
+
+    fn unknown(&mut self, section: &str, key: &str) {
+        let pos = self.locate(section, key);
+        let shown = if section.is_empty() {
+            format!("[{key}]")
+        } else {
+            format!("`{key}` in [{section}]")
+        };
+        self.findings.push(
+            Diagnostic::new(
+                "config-unknown-key",
+                Severity::Warning,
+                self.rel_path(),
+                pos,
+                format!("unknown key {shown}; this version ignores it"),
+            )
+            .with_help("check the spelling against the book.toml reference in the README"),
+        );
+    }
+
+    fn unknown_keys(&mut self, table: &Table, section: &str, known: &[&str]) {
+        for key in table.keys() {
+            if !known.contains(&key.as_str()) {
+                self.unknown(section, key);
+            }
+        }
+    }
+
+    fn error_at(&self, section: &str, key: &str, message: String) -> Error {
+        let (line, column) = self.locate(section, key);
+        Error::Config {
+            path: self.path.to_owned(),
+            line,
+            column,
+            message,
+        }
+    }
+
+    fn section(&mut self, table: &Table, name: &str) -> Table {
+        let key = name.rsplit('.').next().unwrap_or(name);
+        match table.get(key) {
+            Some(Value::Table(t)) => t.clone(),
+            Some(_) => {
+                let parent = name.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
+                self.findings.push(Diagnostic::new(
+                    "config-unknown-key",
+                    Severity::Warning,
+                    self.rel_path(),
+                    self.locate(parent, key),
+                    format!("`{name}` should be a table ([{name}]); ignored"),
+                ));
+                Table::new()
+            }
+            None => Table::new(),
+        }
+    }
+
+    fn string(&self, table: &Table, section: &str, key: &str) -> Result<Option<String>> {
+        match table.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(self.error_at(section, key, format!(
+                "`{key}` in [{section}] must be a string, found {}",
+                other.type_str()
+            ))),
+        }
+    }
+
+    fn bool(&self, table: &Table, section: &str, key: &str) -> Result<Option<bool>> {
+        match table.get(key) {
+            None => Ok(None),
+            Some(Value::Boolean(b)) => Ok(Some(*b)),
+            Some(other) => Err(self.error_at(section, key, format!(
+                "`{key}` in [{section}] must be true or false, found {}",
+                other.type_str()
+            ))),
+        }
+    }
+
+    fn interval(&self, table: &Table, section: &str, key: &str) -> Result<Option<Interval>> {
+        match self.string(table, section, key)? {
+            None => Ok(None),
+            Some(s) => Interval::parse(&s).map(Some).ok_or_else(|| {
+                self.error_at(section, key, format!(
+                    "`{key}` = \"{s}\" is not a duration; use e.g. \"90d\", \"12w\", \"6m\", \"1y\" or \"never\""
+                ))
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        parse_config(Path::new("/nonexistent-root"), Path::new("/nonexistent-root/book.toml"), text)
+    }
+
+    #[test]
+    fn defaults_when_empty() {
+        let c = parse("").unwrap();
+        assert_eq!(c.review.interval_for(Kind::Runbook), Interval::Days(90));
+        assert_eq!(c.review.interval_for(Kind::Adr), Interval::Never);
+        assert_eq!(c.review.interval_for(Kind::Guide), Interval::Days(180));
+        assert!(c.out_dir.ends_with("book"));
+        assert!(c.findings.is_empty());
+    }
+
+    #[test]
+    fn unknown_key_is_a_finding_with_its_line() {
+        let c = parse("[book]\ntitle = \"T\"\ntitel = \"x\"\n[review]\nwarn-before = \"7d\"\n").unwrap();
+        assert_eq!(c.findings.len(), 1);
+        let f = &c.findings[0];
+        assert_eq!(f.rule, "config-unknown-key");
+        assert_eq!((f.line, f.column), (3, 1));
+        assert!(f.message.contains("titel"), "{}", f.message);
+        assert_eq!(c.review.warn_before, Interval::Days(7));
+    }
+
+    #[test]
+    fn syntax_error_has_line_and_column() {
+        let Err(Error::Config { line, column, .. }) = parse("[book]\ntitle = \"T\"\nsrc = \n") else {
+            panic!("expected a config error");
+        };
+        assert_eq!(line, 3);
+        assert!(column >= 1);
+    }
+
+    #[test]
+    fn wrong_type_names_the_key_and_line() {
+        let Err(Error::Config { line, message, .. }) = parse("[book]\n\ntitle = 5\n") else {
+            panic!("expected a config error");
+        };
+        assert_eq!(line, 3);
+        assert!(message.contains("title"));
+    }
+
+    #[test]
+    fn rule_levels_and_kinds() {
+        let c = parse("[check.rules]\nreview-stale = \"error\"\nowner-single = \"off\"\nno-such-rule = \"error\"\n[kinds.runbook]\nrequired-sections = [\"A\"]\n[kinds.adr]\nproposed-max-age = \"60d\"\n[review.interval]\nguide = \"1y\"\n").unwrap();
+        assert_eq!(c.rule_levels["review-stale"], Some(Severity::Error));
+        assert_eq!(c.rule_levels["owner-single"], None);
+        assert_eq!(c.findings.len(), 1);
+        assert_eq!(c.findings[0].line, 4);
+        assert_eq!(c.runbook_sections, vec!["A".to_string()]);
+        assert_eq!(c.adr_proposed_max_age, Interval::Days(60));
+        assert_eq!(c.review.interval_for(Kind::Guide), Interval::Months(12));
+    }
+
+    #[test]
+    fn bad_duration_is_an_error() {
+        assert!(matches!(parse("[review]\ndefault-interval = \"soon\"\n"), Err(Error::Config { line: 2, .. })));
+    }
+}

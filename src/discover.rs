@@ -1,0 +1,196 @@
+//! Stage 1: walk the content folder and read every markdown page and
+//! static asset. Skips hidden entries and the output folder, survives
+//! symlink loops, strips a UTF-8 BOM, and turns a non-UTF-8 file into a
+//! finding instead of a failure. The only stage besides config that reads
+//! the disk.
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Severity};
+use crate::error::{io_err, Result};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// One markdown page as read from disk.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the content dir, '/'-separated (`runbooks/db.md`).
+    pub rel: String,
+    /// Path relative to the handbook root, '/'-separated (`src/runbooks/db.md`).
+    pub root_rel: String,
+    /// Text with any BOM removed (lossily decoded if it was not UTF-8).
+    pub text: String,
+    /// Where the first invalid UTF-8 byte is, if any (line, column).
+    pub invalid_utf8_at: Option<(u32, u32)>,
+}
+
+/// A non-markdown file under the content dir, copied as is.
+#[derive(Debug, Clone)]
+pub struct AssetFile {
+    /// Path relative to the content dir, '/'-separated.
+    pub rel: String,
+    /// Absolute path on disk.
+    pub abs: PathBuf,
+}
+
+/// What discovery found.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// Markdown pages, sorted by `rel`.
+    pub pages: Vec<SourceFile>,
+    /// Other files, sorted by `rel`.
+    pub assets: Vec<AssetFile>,
+}
+
+/// Is this a markdown file name (`.md`, `.MD`, `.markdown`)?
+pub fn is_markdown(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".md") || lower.ends_with(".markdown")
+}
+
+/// Files at the handbook root that are configuration, not content, when
+/// the root itself is the content folder.
+const ROOT_FILES: [&str; 4] = ["book.toml", "owners.yaml", "CODEOWNERS", "SUMMARY.md"];
+
+/// Walks `config.content_dir` and reads what it finds.
+pub fn discover(config: &Config) -> Result<Sources> {
+    let content = &config.content_dir;
+    let mut pages = Vec::new();
+    let mut assets = Vec::new();
+    let walker = walkdir::WalkDir::new(content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0
+                || (!e.file_name().to_string_lossy().starts_with('.')
+                    && !same_dir(e.path(), &config.out_dir)
+                    && e.file_name() != "node_modules"
+                    && e.file_name() != "target")
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            // Symlink loops and unreadable folders are skipped, not fatal.
+            Err(e) => {
+                if let Some(path) = e.path() {
+                    eprintln!("warning: skipping {}: {e}", path.display());
+                }
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = match entry.path().strip_prefix(content) {
+            Ok(r) => to_slash(r),
+            Err(_) => continue,
+        };
+        let name = entry.file_name().to_string_lossy();
+        if entry.depth() == 1 && content == &config.root && ROOT_FILES.contains(&name.as_ref()) {
+            continue;
+        }
+        if is_markdown(&name) {
+            pages.push((rel, entry.into_path()));
+        } else {
+            assets.push(AssetFile {
+                rel,
+                abs: entry.into_path(),
+            });
+        }
+    }
+    let root_prefix = content
+        .strip_prefix(&config.root)
+        .map(to_slash)
+        .unwrap_or_default();
+    let mut pages: Vec<SourceFile> = pages
+        .into_par_iter()
+        .map(|(rel, abs)| read_page(&abs, rel, &root_prefix))
+        .collect::<Result<_>>()?;
+    pages.sort_by(|a, b| a.rel.cmp(&b.rel));
+    assets.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok(Sources { pages, assets })
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    a == b || (a.canonicalize().ok().is_some_and(|ca| b.canonicalize().ok().is_some_and(|cb| ca == cb)))
+}
+
+fn read_page(abs: &Path, rel: String, root_prefix: &str) -> Result<SourceFile> {
+    let bytes = std::fs::read(abs).map_err(io_err(abs))?;
+    let root_rel = if root_prefix.is_empty() {
+        rel.clone()
+    } else {
+        format!("{root_prefix}/{rel}")
+    };
+    let (text, invalid_utf8_at) = decode(bytes);
+    Ok(SourceFile {
+        rel,
+        root_rel,
+        text,
+        invalid_utf8_at,
+    })
+}
+
+/// Decodes bytes as UTF-8 without a BOM; invalid bytes become U+FFFD and
+/// the first one's position is returned.
+pub fn decode(mut bytes: Vec<u8>) -> (String, Option<(u32, u32)>) {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+            let pos = crate::config::line_col(valid, valid.len());
+            (String::from_utf8_lossy(&bytes).into_owned(), Some(pos))
+        }
+    }
+}
+
+/// The finding for a file that is not valid UTF-8.
+pub fn invalid_utf8_finding(src: &SourceFile) -> Option<Diagnostic> {
+    src.invalid_utf8_at.map(|pos| {
+        Diagnostic::new(
+            "frontmatter-invalid",
+            Severity::Error,
+            src.root_rel.clone(),
+            pos,
+            "file is not valid UTF-8; invalid bytes were replaced with \u{FFFD}",
+        )
+        .with_help("re-save the file as UTF-8")
+    })
+}
+
+/// A path as a '/'-separated string.
+pub fn to_slash(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_strips_bom_and_reports_bad_bytes() {
+        let (t, bad) = decode(b"\xEF\xBB\xBF# Hi\n".to_vec());
+        assert_eq!(t, "# Hi\n");
+        assert!(bad.is_none());
+        let (t, bad) = decode(b"a\nbc\xFFd".to_vec());
+        assert_eq!(bad, Some((2, 3)));
+        assert!(t.contains('\u{FFFD}'));
+    }
+
+    #[test]
+    fn markdown_names() {
+        assert!(is_markdown("a.md"));
+        assert!(is_markdown("README.MD"));
+        assert!(is_markdown("x.markdown"));
+        assert!(!is_markdown("x.mdx"));
+        assert!(!is_markdown("img.png"));
+    }
+}

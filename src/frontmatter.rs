@@ -1,0 +1,573 @@
+//! Stage 2a: split a page into YAML frontmatter and markdown body, parse
+//! the YAML into typed fields, and remember where each key is written so
+//! findings point at the key. Pure: strings in, data and findings out.
+//!
+//! Positions are always absolute within the markdown file: a YAML error at
+//! snippet line 2 is reported at file line 3 (the fence is line 1).
+
+use crate::date::{Date, Interval};
+use crate::diag::{Diagnostic, Severity};
+use serde_yaml::{Mapping, Value};
+use std::collections::BTreeMap;
+
+/// Where top-level keys (and action items) are written: key → (line, column).
+#[derive(Debug, Clone, Default)]
+pub struct KeySpans(BTreeMap<String, (u32, u32)>);
+
+impl KeySpans {
+    /// Position of `key`, or the opening fence (1:1) when it is absent.
+    pub fn of(&self, key: &str) -> (u32, u32) {
+        self.0.get(key).copied().unwrap_or((1, 1))
+    }
+
+    /// Position of the first of `keys` that is written, else 1:1.
+    pub fn first_of(&self, keys: &[&str]) -> (u32, u32) {
+        keys.iter()
+            .find_map(|k| self.0.get(*k).copied())
+            .unwrap_or((1, 1))
+    }
+
+    /// Whether `key` is written.
+    pub fn has(&self, key: &str) -> bool {
+        self.0.contains_key(key)
+    }
+}
+
+/// A follow-through action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    /// What is to be done.
+    pub what: String,
+    /// Who does it.
+    pub owner: Option<String>,
+    /// When it is due.
+    pub due: Option<Date>,
+    /// Whether it is done.
+    pub done: bool,
+    /// Line of the item in the file.
+    pub line: u32,
+}
+
+/// Typed frontmatter. Every field is optional; aliases are folded in.
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    /// Whether the file had a frontmatter block at all.
+    pub present: bool,
+    /// `title`.
+    pub title: Option<String>,
+    /// `kind` as written.
+    pub kind: Option<String>,
+    /// `owners` / `owner` / `maintainers` / `owner_slack`, in order, deduplicated.
+    pub owners: Vec<String>,
+    /// `reviewed` / `last_reviewed_on` / `last_reviewed`.
+    pub reviewed: Option<Date>,
+    /// `review_every` / `review_in`.
+    pub review_every: Option<Interval>,
+    /// `domain`.
+    pub domain: Option<String>,
+    /// `tags`.
+    pub tags: Vec<String>,
+    /// ADR `status` as written (lower-cased).
+    pub status: Option<String>,
+    /// ADR `date`.
+    pub date: Option<Date>,
+    /// ADR numbers this one supersedes.
+    pub supersedes: Vec<u32>,
+    /// ADR numbers that supersede this one.
+    pub superseded_by: Vec<u32>,
+    /// Follow-through actions.
+    pub actions: Vec<Action>,
+    /// `enforced_by`.
+    pub enforced_by: Option<String>,
+    /// `search: false` opts out of the search index.
+    pub search: bool,
+}
+
+/// Result of parsing one page's frontmatter.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    /// The typed fields.
+    pub front: FrontMatter,
+    /// Where keys are written.
+    pub spans: KeySpans,
+    /// Byte offset of the body in the text.
+    pub body_offset: usize,
+    /// 1-based line where the body starts.
+    pub body_line: u32,
+    /// `frontmatter-invalid` findings.
+    pub findings: Vec<Diagnostic>,
+}
+
+/// The fence split: YAML text, its first line, and where the body begins.
+struct Split<'a> {
+    yaml: &'a str,
+    body_offset: usize,
+    body_line: u32,
+}
+
+/// Finds a frontmatter block: the first line is `---`, and a later line is
+/// `---` or `...`. LF and CRLF both work. No closing fence → no frontmatter
+/// (the `---` is a thematic break).
+fn split(text: &str) -> Option<Split<'_>> {
+    let first_end = text.find('\n')?;
+    if text[..first_end].trim_end() != "---" {
+        return None;
+    }
+    let yaml_start = first_end + 1;
+    let mut pos = yaml_start;
+    let mut line = 2u32;
+    while pos <= text.len() {
+        let end = text[pos..].find('\n').map(|i| pos + i);
+        let l = &text[pos..end.unwrap_or(text.len())];
+        let t = l.trim_end();
+        if t == "---" || t == "..." {
+            let body_offset = end.map(|e| e + 1).unwrap_or(text.len());
+            return Some(Split {
+                yaml: &text[yaml_start..pos],
+                body_offset,
+                body_line: line + 1,
+            });
+        }
+        match end {
+            Some(e) => pos = e + 1,
+            None => break,
+        }
+        line += 1;
+    }
+    None
+}
+
+/// Does this YAML text look like a block of `key: value` lines?
+fn looks_like_mapping(yaml: &str) -> bool {
+    yaml.lines().any(|l| {
+        let l = l.trim_end();
+        !l.starts_with([' ', '\t', '#', '-'])
+            && l.split_once(':').is_some_and(|(k, _)| !k.is_empty() && !k.contains(' ') || k.starts_with('"'))
+    })
+}
+
+/// Scans unindented `key:` lines; `line0` is the file line of the YAML's first line.
+fn key_spans(yaml: &str, line0: u32) -> KeySpans {
+    let mut spans = BTreeMap::new();
+    let mut in_actions = false;
+    let mut action_index = 0;
+    for (i, l) in yaml.lines().enumerate() {
+        let line = line0 + i as u32;
+        if !l.starts_with([' ', '\t', '-', '#']) {
+            if let Some((k, _)) = l.split_once(':') {
+                let k = k.trim().trim_matches(['"', '\'']);
+                spans.entry(k.to_string()).or_insert((line, 1));
+                in_actions = k == "actions";
+                continue;
+            }
+        }
+        if in_actions {
+            let t = l.trim_start();
+            if t.starts_with("- ") || t == "-" {
+                let col = (l.len() - t.len()) as u32 + 1;
+                spans.insert(format!("actions[{action_index}]"), (line, col));
+                action_index += 1;
+            }
+        }
+    }
+    KeySpans(spans)
+}
+
+/// Parses the frontmatter of `text` (a page's full text, BOM removed).
+/// `path` is the page path relative to the handbook root, for findings.
+pub fn parse_frontmatter(path: &str, text: &str) -> Parsed {
+    let Some(sp) = split(text) else {
+        return Parsed {
+            body_line: 1,
+            ..Parsed::default()
+        };
+    };
+    let mut out = Parsed {
+        body_offset: sp.body_offset,
+        body_line: sp.body_line,
+        spans: key_spans(sp.yaml, 2),
+        ..Parsed::default()
+    };
+    out.front.present = true;
+    out.front.search = true;
+    if sp.yaml.trim().is_empty() {
+        return out;
+    }
+    let value: Value = match serde_yaml::from_str(sp.yaml) {
+        Ok(v) => v,
+        Err(e) => {
+            if !looks_like_mapping(sp.yaml) {
+                // `---` used as a horizontal rule twice: not frontmatter.
+                return Parsed {
+                    body_line: 1,
+                    ..Parsed::default()
+                };
+            }
+            let (line, column) = e
+                .location()
+                .map(|l| (l.line() as u32 + 1, l.column() as u32))
+                .unwrap_or((1, 1));
+            let msg = e.to_string();
+            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+            out.findings.push(
+                Diagnostic::new(
+                    "frontmatter-invalid",
+                    Severity::Error,
+                    path,
+                    (line, column),
+                    format!("frontmatter is not valid YAML: {msg}"),
+                )
+                .with_help(yaml_help(&msg)),
+            );
+            return out;
+        }
+    };
+    let map = match value {
+        Value::Mapping(m) => m,
+        Value::Null => return out,
+        _ if !looks_like_mapping(sp.yaml) => {
+            return Parsed {
+                body_line: 1,
+                ..Parsed::default()
+            }
+        }
+        _ => {
+            out.findings.push(Diagnostic::new(
+                "frontmatter-invalid",
+                Severity::Error,
+                path,
+                (2, 1),
+                "frontmatter must be a mapping of `key: value` lines",
+            ));
+            return out;
+        }
+    };
+    let mut f = Fields {
+        path,
+        spans: &out.spans,
+        findings: Vec::new(),
+    };
+    out.front = f.read(&map);
+    out.findings = f.findings;
+    out
+}
+
+fn yaml_help(msg: &str) -> String {
+    if msg.contains("tab") {
+        "YAML does not allow tabs for indentation; use spaces".into()
+    } else if msg.contains("duplicate") {
+        "remove one of the repeated keys".into()
+    } else {
+        "fix the YAML between the `---` lines; quote values that contain `: ` or start with `@`, `*`, `&`, `[` or `{`".into()
+    }
+}
+
+struct Fields<'a> {
+    path: &'a str,
+    spans: &'a KeySpans,
+    findings: Vec<Diagnostic>,
+}
+
+impl Fields<'_> {
+    fn bad(&mut self, key: &str, message: String, help: &str) {
+        let pos = self.spans.of(key);
+        self.findings.push(
+            Diagnostic::new("frontmatter-invalid", Severity::Error, self.path, pos, message)
+                .with_help(help),
+        );
+    }
+
+    fn get<'m>(&self, map: &'m Mapping, key: &str) -> Option<&'m Value> {
+        map.get(key).filter(|v| !v.is_null())
+    }
+
+    fn string(&mut self, map: &Mapping, key: &str) -> Option<String> {
+        match self.get(map, key)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            other => {
+                self.bad(key, format!("`{key}` must be text, found {}", type_name(other)), "write a single value");
+                None
+            }
+        }
+    }
+
+    fn strings(&mut self, map: &Mapping, key: &str) -> Vec<String> {
+        match self.get(map, key) {
+            None => Vec::new(),
+            Some(Value::String(s)) => s
+                .split(',')
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect(),
+            Some(Value::Sequence(seq)) => {
+                let mut out = Vec::new();
+                for item in seq {
+                    match item {
+                        Value::String(s) => out.push(s.trim().to_string()),
+                        Value::Number(n) => out.push(n.to_string()),
+                        Value::Null => {}
+                        other => {
+                            self.bad(key, format!("`{key}` items must be text, found {}", type_name(other)), "write a list like `[a, b]`");
+                        }
+                    }
+                }
+                out.retain(|s| !s.is_empty());
+                out
+            }
+            Some(other) => {
+                self.bad(key, format!("`{key}` must be a list, found {}", type_name(other)), "write a list like `[a, b]`");
+                Vec::new()
+            }
+        }
+    }
+
+    fn date(&mut self, map: &Mapping, key: &str) -> Option<Date> {
+        let v = self.get(map, key)?;
+        let s = match v {
+            Value::String(s) => s.clone(),
+            Value::Tagged(t) => match &t.value {
+                Value::String(s) => s.clone(),
+                _ => String::new(),
+            },
+            other => format!("{other:?}"),
+        };
+        match Date::parse(&s) {
+            Some(d) => Some(d),
+            None => {
+                let shown = match v {
+                    Value::String(s) => format!("\"{s}\""),
+                    other => type_name(other).to_string(),
+                };
+                self.bad(key, format!("`{key}`: {shown} is not a date"), "write the date as YYYY-MM-DD, e.g. 2026-09-01");
+                None
+            }
+        }
+    }
+
+    fn interval(&mut self, map: &Mapping, key: &str) -> Option<Interval> {
+        let v = self.get(map, key)?;
+        let parsed = match v {
+            Value::String(s) => Interval::parse(s),
+            Value::Number(n) => n.as_u64().and_then(|d| u32::try_from(d).ok()).map(Interval::Days),
+            _ => None,
+        };
+        if parsed.is_none() {
+            self.bad(key, format!("`{key}` is not a duration"), "use e.g. 90d, 12w, 6m, 1y, `6 months` or never");
+        }
+        parsed
+    }
+
+    fn numbers(&mut self, map: &Mapping, key: &str) -> Vec<u32> {
+        let items: Vec<&Value> = match self.get(map, key) {
+            None => return Vec::new(),
+            Some(Value::Sequence(seq)) => seq.iter().collect(),
+            Some(v) => vec![v],
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let n = match item {
+                Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
+                Value::String(s) => adr_number_in(s),
+                _ => None,
+            };
+            match n {
+                Some(n) => out.push(n),
+                None => self.bad(key, format!("`{key}` must name ADR numbers, e.g. `[3]`"), "write the number from the ADR's file name (0003-x.md → 3)"),
+            }
+        }
+        out
+    }
+
+    fn actions(&mut self, map: &Mapping) -> Vec<Action> {
+        let Some(v) = self.get(map, "actions") else {
+            return Vec::new();
+        };
+        let Value::Sequence(seq) = v else {
+            self.bad("actions", "`actions` must be a list of `- what: ...` items".into(), "see the frontmatter reference in the README");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in seq.iter().enumerate() {
+            let line = self.spans.of(&format!("actions[{i}]")).0.max(self.spans.of("actions").0);
+            let key = format!("actions[{i}]");
+            let m = match item {
+                Value::Mapping(m) => m,
+                Value::String(s) => {
+                    out.push(Action { what: s.clone(), owner: None, due: None, done: false, line });
+                    continue;
+                }
+                _ => {
+                    self.bad(&key, format!("action {} must be a mapping with `what`, `owner`, `due`, `done`", i + 1), "see the frontmatter reference in the README");
+                    continue;
+                }
+            };
+            let text = |k: &str| match m.get(k) {
+                Some(Value::String(s)) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+                Some(Value::Number(n)) => Some(n.to_string()),
+                _ => None,
+            };
+            let what = text("what").or_else(|| text("action")).or_else(|| text("title")).unwrap_or_default();
+            let owner = text("owner").or_else(|| text("owners"));
+            let due = match m.get("due") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) => match Date::parse(s) {
+                    Some(d) => Some(d),
+                    None => {
+                        self.bad(&key, format!("action {}: `due: {s}` is not a date", i + 1), "write the date as YYYY-MM-DD");
+                        None
+                    }
+                },
+                Some(_) => {
+                    self.bad(&key, format!("action {}: `due` is not a date", i + 1), "write the date as YYYY-MM-DD");
+                    None
+                }
+            };
+            let done = match m.get("done") {
+                Some(Value::Bool(b)) => *b,
+                Some(Value::String(s)) => matches!(s.to_ascii_lowercase().as_str(), "yes" | "true" | "done"),
+                _ => false,
+            };
+            out.push(Action { what, owner, due, done, line });
+        }
+        out
+    }
+
+    fn read(&mut self, map: &Mapping) -> FrontMatter {
+        let mut owners = Vec::new();
+        for key in ["owners", "owner", "maintainers", "owner_slack"] {
+            for o in self.strings(map, key) {
+                if !owners.contains(&o) {
+                    owners.push(o);
+                }
+            }
+        }
+        let reviewed = ["reviewed", "last_reviewed_on", "last_reviewed"]
+            .into_iter()
+            .find(|k| self.get(map, k).is_some())
+            .and_then(|k| self.date(map, k));
+        let review_every = ["review_every", "review_in"]
+            .into_iter()
+            .find(|k| self.get(map, k).is_some())
+            .and_then(|k| self.interval(map, k));
+        let search = match self.get(map, "search") {
+            Some(Value::Bool(b)) => *b,
+            _ => true,
+        };
+        FrontMatter {
+            present: true,
+            title: self.string(map, "title").filter(|t| !t.trim().is_empty()),
+            kind: self.string(map, "kind"),
+            owners,
+            reviewed,
+            review_every,
+            domain: self.string(map, "domain").filter(|d| !d.trim().is_empty()),
+            tags: self.strings(map, "tags"),
+            status: self.string(map, "status").map(|s| s.trim().to_ascii_lowercase()),
+            date: self.date(map, "date"),
+            supersedes: self.numbers(map, "supersedes"),
+            superseded_by: self.numbers(map, "superseded_by"),
+            actions: self.actions(map),
+            enforced_by: self.string(map, "enforced_by").filter(|s| !s.trim().is_empty()),
+            search,
+        }
+    }
+}
+
+/// The ADR number in `0007-foo`, `ADR-7`, `7`.
+pub fn adr_number_in(s: &str) -> Option<u32> {
+    let digits: String = s
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().ok()
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_error_line_is_absolute_in_the_file() {
+        let p = parse_frontmatter("a.md", "---\ntitle: T\nreviewed: [unclosed\nx: 1\n---\nbody\n");
+        let d = &p.findings[0];
+        assert_eq!(d.rule, "frontmatter-invalid");
+        assert!(d.line >= 3, "line {} should be in the file, not the snippet", d.line);
+        assert_eq!(p.body_line, 6);
+    }
+
+    #[test]
+    fn tab_and_duplicate_keys_are_findings() {
+        let p = parse_frontmatter("a.md", "---\ntitle: T\nowners:\n\t- a\n---\n");
+        assert_eq!(p.findings.len(), 1);
+        assert_eq!(p.findings[0].line, 4);
+        let p = parse_frontmatter("a.md", "---\ntitle: A\nkind: guide\ntitle: B\n---\n");
+        assert_eq!(p.findings.len(), 1);
+        assert!(p.findings[0].message.contains("duplicate"), "{}", p.findings[0].message);
+        assert_eq!(p.findings[0].line, 4);
+    }
+
+    #[test]
+    fn bad_date_points_at_the_key() {
+        let p = parse_frontmatter("a.md", "---\ntitle: T\nreviewed: last week\n---\n");
+        assert_eq!(p.findings.len(), 1);
+        assert_eq!((p.findings[0].line, p.findings[0].column), (3, 1));
+    }
+
+    #[test]
+    fn crlf_and_aliases() {
+        let p = parse_frontmatter("a.md", "---\r\nlast_reviewed_on: \"2026-08-01\"\r\nreview_in: 6 months\r\nowner_slack: \"#payments\"\r\nmaintainers: [a, b]\r\n---\r\nbody\r\n");
+        assert!(p.findings.is_empty(), "{:?}", p.findings);
+        assert_eq!(p.front.reviewed.unwrap().to_string(), "2026-08-01");
+        assert_eq!(p.front.review_every, Some(Interval::Months(6)));
+        assert_eq!(p.front.owners, vec!["a", "b", "#payments"]);
+        assert_eq!(p.body_line, 7);
+        assert_eq!(&"---\r\nlast_reviewed_on: \"2026-08-01\"\r\nreview_in: 6 months\r\nowner_slack: \"#payments\"\r\nmaintainers: [a, b]\r\n---\r\nbody\r\n"[p.body_offset..], "body\r\n");
+    }
+
+    #[test]
+    fn horizontal_rule_without_closing_fence_is_not_frontmatter() {
+        let p = parse_frontmatter("a.md", "---\n\n# Title\n\nText\n");
+        assert!(!p.front.present);
+        assert!(p.findings.is_empty());
+        assert_eq!(p.body_offset, 0);
+        let p = parse_frontmatter("a.md", "---\n\nJust some prose here.\n\n---\n\nMore.\n");
+        assert!(!p.front.present);
+        assert!(p.findings.is_empty());
+    }
+
+    #[test]
+    fn actions_and_adr_fields() {
+        let text = "---\nstatus: Accepted\ndate: 2026-03-02\nsupersedes: [3, \"ADR-0004\"]\nsuperseded_by: 7\nactions:\n  - what: Add alert\n    owner: \"@bob\"\n    due: 2026-10-15\n  - what: Fix\n    done: true\n---\n";
+        let p = parse_frontmatter("a.md", text);
+        assert!(p.findings.is_empty(), "{:?}", p.findings);
+        assert_eq!(p.front.status.as_deref(), Some("accepted"));
+        assert_eq!(p.front.supersedes, vec![3, 4]);
+        assert_eq!(p.front.superseded_by, vec![7]);
+        assert_eq!(p.front.actions.len(), 2);
+        assert_eq!(p.front.actions[0].line, 7);
+        assert_eq!(p.front.actions[1].line, 10);
+        assert!(p.front.actions[1].done);
+        assert_eq!(p.spans.of("superseded_by"), (5, 1));
+    }
+
+    #[test]
+    fn wrong_types_are_findings_not_crashes() {
+        let p = parse_frontmatter("a.md", "---\ntitle: [a, b]\nowners: {a: 1}\nreview_every: soon\n---\n");
+        assert_eq!(p.findings.len(), 3, "{:?}", p.findings);
+    }
+}

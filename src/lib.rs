@@ -1,0 +1,32 @@
+//! `handbook`: a static-site generator for engineering handbooks.
+//!
+//! The build is a pipeline of stages over plain data (see [`pipeline`]):
+//! [`config`] → [`discover`] → parse ([`frontmatter`], [`page`]) →
+//! [`rules`] → render ([`markdown`], [`site`], [`render`]) → [`output`].
+//! `build`, `check` and (later) `serve` share the same stages and the same
+//! rules engine.
+
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod date;
+pub mod diag;
+pub mod discover;
+pub mod error;
+pub mod frontmatter;
+pub mod kind;
+pub mod markdown;
+pub mod output;
+pub mod owners;
+pub mod page;
+pub mod pipeline;
+pub mod render;
+pub mod report;
+pub mod rules;
+pub mod scaffold;
+pub mod site;
+
+pub use config::Config;
+pub use diag::{Diagnostic, Severity};
+pub use error::{Error, Result};
+pub use pipeline::{build, check, BuildOptions};

@@ -1,0 +1,17 @@
+//! The `handbook` binary: parses arguments, runs one command, maps the
+//! outcome to an exit code (0 clean, 1 content errors, 2 usage/config/I-O).
+
+use clap::Parser;
+use handbook::cli::{run, Cli, Outcome};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::ContentErrors) => ExitCode::from(1),
+        Err(e) => {
+            handbook::report::print_error(&e);
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,709 @@
+//! Stage 4a: markdown → HTML for one page body.
+//!
+//! Owns: rendering a page's markdown (CommonMark plus tables, footnotes,
+//! strikethrough, task lists, heading attributes and GitHub alerts) with
+//! pulldown-cmark; heading ids (`{#custom}` or GitHub-style slugs, unique per
+//! page) and their `#` anchors; rewriting relative `.md` links to the output
+//! `.html` URLs ([`page_url`]); collecting every heading and link with its
+//! absolute `line:column` in the source file (for `link-broken`,
+//! `anchor-broken` and `runbook-section-missing`); the page's plain text for
+//! search; and, through [`Highlighter`], syntax highlighting of fenced code.
+//!
+//! Pure and total: it never reads the disk, never panics on user input (empty,
+//! NUL bytes, CRLF, unterminated fences, huge or deeply nested pages), and the
+//! same input always gives the same output. Raw HTML in markdown passes
+//! through, as in mdBook. pulldown-cmark types stay out of the public API.
+
+use std::collections::{HashMap, HashSet};
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+mod highlight;
+
+pub use highlight::{highlight_css, Highlighter};
+
+use highlight::push_escaped;
+
+#[cfg(test)]
+mod tests;
+
+/// Options for rendering one page's markdown body.
+#[derive(Clone, Copy, Debug)]
+pub struct MarkdownContext<'a> {
+    /// The page's own path relative to the content dir, '/'-separated, e.g.
+    /// `"runbooks/db-failover.md"`. Relative links are resolved against it.
+    pub page_path: &'a str,
+    /// Every source page path relative to the content dir (as above). Used to
+    /// point directory links (`../adr/`) at `index.html` when that directory
+    /// has a `README.md`/`index.md`, so they also work from `file://`.
+    pub known_pages: &'a HashSet<String>,
+    /// Highlighter with its cache (shared by all pages, `Sync`).
+    pub highlighter: &'a Highlighter,
+}
+
+/// The result of [`render_markdown`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RenderedMarkdown {
+    /// The body as HTML (trusted: raw HTML in the markdown passes through).
+    pub html: String,
+    /// Every heading, in document order.
+    pub headings: Vec<Heading>,
+    /// Every link and image destination, in document order.
+    pub links: Vec<Link>,
+    /// Plain text of the first level-1 heading (the default page title).
+    pub first_h1: Option<String>,
+    /// Plain text of the body for search, code included; blocks are separated
+    /// by newlines, inline HTML is dropped.
+    pub text: String,
+}
+
+/// One heading of a page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The `id` attribute: the `{#custom}` id when given, else a GitHub-style
+    /// slug of the text made unique within the page (`foo`, `foo-1`, …).
+    pub id: String,
+    /// Plain text of the heading (inline code included, markup dropped).
+    pub text: String,
+    /// 1-based line in the file (frontmatter included).
+    pub line: u32,
+    /// 1-based column in characters.
+    pub column: u32,
+}
+
+/// One link or image in a page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Link {
+    /// The destination as written (before `.md` → `.html` rewriting; backslash
+    /// escapes and entities resolved; for reference links, the definition's).
+    pub dest: String,
+    /// 1-based line in the file of the link's first character (`[`, `!` or `<`).
+    pub line: u32,
+    /// 1-based column in characters.
+    pub column: u32,
+    /// `true` for `![alt](src)` images.
+    pub is_image: bool,
+}
+
+/// A relative link resolved against the page that contains it; see
+/// [`resolve_link`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkTarget {
+    /// Target path relative to the content dir, '/'-separated and
+    /// percent-decoded. A directory target ends with `/`; the content dir
+    /// itself is `""`.
+    pub path: String,
+    /// The percent-decoded `#fragment`, without `#`, if any.
+    pub fragment: Option<String>,
+}
+
+/// Index page names that make a folder link (`../adr/`) point at its `index.html`.
+const INDEX_PAGES: &[&str] = &[
+    "README.md",
+    "readme.md",
+    "Readme.md",
+    "index.md",
+    "INDEX.md",
+    "Index.md",
+    "README.markdown",
+    "index.markdown",
+];
+
+/// Render one page's markdown body.
+///
+/// `body_line` is the 1-based line in the file where `body` starts (after
+/// frontmatter), so that heading and link lines are absolute in the file.
+pub fn render_markdown(body: &str, body_line: u32, cx: &MarkdownContext<'_>) -> RenderedMarkdown {
+    let mut r = Renderer {
+        cx,
+        lines: LineIndex::new(body, body_line),
+        events: Vec::new(),
+        slots: Vec::new(),
+        heading: None,
+        code: None,
+        links: Vec::new(),
+        text: String::with_capacity(body.len()),
+    };
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        r.event(event, range.start);
+    }
+    r.finish(body.len())
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// A heading whose id is assigned once the whole page is known (custom ids
+/// are reserved first, so an earlier slug cannot take a later `{#id}`).
+struct HeadingSlot {
+    start_event: usize,
+    anchor_event: usize,
+    custom_id: Option<String>,
+    level: u8,
+    text: String,
+    line: u32,
+    column: u32,
+}
+
+/// The heading being read.
+struct OpenHeading {
+    start_event: usize,
+    custom_id: Option<String>,
+    level: u8,
+    text: String,
+    line: u32,
+    column: u32,
+}
+
+/// The code block being read.
+struct OpenCode {
+    /// Language token of a fenced block (`None` for indented blocks and bare fences).
+    lang: Option<String>,
+    code: String,
+}
+
+struct Renderer<'a, 'c> {
+    cx: &'c MarkdownContext<'c>,
+    lines: LineIndex<'a>,
+    events: Vec<Event<'a>>,
+    slots: Vec<HeadingSlot>,
+    heading: Option<OpenHeading>,
+    code: Option<OpenCode>,
+    links: Vec<Link>,
+    text: String,
+}
+
+impl<'a> Renderer<'a, '_> {
+    fn event(&mut self, event: Event<'a>, offset: usize) {
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => fence_lang(&info).map(str::to_owned),
+                    CodeBlockKind::Indented => None,
+                };
+                self.code = Some(OpenCode {
+                    lang,
+                    code: String::new(),
+                });
+            }
+            Event::Text(text) if self.code.is_some() => {
+                if let Some(open) = &mut self.code {
+                    open.code.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(open) = self.code.take() {
+                    let html = self.code_block_html(&open);
+                    self.text.push_str(&open.code);
+                    self.end_block();
+                    self.events.push(Event::Html(html.into()));
+                }
+            }
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let (line, column) = self.lines.position(offset);
+                self.heading = Some(OpenHeading {
+                    start_event: self.events.len(),
+                    custom_id: id.map(|id| id.to_string()),
+                    level: level as u8,
+                    text: String::new(),
+                    line,
+                    column,
+                });
+                self.events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: None,
+                    classes,
+                    attrs,
+                }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some(open) = self.heading.take() {
+                    self.slots.push(HeadingSlot {
+                        start_event: open.start_event,
+                        anchor_event: self.events.len(),
+                        custom_id: open.custom_id,
+                        level: open.level,
+                        text: open.text.trim().to_owned(),
+                        line: open.line,
+                        column: open.column,
+                    });
+                    // Placeholder for the anchor, filled in by `finish`.
+                    self.events.push(Event::InlineHtml(CowStr::Borrowed("")));
+                }
+                self.end_block();
+                self.events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                self.record_link(&dest_url, offset, false);
+                let dest_url = match link_type {
+                    LinkType::Email => None,
+                    _ => rewrite_dest(&dest_url, self.cx),
+                }
+                .map_or(dest_url, CowStr::from);
+                self.events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                self.record_link(&dest_url, offset, true);
+                self.events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Text(ref text) | Event::Code(ref text) => {
+                self.push_text(text);
+                self.events.push(event);
+            }
+            Event::InlineHtml(html) => {
+                // `{{<shortcode>}}`: template syntax, not HTML. Show it.
+                let after_braces = matches!(self.events.last(), Some(Event::Text(t)) if t.ends_with("{{"));
+                if after_braces {
+                    self.push_text(&html);
+                    self.events.push(Event::Text(html));
+                } else {
+                    self.events.push(Event::InlineHtml(html));
+                }
+            }
+            Event::SoftBreak => {
+                self.push_text(" ");
+                self.events.push(event);
+            }
+            Event::HardBreak => {
+                self.push_text("\n");
+                self.events.push(event);
+            }
+            Event::End(TagEnd::TableCell) => {
+                self.push_text(" ");
+                self.events.push(event);
+            }
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::TableRow
+                | TagEnd::TableHead
+                | TagEnd::BlockQuote(_)
+                | TagEnd::FootnoteDefinition
+                | TagEnd::DefinitionListTitle
+                | TagEnd::DefinitionListDefinition,
+            ) => {
+                self.end_block();
+                self.events.push(event);
+            }
+            other => self.events.push(other),
+        }
+    }
+
+    /// Append inline text to the page text and to the open heading, if any.
+    fn push_text(&mut self, text: &str) {
+        self.text.push_str(text);
+        if let Some(open) = &mut self.heading {
+            open.text.push_str(text);
+        }
+    }
+
+    /// Separate blocks in the page text with one newline.
+    fn end_block(&mut self) {
+        let trimmed = self.text.trim_end_matches([' ', '\t']).len();
+        self.text.truncate(trimmed);
+        if !self.text.is_empty() && !self.text.ends_with('\n') {
+            self.text.push('\n');
+        }
+    }
+
+    fn record_link(&mut self, dest: &str, offset: usize, is_image: bool) {
+        let (line, column) = self.lines.position(offset);
+        self.links.push(Link {
+            dest: dest.to_owned(),
+            line,
+            column,
+            is_image,
+        });
+    }
+
+    fn code_block_html(&self, open: &OpenCode) -> String {
+        let mut html = String::with_capacity(open.code.len() * 2 + 64);
+        html.push_str("<pre class=\"hl-code\"><code");
+        match &open.lang {
+            Some(lang) => {
+                html.push_str(" class=\"language-");
+                push_escaped(&mut html, lang);
+                html.push_str("\">");
+                html.push_str(&self.cx.highlighter.highlight(lang, &open.code));
+            }
+            None => {
+                html.push('>');
+                push_escaped(&mut html, &open.code);
+            }
+        }
+        html.push_str("</code></pre>\n");
+        html
+    }
+
+    fn finish(mut self, body_len: usize) -> RenderedMarkdown {
+        // An unterminated construct at end of input is closed by the parser,
+        // but be defensive: never lose an open code block's text.
+        if let Some(open) = self.code.take() {
+            let html = self.code_block_html(&open);
+            self.text.push_str(&open.code);
+            self.events.push(Event::Html(html.into()));
+        }
+
+        let mut ids = HeadingIds::default();
+        for slot in &self.slots {
+            if let Some(id) = &slot.custom_id {
+                ids.reserve(id);
+            }
+        }
+        let mut headings = Vec::with_capacity(self.slots.len());
+        for slot in std::mem::take(&mut self.slots) {
+            let id = match slot.custom_id {
+                Some(id) => id,
+                None => ids.unique(&slugify(&slot.text)),
+            };
+            if let Some(Event::Start(Tag::Heading { id: event_id, .. })) =
+                self.events.get_mut(slot.start_event)
+            {
+                *event_id = Some(CowStr::from(id.clone()));
+            }
+            if let Some(anchor) = self.events.get_mut(slot.anchor_event) {
+                let mut html = String::with_capacity(id.len() + 72);
+                html.push_str(" <a class=\"anchor\" href=\"#");
+                push_escaped(&mut html, &id);
+                html.push_str("\" aria-hidden=\"true\" tabindex=\"-1\">#</a>");
+                *anchor = Event::InlineHtml(html.into());
+            }
+            headings.push(Heading {
+                level: slot.level,
+                id,
+                text: slot.text,
+                line: slot.line,
+                column: slot.column,
+            });
+        }
+
+        let mut html = String::with_capacity(body_len + body_len / 2 + 64);
+        pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
+
+        let first_h1 = headings
+            .iter()
+            .find(|h| h.level == 1 && !h.text.is_empty())
+            .map(|h| h.text.clone());
+        let text = self.text.trim().to_owned();
+        RenderedMarkdown {
+            html,
+            headings,
+            links: self.links,
+            first_h1,
+            text,
+        }
+    }
+}
+
+/// Ids in use on a page, handing out GitHub-style suffixes (`x`, `x-1`, …).
+#[derive(Default)]
+struct HeadingIds {
+    used: HashSet<String>,
+    next_suffix: HashMap<String, u32>,
+}
+
+impl HeadingIds {
+    fn reserve(&mut self, id: &str) {
+        self.used.insert(id.to_owned());
+    }
+
+    fn unique(&mut self, slug: &str) -> String {
+        let base = if slug.is_empty() { "section" } else { slug };
+        if self.used.insert(base.to_owned()) {
+            return base.to_owned();
+        }
+        let next = self.next_suffix.entry(base.to_owned()).or_insert(1);
+        loop {
+            let candidate = format!("{base}-{next}");
+            *next += 1;
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
+    }
+}
+
+/// The language token of a fence's info string: the first word, with
+/// mdBook-style attributes (`rust,ignore`) and Pandoc braces (`{.rust}`)
+/// removed. `None` when there is none.
+fn fence_lang(info: &str) -> Option<&str> {
+    let first = info
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .find(|s| !s.is_empty())?;
+    let lang = first
+        .trim_start_matches('{')
+        .trim_start_matches('.')
+        .trim_end_matches('}');
+    (!lang.is_empty()).then_some(lang)
+}
+
+/// Byte offset → absolute `(line, column)`, from line starts computed once.
+struct LineIndex<'a> {
+    src: &'a str,
+    starts: Vec<usize>,
+    first_line: u32,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(src: &'a str, first_line: u32) -> Self {
+        let bytes = src.as_bytes();
+        let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
+        starts.push(0);
+        for (i, &b) in bytes.iter().enumerate() {
+            // LF, CRLF (counted at its LF) and a lone CR end a line.
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                starts.push(i + 1);
+            }
+        }
+        Self {
+            src,
+            starts,
+            first_line: first_line.max(1),
+        }
+    }
+
+    fn position(&self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.src.len());
+        let index = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let start = self.starts.get(index).copied().unwrap_or(0);
+        let chars = self
+            .src
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        let line = self
+            .first_line
+            .saturating_add(u32::try_from(index).unwrap_or(u32::MAX));
+        let column = u32::try_from(chars).unwrap_or(u32::MAX).saturating_add(1);
+        (line, column)
+    }
+}
+
+/// Map a source path to its output URL: `"a/b.md"` → `"a/b.html"`,
+/// `"a/README.md"` / `"a/index.md"` (any case, also `.MD`/`.markdown`) →
+/// `"a/index.html"`. Paths that are not markdown come back unchanged. Works
+/// on relative link paths too (`"../adr/0003-x.md"` → `"../adr/0003-x.html"`).
+pub fn page_url(path: &str) -> String {
+    let (dir, file) = path.split_at(path.rfind('/').map_or(0, |i| i + 1));
+    let Some((stem, ext)) = file.rsplit_once('.') else {
+        return path.to_owned();
+    };
+    if !is_markdown_ext(ext) {
+        return path.to_owned();
+    }
+    if stem.eq_ignore_ascii_case("readme") || stem.eq_ignore_ascii_case("index") {
+        format!("{dir}index.html")
+    } else {
+        format!("{dir}{stem}.html")
+    }
+}
+
+fn is_markdown_ext(ext: &str) -> bool {
+    ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown")
+}
+
+fn has_markdown_ext(path: &str) -> bool {
+    path.rsplit_once('.')
+        .is_some_and(|(stem, ext)| !stem.ends_with('/') && is_markdown_ext(ext))
+}
+
+/// GitHub-style slug of heading text: lowercase; each space becomes `-`;
+/// punctuation and symbols (emoji included) are dropped except `-` and `_`;
+/// letters, digits and combining marks of any script are kept.
+/// `"Rollback (v2): DB & Cache"` → `"rollback-v2-db--cache"`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_whitespace() {
+            slug.push('-');
+        } else if c == '-' || c == '_' {
+            slug.push(c);
+        } else if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                slug.push(c.to_ascii_lowercase());
+            }
+        } else if c.is_alphanumeric() {
+            slug.extend(c.to_lowercase());
+        } else if !c.is_control() && !is_symbol_or_punctuation(c) {
+            // Combining marks (e.g. Devanagari vowel signs) and the like.
+            slug.push(c);
+        }
+    }
+    slug
+}
+
+/// Non-ASCII punctuation and symbol blocks that GitHub's slugger strips.
+fn is_symbol_or_punctuation(c: char) -> bool {
+    matches!(c as u32,
+        0x00A0..=0x00BF | 0x00D7 | 0x00F7
+        | 0x02C2..=0x02C5 | 0x02D2..=0x02DF
+        | 0x2000..=0x2BFF // punctuation, super/subscripts, currency, letterlike, arrows, maths, dingbats
+        | 0x2E00..=0x2E7F
+        | 0x3000..=0x303F
+        | 0xFE10..=0xFE6F
+        | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65
+        | 0xFE00..=0xFE0F
+        | 0x1F000..=0x1FAFF | 0xE0000..=0xE007F)
+}
+
+/// `true` for destinations that are relative paths: no scheme (`https:`,
+/// `mailto:`, …), not `//host`, not `/absolute`, not a bare `#fragment` or
+/// `?query`, not empty.
+fn is_relative(dest: &str) -> bool {
+    if dest.is_empty() || dest.starts_with(['/', '\\', '#', '?']) {
+        return false;
+    }
+    !has_scheme(dest)
+}
+
+fn has_scheme(dest: &str) -> bool {
+    let Some(colon) = dest.find(':') else {
+        return false;
+    };
+    let scheme = &dest[..colon];
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// The output form of a link destination, or `None` to keep it as written.
+fn rewrite_dest(dest: &str, cx: &MarkdownContext<'_>) -> Option<String> {
+    if !is_relative(dest) {
+        return None;
+    }
+    let (path, suffix) = dest.split_at(dest.find(['#', '?']).unwrap_or(dest.len()));
+    if has_markdown_ext(path) {
+        return Some(format!("{}{suffix}", page_url(path)));
+    }
+    let is_dir =
+        path.ends_with('/') || path == "." || path == ".." || path.ends_with("/.") || path.ends_with("/..");
+    if !is_dir {
+        return None;
+    }
+    let dir = resolve_path(cx.page_path, path)?;
+    let has_index = INDEX_PAGES
+        .iter()
+        .any(|name| cx.known_pages.contains(&format!("{dir}{name}")));
+    if !has_index {
+        return None;
+    }
+    let sep = if path.ends_with('/') { "" } else { "/" };
+    Some(format!("{path}{sep}index.html{suffix}"))
+}
+
+/// Resolve a link destination written in `page_path` against the content dir.
+///
+/// `"../adr/0003-x.md#context"` in `"runbooks/db.md"` gives path
+/// `"adr/0003-x.md"` and fragment `"context"`; `"#rollback"` gives the page
+/// itself. `None` for links this module cannot check: external URLs (with a
+/// scheme or `//host`), site-absolute `/paths`, empty destinations, and paths
+/// that climb above the content dir.
+pub fn resolve_link(page_path: &str, dest: &str) -> Option<LinkTarget> {
+    let (before_fragment, fragment) = match dest.split_once('#') {
+        Some((before, fragment)) => (before, Some(percent_decode(fragment))),
+        None => (dest, None),
+    };
+    let path = before_fragment
+        .split_once('?')
+        .map_or(before_fragment, |(path, _)| path);
+    if path.is_empty() {
+        return (!dest.is_empty() && !dest.starts_with('/')).then(|| LinkTarget {
+            path: page_path.to_owned(),
+            fragment,
+        });
+    }
+    if !is_relative(path) {
+        return None;
+    }
+    Some(LinkTarget {
+        path: resolve_path(page_path, path)?,
+        fragment,
+    })
+}
+
+/// Join a relative `path` onto `page_path`'s folder, normalising `.` and `..`
+/// and percent-decoding. A directory result ends with `/` (root: `""`).
+fn resolve_path(page_path: &str, path: &str) -> Option<String> {
+    let decoded = percent_decode(path);
+    let dir = page_path.rfind('/').map_or("", |i| &page_path[..i]);
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    let mut is_dir = false;
+    for segment in decoded.split('/') {
+        is_dir = true;
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            name => {
+                parts.push(name);
+                is_dir = false;
+            }
+        }
+    }
+    let mut out = parts.join("/");
+    if is_dir && !out.is_empty() {
+        out.push('/');
+    }
+    Some(out)
+}
+
+/// Decode `%XX` escapes; invalid escapes and non-UTF-8 results are kept as
+/// written.
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_owned();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' {
+            if let (Some(hi), Some(lo)) = (
+                bytes.get(i + 1).and_then(|&b| hex(b)),
+                bytes.get(i + 2).and_then(|&b| hex(b)),
+            ) {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
+}

@@ -1,0 +1,398 @@
+//! Unit tests for the markdown stage: string in, HTML and positions out.
+
+use std::collections::HashSet;
+
+use super::*;
+
+/// Render `body` as `page_path` with the given other pages known.
+fn render_in(page_path: &str, known: &[&str], body: &str, body_line: u32) -> RenderedMarkdown {
+    let known_pages: HashSet<String> = known.iter().map(|s| (*s).to_owned()).collect();
+    let highlighter = Highlighter::new();
+    let cx = MarkdownContext {
+        page_path,
+        known_pages: &known_pages,
+        highlighter: &highlighter,
+    };
+    render_markdown(body, body_line, &cx)
+}
+
+fn render(body: &str) -> RenderedMarkdown {
+    render_in("guide/page.md", &[], body, 1)
+}
+
+fn ids(r: &RenderedMarkdown) -> Vec<&str> {
+    r.headings.iter().map(|h| h.id.as_str()).collect()
+}
+
+fn hrefs(html: &str) -> Vec<&str> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect()
+}
+
+#[test]
+fn headings_get_slug_ids_and_anchors() {
+    let r = render("# Payments failover\n\n## Rollback (v2): DB & Cache\n");
+    assert_eq!(ids(&r), ["payments-failover", "rollback-v2-db--cache"]);
+    assert!(r.html.contains(
+        "<h1 id=\"payments-failover\">Payments failover <a class=\"anchor\" \
+         href=\"#payments-failover\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h1>"
+    ));
+    assert_eq!(r.first_h1.as_deref(), Some("Payments failover"));
+    assert_eq!(r.headings[1].level, 2);
+    assert_eq!(r.headings[1].text, "Rollback (v2): DB & Cache");
+}
+
+#[test]
+fn custom_heading_ids_are_kept_and_reserved() {
+    let r = render("## Rollback {#rollback}\n\n## Steps\n\n## Roll back {#steps}\n");
+    // The custom `{#steps}` is reserved, so the earlier "Steps" slug moves aside.
+    assert_eq!(ids(&r), ["rollback", "steps-1", "steps"]);
+    assert!(r.html.contains("<h2 id=\"rollback\">Rollback <a"));
+    assert_eq!(r.headings[0].text, "Rollback");
+}
+
+#[test]
+fn duplicate_headings_are_numbered() {
+    let r = render("# Foo\n## Foo\n### Foo\n## Foo 1\n## `code` *em*\n## !!!\n");
+    assert_eq!(ids(&r), ["foo", "foo-1", "foo-2", "foo-1-1", "code-em", "section"]);
+    assert_eq!(r.headings[4].text, "code em");
+}
+
+#[test]
+fn setext_and_inline_markup_headings() {
+    let r = render("Title\n=====\n\nSub *title*\n---\n");
+    assert_eq!(ids(&r), ["title", "sub-title"]);
+    assert_eq!(r.first_h1.as_deref(), Some("Title"));
+    assert_eq!((r.headings[1].line, r.headings[1].column), (4, 1));
+}
+
+#[test]
+fn no_h1_means_no_first_h1() {
+    assert_eq!(render("## Only h2\n").first_h1, None);
+    assert_eq!(render("").first_h1, None);
+}
+
+#[test]
+fn relative_md_links_are_rewritten() {
+    let r = render(concat!(
+        "[a](../adr/0003-x.md#ctx) [b](README.md) [c](sub/readme.MD#top) ",
+        "[d](other.MD) [e](notes.markdown?x=1#y) [f](./index.md)\n"
+    ));
+    assert_eq!(
+        hrefs(&r.html),
+        [
+            "../adr/0003-x.html#ctx",
+            "index.html",
+            "sub/index.html#top",
+            "other.html",
+            "notes.html?x=1#y",
+            "./index.html"
+        ]
+    );
+    // Recorded as written.
+    let dests: Vec<&str> = r.links.iter().map(|l| l.dest.as_str()).collect();
+    assert_eq!(dests[0], "../adr/0003-x.md#ctx");
+    assert_eq!(dests[1], "README.md");
+}
+
+#[test]
+fn absolute_fragment_and_html_links_are_untouched() {
+    let r = render_in(
+        "guide/page.md",
+        &["guide/page.md", "guide/other.md"],
+        concat!(
+            "[a](https://example.com/x.md) [b](/abs/x.md) [c](#local) [d](other.html) ",
+            "[e](mailto:a@b.md) [f](//cdn.example.com/x.md) [g](<a b.txt>) <https://x.io/y.md>\n"
+        ),
+        1,
+    );
+    assert_eq!(
+        hrefs(&r.html),
+        [
+            "https://example.com/x.md",
+            "/abs/x.md",
+            "#local",
+            "other.html",
+            "mailto:a@b.md",
+            "//cdn.example.com/x.md",
+            "a%20b.txt",
+            "https://x.io/y.md"
+        ]
+    );
+}
+
+#[test]
+fn images_are_recorded_but_not_rewritten() {
+    let r = render("![diagram](img/flow.md) [x](flow.md)\n");
+    assert!(r.html.contains("src=\"img/flow.md\""));
+    assert!(r.html.contains("href=\"flow.html\""));
+    assert_eq!(r.links.len(), 2);
+    assert!(r.links[0].is_image);
+    assert!(!r.links[1].is_image);
+}
+
+#[test]
+fn folder_links_point_at_index_when_it_exists() {
+    let known = ["runbooks/db.md", "adr/README.md", "index.md"];
+    let r = render_in("runbooks/db.md", &known, "[a](../adr/) [b](../) [c](../ops/) [d](..)\n", 1);
+    assert_eq!(
+        hrefs(&r.html),
+        ["../adr/index.html", "../index.html", "../ops/", "../index.html"]
+    );
+}
+
+#[test]
+fn reference_links_are_rewritten_and_recorded() {
+    let r = render("See [the ADR][adr].\n\n[adr]: ../adr/0001-x.md#decision\n");
+    assert_eq!(hrefs(&r.html), ["../adr/0001-x.html#decision"]);
+    assert_eq!(r.links[0].dest, "../adr/0001-x.md#decision");
+    assert_eq!((r.links[0].line, r.links[0].column), (1, 5));
+}
+
+#[test]
+fn positions_are_absolute_with_body_line() {
+    let body = "intro\n\n## Steps\n\nSee [the runbook](x.md) and ![img](a.png).\n";
+    let r = render_in("p.md", &[], body, 7);
+    assert_eq!((r.headings[0].line, r.headings[0].column), (9, 1));
+    assert_eq!((r.links[0].line, r.links[0].column), (11, 5));
+    assert_eq!((r.links[1].line, r.links[1].column), (11, 29));
+}
+
+#[test]
+fn positions_survive_crlf() {
+    let body = "intro\r\n\r\n## Steps\r\n\r\n- item\r\n  - see [x](x.md)\r\n";
+    let r = render_in("p.md", &[], body, 4);
+    assert_eq!((r.headings[0].line, r.headings[0].column), (6, 1));
+    assert_eq!((r.links[0].line, r.links[0].column), (9, 9));
+    assert_eq!(ids(&r), ["steps"]);
+}
+
+#[test]
+fn columns_count_characters_not_bytes() {
+    let r = render("Ünïcödé → [x](y.md)\n");
+    assert_eq!((r.links[0].line, r.links[0].column), (1, 11));
+}
+
+#[test]
+fn gfm_extensions_render() {
+    let r = render(concat!(
+        "| a | b |\n|---|:-:|\n| 1 | 2 |\n\n",
+        "~~gone~~\n\n",
+        "- [x] done\n- [ ] todo\n\n",
+        "Claim[^1].\n\n[^1]: Source.\n\n",
+        "> [!WARNING]\n> Careful.\n"
+    ));
+    let html = &r.html;
+    assert!(html.contains("<table><thead><tr><th>a</th>"), "{html}");
+    assert!(html.contains("<td style=\"text-align: center\">2</td>"), "{html}");
+    assert!(html.contains("<del>gone</del>"), "{html}");
+    assert!(html.contains("<input disabled=\"\" type=\"checkbox\" checked=\"\"/>"), "{html}");
+    assert!(html.contains("<input disabled=\"\" type=\"checkbox\"/>"), "{html}");
+    assert!(html.contains("class=\"footnote-reference\""), "{html}");
+    assert!(html.contains("class=\"footnote-definition\""), "{html}");
+    assert!(html.contains("markdown-alert-warning"), "{html}");
+}
+
+#[test]
+fn rust_fence_is_highlighted() {
+    let r = render("```rust\nfn main() { let x = 1; }\n```\n");
+    assert!(r.html.starts_with("<pre class=\"hl-code\"><code class=\"language-rust\"><span class=\"hl-"));
+    assert!(r.html.contains("hl-storage"));
+    assert!(r.html.ends_with("</code></pre>\n"));
+    assert_eq!(r.text, "fn main() { let x = 1; }");
+}
+
+#[test]
+fn fence_info_attributes_are_ignored() {
+    let r = render("```rust,ignore title=\"x\"\nfn a() {}\n```\n\n```{.python}\nx = 1\n```\n");
+    assert!(r.html.contains("<code class=\"language-rust\"><span class=\"hl-"));
+    assert!(r.html.contains("<code class=\"language-python\"><span class=\"hl-"));
+}
+
+#[test]
+fn unknown_language_and_indented_code_are_escaped_plain_text() {
+    let r = render("```nosuchlang\n<script>alert(1)</script>\n```\n\n    <b>x</b> & y\n");
+    assert!(r.html.contains(
+        "<code class=\"language-nosuchlang\">&lt;script&gt;alert(1)&lt;/script&gt;\n</code>"
+    ));
+    assert!(r.html.contains("<pre class=\"hl-code\"><code>&lt;b&gt;x&lt;/b&gt; &amp; y\n</code></pre>"));
+    assert!(!r.html.contains("<script>"));
+    assert!(!r.html.contains("hl-source"));
+}
+
+#[test]
+fn hostile_language_token_is_escaped() {
+    let r = render("```\"><script>\nx\n```\n");
+    assert!(!r.html.contains("<script>"), "{}", r.html);
+    assert!(r.html.contains("language-&quot;&gt;&lt;script&gt;"));
+}
+
+#[test]
+fn template_syntax_stays_visible() {
+    let r = render("Hugo {{< ref \"x\" >}} and {{<figure>}}, ERB <%= user.name %>, Liquid {% if x %}.\n\n<% end %>\n");
+    let html = &r.html;
+    assert!(html.contains("{{&lt; ref \"x\" &gt;}}"), "{html}");
+    assert!(html.contains("{{&lt;figure&gt;}}"), "{html}");
+    assert!(html.contains("&lt;%= user.name %&gt;"), "{html}");
+    assert!(html.contains("{% if x %}"), "{html}");
+    assert!(html.contains("<p>&lt;% end %&gt;</p>"), "{html}");
+    assert!(r.text.contains("{{<figure>}}"));
+    assert!(r.text.contains("<%= user.name %>"));
+}
+
+#[test]
+fn raw_html_passes_through() {
+    let r = render("<details><summary>More</summary>\n\nBody with <kbd>Ctrl</kbd>.\n\n</details>\n");
+    assert!(r.html.contains("<details><summary>More</summary>"));
+    assert!(r.html.contains("<kbd>Ctrl</kbd>"));
+    assert_eq!(r.text, "Body with Ctrl.");
+}
+
+#[test]
+fn plain_text_has_blocks_on_lines_and_code() {
+    let r = render("# T\n\nOne\ntwo *three*.\n\n- a\n- b `c`\n\n```sh\necho hi\n```\n");
+    assert_eq!(r.text, "T\nOne two three.\na\nb c\necho hi");
+}
+
+#[test]
+fn page_url_cases() {
+    assert_eq!(page_url("a/b.md"), "a/b.html");
+    assert_eq!(page_url("b.md"), "b.html");
+    assert_eq!(page_url("a/README.md"), "a/index.html");
+    assert_eq!(page_url("a/readme.MD"), "a/index.html");
+    assert_eq!(page_url("README.md"), "index.html");
+    assert_eq!(page_url("a/index.md"), "a/index.html");
+    assert_eq!(page_url("a/Index.markdown"), "a/index.html");
+    assert_eq!(page_url("a/b.MD"), "a/b.html");
+    assert_eq!(page_url("a/b.Markdown"), "a/b.html");
+    assert_eq!(page_url("a.b/c.d.md"), "a.b/c.d.html");
+    assert_eq!(page_url("a/readme-ops.md"), "a/readme-ops.html");
+    assert_eq!(page_url("img/x.png"), "img/x.png");
+    assert_eq!(page_url("a/Makefile"), "a/Makefile");
+}
+
+#[test]
+fn slugify_cases() {
+    assert_eq!(slugify("Hello World"), "hello-world");
+    assert_eq!(slugify("  Trim me  "), "trim-me");
+    assert_eq!(slugify("What's new?"), "whats-new");
+    assert_eq!(slugify("Rollback (v2): DB & Cache"), "rollback-v2-db--cache");
+    assert_eq!(slugify("snake_case and kebab-case"), "snake_case-and-kebab-case");
+    assert_eq!(slugify("Ünïcödé Straße"), "ünïcödé-straße");
+    assert_eq!(slugify("日本語 の 見出し"), "日本語-の-見出し");
+    assert_eq!(slugify("🚀 Launch"), "-launch");
+    assert_eq!(slugify("C++ → Rust…"), "c--rust");
+    assert_eq!(slugify("हिन्दी"), "हिन्दी");
+    assert_eq!(slugify(""), "");
+}
+
+#[test]
+fn resolve_link_cases() {
+    let target = |dest: &str| resolve_link("runbooks/db.md", dest).map(|t| (t.path, t.fragment));
+    let some = |p: &str, f: Option<&str>| Some((p.to_owned(), f.map(str::to_owned)));
+    assert_eq!(target("../adr/0003-x.md#ctx"), some("adr/0003-x.md", Some("ctx")));
+    assert_eq!(target("./other.md"), some("runbooks/other.md", None));
+    assert_eq!(target("other%20page.md?x#Caf%C3%A9"), some("runbooks/other page.md", Some("Café")));
+    assert_eq!(target("#rollback"), some("runbooks/db.md", Some("rollback")));
+    assert_eq!(target("../adr/"), some("adr/", None));
+    assert_eq!(target(".."), some("", None));
+    assert_eq!(target("../../outside.md"), None);
+    assert_eq!(target("https://x.io/a.md"), None);
+    assert_eq!(target("/abs.md"), None);
+    assert_eq!(target(""), None);
+}
+
+#[test]
+fn same_block_twice_hits_the_cache() {
+    let highlighter = Highlighter::new();
+    let a = highlighter.highlight("rust", "fn main() {}\n");
+    let b = highlighter.highlight("rust", "fn main() {}\n");
+    assert_eq!(highlighter.cache_len(), 1);
+    assert!(std::sync::Arc::ptr_eq(&a, &b));
+    highlighter.highlight("Rust", "fn other() {}\n");
+    assert_eq!(highlighter.cache_len(), 2);
+}
+
+#[test]
+fn pages_share_the_highlight_cache() {
+    let known = HashSet::new();
+    let highlighter = Highlighter::new();
+    let cx = MarkdownContext {
+        page_path: "a.md",
+        known_pages: &known,
+        highlighter: &highlighter,
+    };
+    let body = "```yaml\na: 1\n```\n\n```yaml\na: 1\n```\n\n```go\npackage x\n```\n";
+    let first = render_markdown(body, 1, &cx);
+    let second = render_markdown(body, 1, &cx);
+    assert_eq!(highlighter.cache_len(), 2);
+    assert_eq!(first, second);
+}
+
+/// Inputs that must render without panicking (and, for the huge ones, quickly).
+#[test]
+fn hostile_inputs_do_not_panic() {
+    let deep_list: String = (0..5_000).map(|i| format!("{}- x\n", "  ".repeat(i))).collect();
+    let deep_quote = format!("{}x\n", ">".repeat(50_000));
+    let deep_emph = format!("{}x{}", "*".repeat(50_000), "_".repeat(50_000));
+    let deep_links = format!("{}x{}", "[".repeat(50_000), "](y.md)".repeat(50_000));
+    let big: String = (0..20_000)
+        .map(|i| format!("## H {i}\n\nText [l](p{i}.md) `c`\n\n```rust\nlet x = {i};\n```\n"))
+        .collect();
+    let inputs = [
+        "",
+        "---",
+        "---\n",
+        "---\ntitle: x\n---\n",
+        "```rust\nfn unterminated() {\n",
+        "~~~\n",
+        "\0\0# \0\n[\0](\0.md)\n```\0\n\0\n```\n",
+        "\r\n\r\r\n# x\r",
+        "[x]: <",
+        "# {#}\n## {#a}\n## {#a}\n",
+        "|a|\n|-|\n|",
+        "[^x]\n\n[^x]: [^x]",
+        deep_list.as_str(),
+        deep_quote.as_str(),
+        deep_emph.as_str(),
+        deep_links.as_str(),
+        big.as_str(),
+    ];
+    for input in inputs {
+        // Run on a thread with a 2 MiB stack, like a rayon worker.
+        std::thread::scope(|scope| {
+            let out = std::thread::Builder::new()
+                .stack_size(2 << 20)
+                .spawn_scoped(scope, || render(input))
+                .expect("spawn")
+                .join();
+            assert!(out.is_ok(), "panicked on {:?}", &input[..input.len().min(40)]);
+        });
+    }
+}
+
+#[test]
+fn huge_page_renders_and_counts_lines() {
+    let block = "para [l](x.md)\n\n```sql\nselect 1;\n```\n\n";
+    let body = block.repeat(1 << 20 >> 5);
+    assert!(body.len() >= 1 << 20);
+    let r = render_in("p.md", &[], &body, 3);
+    let last = r.links.last().expect("links");
+    assert_eq!(last.line, 3 + 6 * (r.links.len() as u32 - 1));
+}
+
+#[test]
+fn unterminated_fence_runs_to_end() {
+    let r = render("```rust\nfn a() {}\n");
+    assert!(r.html.contains("<code class=\"language-rust\"><span class=\"hl-"));
+    assert!(r.html.ends_with("</code></pre>\n"));
+}
+
+#[test]
+fn crlf_code_blocks_render_like_lf() {
+    let lf = render("```rust\nfn a() {}\nfn b() {}\n```\n\n```x\na\nb\n```\n");
+    let crlf = render("```rust\r\nfn a() {}\r\nfn b() {}\r\n```\r\n\r\n```x\r\na\r\nb\r\n```\r\n");
+    assert_eq!(lf.html, crlf.html);
+}

@@ -1,0 +1,168 @@
+//! Stage 2: the in-memory model of a handbook, and `parse_pages`, which
+//! turns discovered sources into [`Page`]s (frontmatter + rendered
+//! markdown). Pure apart from using the shared highlighter cache.
+
+use crate::config::Config;
+use crate::discover::{AssetFile, SourceFile};
+use crate::frontmatter::{adr_number_in, parse_frontmatter, FrontMatter, KeySpans};
+use crate::kind::Kind;
+use crate::markdown::{page_url, render_markdown, Highlighter, MarkdownContext, RenderedMarkdown};
+use crate::owners::{CodeOwners, Registry};
+use crate::diag::Diagnostic;
+use rayon::prelude::*;
+use std::collections::HashSet;
+
+/// One page of the handbook.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Where it came from.
+    pub src: SourceFile,
+    /// Typed frontmatter.
+    pub front: FrontMatter,
+    /// Where frontmatter keys are written.
+    pub spans: KeySpans,
+    /// First line of the body.
+    pub body_line: u32,
+    /// Effective kind (explicit, else inferred from the folder; `Guide` when unknown).
+    pub kind: Kind,
+    /// `kind:` as written when it names no known kind.
+    pub kind_unknown: Option<String>,
+    /// Title: frontmatter, else first H1, else the file name.
+    pub title: String,
+    /// Root-relative output URL.
+    pub url: String,
+    /// ADR number from the file name (`0007-x.md` → 7).
+    pub adr_number: Option<u32>,
+    /// Rendered body, headings and links.
+    pub md: RenderedMarkdown,
+    /// Findings made while parsing (frontmatter-invalid).
+    pub parse_findings: Vec<Diagnostic>,
+}
+
+impl Page {
+    /// The top folder under the content dir, if any (`runbooks`).
+    pub fn top_folder(&self) -> Option<&str> {
+        self.src.rel.split_once('/').map(|(f, _)| f)
+    }
+
+    /// `domain:` or, failing that, the top folder.
+    pub fn domain(&self) -> Option<&str> {
+        self.front.domain.as_deref().or(self.top_folder())
+    }
+}
+
+/// The whole handbook: configuration, owners and pages (sorted by path).
+#[derive(Debug, Clone)]
+pub struct Handbook {
+    /// Configuration.
+    pub config: Config,
+    /// owners.yaml.
+    pub registry: Registry,
+    /// CODEOWNERS (empty when disabled or absent).
+    pub codeowners: CodeOwners,
+    /// Pages, sorted by `src.rel`.
+    pub pages: Vec<Page>,
+    /// Non-markdown files to copy.
+    pub assets: Vec<AssetFile>,
+    /// Findings about config files (unknown keys).
+    pub config_findings: Vec<Diagnostic>,
+}
+
+/// Parses every source in parallel. `highlighter` decides whether code is
+/// highlighted (`build`, `serve`) or left plain (`check`).
+pub fn parse_pages(sources: Vec<SourceFile>, config: &Config, highlighter: &Highlighter) -> Vec<Page> {
+    let known: HashSet<String> = sources.iter().map(|s| s.rel.clone()).collect();
+    let mut pages: Vec<Page> = sources
+        .into_par_iter()
+        .map(|src| parse_page(src, config, &known, highlighter))
+        .collect();
+    pages.sort_by(|a, b| a.src.rel.cmp(&b.src.rel));
+    pages
+}
+
+/// Parses one page.
+pub fn parse_page(src: SourceFile, config: &Config, known: &HashSet<String>, highlighter: &Highlighter) -> Page {
+    let parsed = parse_frontmatter(&src.root_rel, &src.text);
+    let mut parse_findings = parsed.findings;
+    if let Some(d) = crate::discover::invalid_utf8_finding(&src) {
+        parse_findings.insert(0, d);
+    }
+    let body = src.text.get(parsed.body_offset..).unwrap_or("");
+    let cx = MarkdownContext {
+        page_path: &src.rel,
+        known_pages: known,
+        highlighter,
+    };
+    let md = render_markdown(body, parsed.body_line, &cx);
+    let folder_kind = src
+        .rel
+        .split_once('/')
+        .map(|(f, _)| Kind::from_folder(f))
+        .unwrap_or(Kind::Guide);
+    let (kind, kind_unknown) = match parsed.front.kind.as_deref() {
+        None => (folder_kind, None),
+        Some(k) => match Kind::parse(k) {
+            Some(kind) => (kind, None),
+            None => (folder_kind, Some(k.to_string())),
+        },
+    };
+    let file_name = src.rel.rsplit('/').next().unwrap_or(&src.rel);
+    let adr_number = (kind == Kind::Adr)
+        .then(|| file_name.starts_with(|c: char| c.is_ascii_digit()).then(|| adr_number_in(file_name)))
+        .flatten()
+        .flatten();
+    let title = parsed
+        .front
+        .title
+        .clone()
+        .or_else(|| md.first_h1.clone())
+        .unwrap_or_else(|| title_from_path(&src.rel, &config.title));
+    let url = page_url(&src.rel);
+    Page {
+        front: parsed.front,
+        spans: parsed.spans,
+        body_line: parsed.body_line,
+        kind,
+        kind_unknown,
+        title,
+        url,
+        adr_number,
+        md,
+        parse_findings,
+        src,
+    }
+}
+
+/// A title from a file name: `db-failover.md` → `Db failover`; an index
+/// page takes its folder's name, or the book title at the root.
+pub fn title_from_path(rel: &str, book_title: &str) -> String {
+    let mut parts: Vec<&str> = rel.split('/').collect();
+    let file = parts.pop().unwrap_or(rel);
+    let stem = file.rsplit_once('.').map(|(s, _)| s).unwrap_or(file);
+    let stem = if stem.eq_ignore_ascii_case("index") || stem.eq_ignore_ascii_case("readme") {
+        match parts.last() {
+            Some(folder) => *folder,
+            None => return book_title.to_string(),
+        }
+    } else {
+        stem
+    };
+    let words = stem.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => book_title.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_from_paths() {
+        assert_eq!(title_from_path("runbooks/db-failover.md", "B"), "Db failover");
+        assert_eq!(title_from_path("README.md", "Book"), "Book");
+        assert_eq!(title_from_path("adr/index.md", "Book"), "Adr");
+    }
+}

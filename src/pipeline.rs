@@ -1,0 +1,115 @@
+//! Runs the stages in order: config → discover → parse → check → render
+//! → write. `build` runs them all; `check` stops after the rules; `serve`
+//! will keep the output in memory. The only module that knows the order.
+
+use crate::config::{load_config, Config, LoadOptions};
+use crate::date::Date;
+use crate::diag::Diagnostic;
+use crate::discover::discover;
+use crate::error::Result;
+use crate::markdown::{highlight_css, Highlighter};
+use crate::output::{check_out_dir, write_output, Output};
+use crate::owners::{load_registry, CodeOwners};
+use crate::page::{parse_pages, Handbook};
+use crate::render::{render_site, Theme};
+use crate::rules::{run_rules, Evaluation};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Options of `handbook build`.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// `--dest`: output folder instead of `[build] build-dir`.
+    pub dest: Option<PathBuf>,
+    /// The date staleness is measured against.
+    pub today: Date,
+}
+
+/// What a build did.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// Pages built.
+    pub pages: usize,
+    /// Files written (pages, listings, assets).
+    pub files: usize,
+    /// Every finding, sorted.
+    pub findings: Vec<Diagnostic>,
+    /// Where the site is.
+    pub out_dir: PathBuf,
+    /// Wall time of the build.
+    pub elapsed: std::time::Duration,
+}
+
+/// What a check found.
+#[derive(Debug, Clone)]
+pub struct CheckReport {
+    /// Pages checked.
+    pub pages: usize,
+    /// Every finding, sorted.
+    pub findings: Vec<Diagnostic>,
+}
+
+/// Stages 1-2 after the config: owners, discovery and parsing.
+pub fn load_handbook(config: Config, highlighter: &Highlighter) -> Result<Handbook> {
+    let (registry, registry_findings) = load_registry(&config)?;
+    let codeowners = if config.owners.codeowners {
+        CodeOwners::load(&config.root, &config.content_dir)?
+    } else {
+        CodeOwners::default()
+    };
+    let sources = discover(&config)?;
+    let pages = parse_pages(sources.pages, &config, highlighter);
+    let mut config_findings = config.findings.clone();
+    config_findings.extend(registry_findings);
+    Ok(Handbook {
+        config,
+        registry,
+        codeowners,
+        pages,
+        assets: sources.assets,
+        config_findings,
+    })
+}
+
+/// Stages 4-5 in memory: the whole site as bytes.
+pub fn render_output(h: &Handbook, ev: &Evaluation, today: Date, theme: &Theme) -> Result<Output> {
+    let site = crate::site::site_view(h, ev, today);
+    let mut files = render_site(&site, theme, &highlight_css())?;
+    files.insert("handbook.json".into(), crate::catalog::catalog_json(&site));
+    Ok(Output {
+        files,
+        assets: h.assets.clone(),
+    })
+}
+
+/// `handbook build`: all stages, then an atomic swap into the output folder.
+pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport> {
+    let start = Instant::now();
+    let highlighter = Highlighter::new();
+    let config = load_config(root, &LoadOptions { dest: opts.dest.clone() })?;
+    check_out_dir(&config.out_dir, &config.root, &config.content_dir)?;
+    let theme = Theme::load(config.theme_dir.as_deref())?;
+    let handbook = load_handbook(config, &highlighter)?;
+    let ev = run_rules(&handbook, opts.today);
+    let output = render_output(&handbook, &ev, opts.today, &theme)?;
+    write_output(&output, &handbook.config.out_dir)?;
+    Ok(BuildReport {
+        pages: handbook.pages.len(),
+        files: output.files.len() + output.assets.len(),
+        findings: ev.all_findings(),
+        out_dir: handbook.config.out_dir.clone(),
+        elapsed: start.elapsed(),
+    })
+}
+
+/// `handbook check`: stages 0-3, without highlighting code.
+pub fn check(root: &Path, today: Date) -> Result<CheckReport> {
+    let highlighter = Highlighter::new();
+    let config = load_config(root, &LoadOptions::default())?;
+    let handbook = load_handbook(config, &highlighter)?;
+    let ev = run_rules(&handbook, today);
+    Ok(CheckReport {
+        pages: handbook.pages.len(),
+        findings: ev.all_findings(),
+    })
+}

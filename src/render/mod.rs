@@ -1,0 +1,547 @@
+//! Stage 4b: turns the [`view::SiteView`] into the files of the site.
+//!
+//! Pure: takes the view model and a loaded [`Theme`], returns a map of
+//! root-relative output paths to bytes. Never reads or writes the disk
+//! (only [`Theme::load`] reads theme files).
+//!
+//! Pages are rendered in parallel and each page's template context holds
+//! only that page plus a few small site-level fields, so rendering is
+//! O(pages), not O(pages²). The sidebar is not part of any page: it is one
+//! shared `toc.js` that every page includes and that builds the navigation
+//! in the browser (adding a page re-renders `toc.js`, not every page).
+//!
+//! # Template contract
+//!
+//! Every HTML template receives:
+//! - `site`: `title`, `description`, `language` (never empty, default `en`),
+//!   `site_url` (with a trailing slash, or null), `today`, `pages` (count) and
+//!   `kinds`: one `{kind, label, url, count, stale}` per kind index;
+//! - `root`: the prefix from the output file back to the site root (`""`,
+//!   `"../"`); every link is written `{{ root }}{{ url }}`;
+//! - `current_url`: the root-relative URL of the file being rendered.
+//!
+//! Plus, per template:
+//! - `page.html`: `page` ([`view::PageView`]), `is_home` (bool) and, when
+//!   `is_home`, `home` (see below) for the listing under the content;
+//! - `home.html`: `home`: `stale_recent` (up to ten [`view::PageSummary`],
+//!   most recently stale first), `stale`, `due_soon`, `unowned`,
+//!   `single_owner`, `overdue_actions`, `errors`, `warnings`, `infos` (counts);
+//! - `kind.html`: `kind` ([`view::KindIndexView`]);
+//! - `owner.html`: `owner` ([`view::OwnerView`]);
+//! - `health.html`: `health` ([`view::HealthView`]) and `chart`: `width`,
+//!   `height`, `label_width`, `max`, `rows` of `{label, kind, y, total,
+//!   stale, unowned, w_total, w_stale, w_unowned}` (SVG user units);
+//! - `404.html`: `base_href`: `site.site_url` when set, else null. A 404
+//!   page is served at whatever URL was missing, so relative links only work
+//!   if the server serves it from the root or `<base href>` is set; with no
+//!   `site-url` the links are root-relative-by-convention (`root` is `""`),
+//!   which is right for the common case of a missing top-level page.
+//! - `toc.js` (not autoescaped): `site`, `kinds_json` and `sections_json`,
+//!   already escaped for embedding in a script. `kinds_json` is an array of
+//!   `[label, url, count, stale]`; `sections_json` an array of
+//!   `[label, folder, items]` with items `[title, rel, flags]`: flags bit 1 =
+//!   stale, 2 = unowned, 4 = `rel` is the full URL; otherwise the URL is
+//!   `folder + "/" + rel + ".html"` (`rel + ".html"` when folder is empty).
+//!
+//! `.html` templates are autoescaped; only `page.content` (trusted markdown
+//! output) is printed with `| safe`.
+//!
+//! A page whose URL is the same as a generated file (`404.html`,
+//! `health.html`, a kind or owner index) replaces that file.
+
+pub mod view;
+
+mod theme;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+pub use theme::Theme;
+use view::{HealthView, KindIndexView, OwnerView, PageSummary, PageView, SiteView};
+
+/// How many recently stale pages the home page lists.
+const HOME_STALE_LIMIT: usize = 10;
+
+/// Renders every HTML page and asset of the site. Keys are root-relative
+/// output paths ('/'-separated). `extra_css` is appended as
+/// `static/highlight.css` (syntax-highlighting classes, produced elsewhere).
+pub fn render_site(
+    site: &SiteView,
+    theme: &Theme,
+    extra_css: &str,
+) -> Result<BTreeMap<String, Vec<u8>>> {
+    let site_ctx = SiteCtx::new(site);
+    let home = HomeCtx::new(&site.health);
+    let has_index_page = site.pages.iter().any(|p| p.url == "index.html");
+
+    let mut out: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+
+    // Listings first, so that a page with the same URL replaces them.
+    let kinds = site
+        .kinds
+        .par_iter()
+        .map(|kind| {
+            let html = render_html(theme, "kind.html", &site_ctx, &kind.url, KindCtx { kind })?;
+            Ok((kind.url.clone(), html))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    out.extend(kinds);
+
+    let owners = site
+        .owners
+        .par_iter()
+        .map(|owner| {
+            let html = render_html(
+                theme,
+                "owner.html",
+                &site_ctx,
+                &owner.url,
+                OwnerCtx { owner },
+            )?;
+            Ok((owner.url.clone(), html))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    out.extend(owners);
+
+    let health = HealthCtx {
+        health: &site.health,
+        chart: Chart::new(&site.health),
+    };
+    out.insert(
+        "health.html".to_owned(),
+        render_html(theme, "health.html", &site_ctx, "health.html", health)?,
+    );
+
+    let not_found = NotFoundCtx {
+        base_href: site.site_url.as_deref(),
+    };
+    out.insert(
+        "404.html".to_owned(),
+        render_html(theme, "404.html", &site_ctx, "404.html", not_found)?,
+    );
+
+    if !has_index_page {
+        out.insert(
+            "index.html".to_owned(),
+            render_html(
+                theme,
+                "home.html",
+                &site_ctx,
+                "index.html",
+                HomeOnlyCtx { home: &home },
+            )?,
+        );
+    }
+
+    let pages = site
+        .pages
+        .par_iter()
+        .map(|page| {
+            let is_home = page.url == "index.html";
+            let ctx = PageCtx {
+                page,
+                is_home,
+                home: is_home.then_some(&home),
+            };
+            let html = render_html(theme, "page.html", &site_ctx, &page.url, ctx)?;
+            Ok((page.url.clone(), html))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    out.extend(pages);
+
+    out.insert("toc.js".to_owned(), render_toc(site, theme, &site_ctx)?);
+    out.insert("sitemap.xml".to_owned(), sitemap(site, !has_index_page));
+
+    for (name, bytes) in &theme.statics {
+        out.insert(format!("static/{name}"), bytes.clone());
+    }
+    let mut highlight = theme
+        .statics
+        .get("highlight.css")
+        .cloned()
+        .unwrap_or_default();
+    if !highlight.is_empty() && !highlight.ends_with(b"\n") {
+        highlight.push(b'\n');
+    }
+    highlight.extend_from_slice(extra_css.as_bytes());
+    out.insert("static/highlight.css".to_owned(), highlight);
+
+    Ok(out)
+}
+
+/// Site-level fields every template sees: small and built once.
+#[derive(Debug, Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    language: &'a str,
+    site_url: Option<&'a str>,
+    today: &'a str,
+    pages: usize,
+    kinds: Vec<KindLink<'a>>,
+}
+
+/// A link to one kind index, for headers, the home page and the sidebar.
+#[derive(Debug, Serialize)]
+struct KindLink<'a> {
+    kind: &'a str,
+    label: &'a str,
+    url: &'a str,
+    count: usize,
+    stale: usize,
+}
+
+impl<'a> SiteCtx<'a> {
+    fn new(site: &'a SiteView) -> Self {
+        let kinds = site
+            .kinds
+            .iter()
+            .map(|k| KindLink {
+                kind: &k.kind,
+                label: &k.label,
+                url: &k.url,
+                count: k.pages.len(),
+                stale: k.pages.iter().filter(|p| p.stale).count(),
+            })
+            .collect();
+        SiteCtx {
+            title: &site.title,
+            description: &site.description,
+            language: if site.language.trim().is_empty() {
+                "en"
+            } else {
+                &site.language
+            },
+            site_url: site.site_url.as_deref().filter(|u| !u.is_empty()),
+            today: &site.today,
+            pages: site.pages.len(),
+            kinds,
+        }
+    }
+}
+
+/// The context of one template: the common fields plus its own.
+#[derive(Debug, Serialize)]
+struct Ctx<'a, T: Serialize> {
+    site: &'a SiteCtx<'a>,
+    root: String,
+    current_url: &'a str,
+    #[serde(flatten)]
+    extra: T,
+}
+
+#[derive(Debug, Serialize)]
+struct PageCtx<'a> {
+    page: &'a PageView,
+    is_home: bool,
+    home: Option<&'a HomeCtx<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct HomeOnlyCtx<'a> {
+    home: &'a HomeCtx<'a>,
+}
+
+/// Data of the home listing (on `home.html`, or under an `index.md` page).
+#[derive(Debug, Serialize)]
+struct HomeCtx<'a> {
+    stale_recent: Vec<&'a PageSummary>,
+    stale: usize,
+    due_soon: usize,
+    unowned: usize,
+    single_owner: usize,
+    overdue_actions: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+}
+
+impl<'a> HomeCtx<'a> {
+    fn new(health: &'a HealthView) -> Self {
+        // `health.stale` is most overdue first; the most recently stale
+        // pages are at its end.
+        let stale_recent = health.stale.iter().rev().take(HOME_STALE_LIMIT).collect();
+        HomeCtx {
+            stale_recent,
+            stale: health.stale.len(),
+            due_soon: health.due_soon.len(),
+            unowned: health.unowned.len(),
+            single_owner: health.single_owner.len(),
+            overdue_actions: health.overdue_actions.len(),
+            errors: health.errors,
+            warnings: health.warnings,
+            infos: health.infos,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct KindCtx<'a> {
+    kind: &'a KindIndexView,
+}
+
+#[derive(Debug, Serialize)]
+struct OwnerCtx<'a> {
+    owner: &'a OwnerView,
+}
+
+#[derive(Debug, Serialize)]
+struct HealthCtx<'a> {
+    health: &'a HealthView,
+    chart: Chart<'a>,
+}
+
+#[derive(Debug, Serialize)]
+struct NotFoundCtx<'a> {
+    base_href: Option<&'a str>,
+}
+
+/// Geometry of the "pages by kind" bar chart on the health page, computed
+/// here so the template only draws rectangles.
+#[derive(Debug, Serialize)]
+struct Chart<'a> {
+    width: u32,
+    height: u32,
+    label_width: u32,
+    max: usize,
+    rows: Vec<ChartRow<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct ChartRow<'a> {
+    label: &'a str,
+    kind: &'a str,
+    y: u32,
+    total: usize,
+    stale: usize,
+    unowned: usize,
+    w_total: u32,
+    w_stale: u32,
+    w_unowned: u32,
+}
+
+impl<'a> Chart<'a> {
+    const WIDTH: u32 = 640;
+    const LABEL_WIDTH: u32 = 190;
+    /// Room on the right for the count printed after the longest bar.
+    const VALUE_WIDTH: u32 = 60;
+    /// Height of one kind's group of three bars, gap included.
+    const ROW_HEIGHT: u32 = 46;
+
+    fn new(health: &'a HealthView) -> Self {
+        let max = health.by_kind.iter().map(|k| k.total).max().unwrap_or(0);
+        let span = Self::WIDTH - Self::LABEL_WIDTH - Self::VALUE_WIDTH;
+        let scale = |n: usize| -> u32 {
+            if max == 0 {
+                0
+            } else {
+                // Bars of non-zero counts get at least 2 units so they show.
+                let w = (n as f64 / max as f64 * f64::from(span)).round() as u32;
+                if n > 0 {
+                    w.max(2)
+                } else {
+                    0
+                }
+            }
+        };
+        let rows: Vec<ChartRow<'a>> = health
+            .by_kind
+            .iter()
+            .zip(0u32..)
+            .map(|(k, i)| ChartRow {
+                label: &k.label,
+                kind: &k.kind,
+                y: i * Self::ROW_HEIGHT,
+                total: k.total,
+                stale: k.stale,
+                unowned: k.unowned,
+                w_total: scale(k.total),
+                w_stale: scale(k.stale),
+                w_unowned: scale(k.unowned),
+            })
+            .collect();
+        let count = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+        Chart {
+            width: Self::WIDTH,
+            height: count.saturating_mul(Self::ROW_HEIGHT).max(Self::ROW_HEIGHT),
+            label_width: Self::LABEL_WIDTH,
+            max,
+            rows,
+        }
+    }
+}
+
+/// The prefix from a root-relative URL back to the root (`a/b.html` → `../`).
+fn root_of(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+/// Renders one HTML template with the common fields plus `extra`.
+fn render_html<T: Serialize>(
+    theme: &Theme,
+    template: &str,
+    site: &SiteCtx<'_>,
+    url: &str,
+    extra: T,
+) -> Result<Vec<u8>> {
+    let ctx = Ctx {
+        site,
+        root: root_of(url),
+        current_url: url,
+        extra,
+    };
+    render_template(theme, template, url, &ctx)
+}
+
+fn render_template<T: Serialize>(
+    theme: &Theme,
+    template: &str,
+    output: &str,
+    ctx: &T,
+) -> Result<Vec<u8>> {
+    let context = tera::Context::from_serialize(ctx).map_err(|e| Error::Template {
+        name: template.to_owned(),
+        message: format!("while rendering {output}: {}", flatten(&e)),
+    })?;
+    theme
+        .tera
+        .render(template, &context)
+        .map(String::into_bytes)
+        .map_err(|e| Error::Template {
+            name: template.to_owned(),
+            message: format!("while rendering {output}: {}", flatten(&e)),
+        })
+}
+
+fn flatten(err: &tera::Error) -> String {
+    match theme::template_error("", err) {
+        Error::Template { message, .. } => message,
+        other => other.to_string(),
+    }
+}
+
+/// One sidebar item: `[title, rel, flags]` (see the module docs).
+type TocItem<'a> = (&'a str, &'a str, u8);
+
+/// Renders `toc.js`: the sidebar data for every page, built once.
+fn render_toc(site: &SiteView, theme: &Theme, site_ctx: &SiteCtx<'_>) -> Result<Vec<u8>> {
+    const STALE: u8 = 1;
+    const UNOWNED: u8 = 2;
+    const LITERAL: u8 = 4;
+
+    let kinds: Vec<(&str, &str, usize, usize)> = site_ctx
+        .kinds
+        .iter()
+        .map(|k| (k.label, k.url, k.count, k.stale))
+        .collect();
+    let sections: Vec<(&str, &str, Vec<TocItem<'_>>)> = site
+        .nav
+        .iter()
+        .map(|section| {
+            let items = section
+                .items
+                .iter()
+                .map(|item| {
+                    let mut flags = 0;
+                    if item.stale {
+                        flags |= STALE;
+                    }
+                    if !item.owned {
+                        flags |= UNOWNED;
+                    }
+                    let rel = compact_url(&section.folder, &item.url);
+                    let rel = rel.unwrap_or_else(|| {
+                        flags |= LITERAL;
+                        &item.url
+                    });
+                    (item.title.as_str(), rel, flags)
+                })
+                .collect();
+            (section.label.as_str(), section.folder.as_str(), items)
+        })
+        .collect();
+
+    #[derive(Serialize)]
+    struct TocCtx<'a> {
+        site: &'a SiteCtx<'a>,
+        kinds_json: String,
+        sections_json: String,
+    }
+    let ctx = TocCtx {
+        site: site_ctx,
+        kinds_json: json_for_script(&kinds),
+        sections_json: json_for_script(&sections),
+    };
+    render_template(theme, "toc.js", "toc.js", &ctx)
+}
+
+/// `folder/x/y.html` → `x/y` (or `y.html` → `y` at the root), when the
+/// sidebar script can rebuild the URL from the section's folder.
+fn compact_url<'a>(folder: &str, url: &'a str) -> Option<&'a str> {
+    let rest = if folder.is_empty() {
+        url
+    } else {
+        url.strip_prefix(folder)?.strip_prefix('/')?
+    };
+    let stem = rest.strip_suffix(".html")?;
+    (!stem.is_empty()).then_some(stem)
+}
+
+/// Serialises `value` as JSON that is also safe inside a `<script>` element
+/// or a JS file: `<`, `>`, `&` and the JS line separators are `\u` escapes.
+fn json_for_script<T: Serialize>(value: &T) -> String {
+    let json = serde_json::to_string(value).unwrap_or_else(|_| "[]".to_owned());
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// `sitemap.xml`: every page, kind index, owner page, the health page and
+/// (when generated) the home page; absolute when `site_url` is set.
+fn sitemap(site: &SiteView, with_home: bool) -> Vec<u8> {
+    let mut urls: Vec<&str> = site.pages.iter().map(|p| p.url.as_str()).collect();
+    urls.extend(site.kinds.iter().map(|k| k.url.as_str()));
+    urls.extend(site.owners.iter().map(|o| o.url.as_str()));
+    urls.push("health.html");
+    if with_home {
+        urls.push("index.html");
+    }
+    urls.sort_unstable();
+    urls.dedup();
+
+    let mut base = site.site_url.clone().unwrap_or_default();
+    if !base.is_empty() && !base.ends_with('/') {
+        base.push('/');
+    }
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for url in urls {
+        xml.push_str("  <url><loc>");
+        xml.push_str(&escape_xml(&base));
+        xml.push_str(&escape_xml(url));
+        xml.push_str("</loc></url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml.into_bytes()
+}
+
+fn escape_xml(s: &str) -> String {
+    theme::escape_html(s).replace("&#39;", "&apos;")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,578 @@
+//! Unit tests of the renderer: a small hand-built [`SiteView`] rendered with
+//! the embedded theme (and with overrides from a temp folder).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::view::*;
+use super::*;
+
+fn owner_ref(id: &str, label: &str, kind: &str) -> OwnerRef {
+    OwnerRef {
+        id: id.into(),
+        label: label.into(),
+        kind: kind.into(),
+        url: format!("owners/{id}.html"),
+    }
+}
+
+fn summary(p: &PageView) -> PageSummary {
+    PageSummary {
+        title: p.title.clone(),
+        url: p.url.clone(),
+        kind: p.kind.clone(),
+        review_state: p.review_state.clone(),
+        stale: p.stale,
+        owned: p.owned,
+        owners: p.owners.clone(),
+        reviewed: p.reviewed.clone(),
+        due: p.due.clone(),
+        domain: p.domain.clone(),
+        adr_number: p.adr.as_ref().and_then(|a| a.number),
+        adr_status: p.adr.as_ref().and_then(|a| a.status.clone()),
+        adr_date: p.adr.as_ref().and_then(|a| a.date.clone()),
+        findings: p.findings.len(),
+    }
+}
+
+fn adr(n: u32, title: &str, status: &str) -> PageView {
+    let url = format!("adr/{n:04}-x.html");
+    PageView {
+        path: format!("adr/{n:04}-x.md"),
+        source_path: format!("src/adr/{n:04}-x.md"),
+        url,
+        root: "../".into(),
+        title: title.into(),
+        kind: "adr".into(),
+        kind_label: "ADR".into(),
+        owners: vec![owner_ref("alice", "Alice Ng", "person")],
+        review_state: "never".into(),
+        owned: true,
+        adr: Some(AdrView {
+            number: Some(n),
+            status: Some(status.into()),
+            date: Some("2026-03-02".into()),
+            supersedes: vec![],
+            superseded_by: vec![],
+        }),
+        content: format!("<p>Decision {n}.</p>"),
+        ..PageView::default()
+    }
+}
+
+/// Three pages: a stale runbook with a hostile title and a finding, and two
+/// ADRs (7 supersedes 3), listed in the wrong order on purpose.
+fn sample_site(site_url: Option<&str>) -> SiteView {
+    let finding = FindingView {
+        rule: "review-stale".into(),
+        severity: "warning".into(),
+        path: "src/runbooks/db.md".into(),
+        line: 4,
+        column: 11,
+        message: "review is 20 days overdue".into(),
+        help: Some("review the page and bump `reviewed:`".into()),
+        page_url: Some("runbooks/db.html".into()),
+    };
+    let runbook = PageView {
+        path: "runbooks/db.md".into(),
+        source_path: "src/runbooks/db.md".into(),
+        url: "runbooks/db.html".into(),
+        root: "../".into(),
+        title: "<b>x</b>".into(),
+        kind: "runbook".into(),
+        kind_label: "Runbook".into(),
+        owners: vec![owner_ref("alice", "Alice Ng", "person")],
+        reviewed: Some("2025-01-01".into()),
+        due: Some("2025-04-01".into()),
+        review_state: "stale".into(),
+        stale: true,
+        owned: true,
+        single_owner: true,
+        domain: Some("payments".into()),
+        tags: vec!["pci".into(), "<i>t</i>".into()],
+        edit_url: Some("https://example.com/edit/src/runbooks/db.md".into()),
+        banners: vec![Banner {
+            kind: "stale".into(),
+            level: "warning".into(),
+            message: "This page is past its review date.".into(),
+        }],
+        findings: vec![finding.clone()],
+        actions: vec![
+            ActionView {
+                what: "Add queue-depth alert".into(),
+                owner: Some("@bob".into()),
+                due: Some("2025-02-01".into()),
+                done: false,
+                overdue: true,
+            },
+            ActionView {
+                what: "Write the failover script".into(),
+                owner: Some("@alice".into()),
+                due: None,
+                done: true,
+                overdue: false,
+            },
+        ],
+        content: "<h2 id=\"a\">A</h2><p>Body <em>trusted</em>.</p>".into(),
+        toc: vec![
+            TocEntry {
+                level: 2,
+                id: "a".into(),
+                text: "A".into(),
+            },
+            TocEntry {
+                level: 2,
+                id: "b".into(),
+                text: "B".into(),
+            },
+            TocEntry {
+                level: 3,
+                id: "c".into(),
+                text: "C".into(),
+            },
+        ],
+        last_changed: Some("2025-01-02".into()),
+        last_author: Some("Alice".into()),
+        ..PageView::default()
+    };
+    let mut adr3 = adr(3, "Use Postgres", "superseded");
+    let mut adr7 = adr(7, "Use CockroachDB", "accepted");
+    adr3.adr.as_mut().expect("adr").superseded_by.push(AdrRef {
+        number: 7,
+        title: "Use CockroachDB".into(),
+        url: Some("adr/0007-x.html".into()),
+    });
+    adr7.adr.as_mut().expect("adr").supersedes.push(AdrRef {
+        number: 3,
+        title: "Use Postgres".into(),
+        url: Some("adr/0003-x.html".into()),
+    });
+
+    let pages = vec![adr3, adr7, runbook];
+    let s = |i: usize| summary(&pages[i]);
+    let nav = vec![
+        NavSection {
+            folder: "adr".into(),
+            label: "Adr".into(),
+            items: vec![
+                NavItem {
+                    title: "Use CockroachDB".into(),
+                    url: "adr/0007-x.html".into(),
+                    stale: false,
+                    owned: true,
+                },
+                NavItem {
+                    title: "Use Postgres".into(),
+                    url: "adr/0003-x.html".into(),
+                    stale: false,
+                    owned: true,
+                },
+            ],
+        },
+        NavSection {
+            folder: "runbooks".into(),
+            label: "Runbooks".into(),
+            items: vec![NavItem {
+                title: "<b>x</b>".into(),
+                url: "runbooks/db.html".into(),
+                stale: true,
+                owned: true,
+            }],
+        },
+    ];
+    let kinds = vec![
+        KindIndexView {
+            kind: "adr".into(),
+            label: "Architecture decisions".into(),
+            url: "kinds/adr.html".into(),
+            pages: vec![s(0), s(1)],
+        },
+        KindIndexView {
+            kind: "runbook".into(),
+            label: "Runbooks".into(),
+            url: "kinds/runbook.html".into(),
+            pages: vec![s(2)],
+        },
+    ];
+    let open_action = OwnedAction {
+        action: pages[2].actions[0].clone(),
+        page_title: pages[2].title.clone(),
+        page_url: pages[2].url.clone(),
+    };
+    let owners = vec![OwnerView {
+        id: "alice".into(),
+        label: "Alice Ng".into(),
+        kind: "person".into(),
+        url: "owners/alice.html".into(),
+        registered: true,
+        active: true,
+        channel: None,
+        members: vec![],
+        teams: vec![owner_ref("payments", "Payments", "team")],
+        pages: vec![s(2), s(0), s(1)],
+        actions: vec![open_action.clone()],
+    }];
+    let health = HealthView {
+        pages: 3,
+        by_kind: vec![
+            KindCount {
+                kind: "adr".into(),
+                label: "Architecture decisions".into(),
+                total: 2,
+                stale: 0,
+                unowned: 0,
+            },
+            KindCount {
+                kind: "runbook".into(),
+                label: "Runbooks".into(),
+                total: 1,
+                stale: 1,
+                unowned: 0,
+            },
+        ],
+        stale: vec![s(2)],
+        due_soon: vec![],
+        unowned: vec![],
+        single_owner: vec![s(2)],
+        overdue_actions: vec![open_action],
+        findings_by_rule: vec![RuleGroup {
+            rule: "review-stale".into(),
+            severity: "warning".into(),
+            findings: vec![finding],
+        }],
+        errors: 0,
+        warnings: 1,
+        infos: 0,
+    };
+    SiteView {
+        title: "Acme <Handbook>".into(),
+        description: "How we run things.".into(),
+        language: "en".into(),
+        site_url: site_url.map(str::to_owned),
+        today: "2025-04-21".into(),
+        nav,
+        pages,
+        kinds,
+        owners,
+        health,
+    }
+}
+
+fn render(site: &SiteView) -> BTreeMap<String, Vec<u8>> {
+    let theme = Theme::load(None).expect("embedded theme loads");
+    render_site(site, &theme, ".hl-k { color: red; }").expect("site renders")
+}
+
+fn text<'a>(out: &'a BTreeMap<String, Vec<u8>>, path: &str) -> &'a str {
+    let bytes = out
+        .get(path)
+        .unwrap_or_else(|| panic!("{path} is not in the output"));
+    std::str::from_utf8(bytes).expect("utf-8")
+}
+
+/// A unique, empty temp folder; removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> Self {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static N: AtomicU32 = AtomicU32::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "handbook-render-{tag}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("templates")).expect("create temp dir");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn render_site_produces_every_expected_file() {
+    let out = render(&sample_site(None));
+    for path in [
+        "index.html",
+        "adr/0003-x.html",
+        "adr/0007-x.html",
+        "runbooks/db.html",
+        "kinds/adr.html",
+        "kinds/runbook.html",
+        "owners/alice.html",
+        "health.html",
+        "404.html",
+        "sitemap.xml",
+        "toc.js",
+        "static/style.css",
+        "static/highlight.css",
+        "static/handbook.js",
+    ] {
+        assert!(out.contains_key(path), "missing {path}");
+    }
+    assert_eq!(text(&out, "static/highlight.css"), ".hl-k { color: red; }");
+    assert!(text(&out, "index.html").contains("data-view=\"home\""));
+}
+
+#[test]
+fn render_escapes_titles_everywhere_but_not_content() {
+    let out = render(&sample_site(None));
+    let escaped = "&lt;b&gt;x&lt;/b&gt;";
+    for path in [
+        "runbooks/db.html",
+        "kinds/runbook.html",
+        "owners/alice.html",
+        "health.html",
+        "index.html",
+    ] {
+        let html = text(&out, path);
+        assert!(html.contains(escaped), "{path} lacks the escaped title");
+        assert!(!html.contains("<b>x</b>"), "{path} has the raw title");
+    }
+    let page = text(&out, "runbooks/db.html");
+    assert!(page.contains("<title>&lt;b&gt;x&lt;/b&gt; · Acme &lt;Handbook&gt;</title>"));
+    assert!(page.contains("&lt;i&gt;t&lt;/i&gt;"), "tags are escaped");
+    assert!(
+        page.contains("<p>Body <em>trusted</em>.</p>"),
+        "content is not"
+    );
+
+    let toc = text(&out, "toc.js");
+    assert!(toc.contains(r"\u003cb\u003ex\u003c/b\u003e"), "{toc}");
+    assert!(!toc.contains("<b>"));
+}
+
+#[test]
+fn page_body_carries_data_attributes() {
+    let out = render(&sample_site(None));
+    let page = text(&out, "runbooks/db.html");
+    assert!(page.contains("<html lang=\"en\">"));
+    assert!(page.contains("data-kind=\"runbook\" data-stale=\"true\" data-owned=\"true\""));
+    assert!(page.contains("data-root=\"../\""));
+    assert!(page.contains("data-page=\"runbooks/db.html\""));
+    let adr = text(&out, "adr/0007-x.html");
+    assert!(adr.contains("data-kind=\"adr\" data-stale=\"false\" data-owned=\"true\""));
+}
+
+#[test]
+fn nested_page_links_owners_and_assets_through_root() {
+    let out = render(&sample_site(None));
+    let page = text(&out, "runbooks/db.html");
+    assert!(page.contains("href=\"../owners/alice.html\">Alice Ng</a>"));
+    assert!(page.contains("href=\"../kinds/runbook.html\""));
+    assert!(page.contains("href=\"../static/style.css\""));
+    assert!(page.contains("<script src=\"../toc.js\"></script>"));
+    assert!(page.contains("href=\"../health.html\""));
+    assert!(page.contains("href=\"https://example.com/edit/src/runbooks/db.md\""));
+    let owner = text(&out, "owners/alice.html");
+    assert!(owner.contains("href=\"../runbooks/db.html\""));
+    assert!(owner.contains("href=\"../owners/payments.html\">Payments</a>"));
+}
+
+#[test]
+fn page_shows_banners_findings_actions_and_toc() {
+    let out = render(&sample_site(None));
+    let page = text(&out, "runbooks/db.html");
+    assert!(page.contains("<div class=\"banner banner-stale level-warning\" role=\"note\">"));
+    assert!(page.contains("This page is past its review date."));
+    assert!(page.contains("<section class=\"findings\""));
+    assert!(page.contains("review-stale"));
+    assert!(page.contains("src/runbooks/db.md:4:11"));
+    assert!(page.contains("help: review the page and bump `reviewed:`"));
+    assert!(page.contains("Open actions"));
+    assert!(page.contains("is-overdue"));
+    assert!(page.contains("<details class=\"done-actions\">"));
+    assert!(page.contains("class=\"page-toc\""));
+    assert!(page.contains("href=\"#c\""));
+    // Pages do not inline the sidebar.
+    assert!(!page.contains("adr/0003-x.html"));
+}
+
+#[test]
+fn adr_pages_show_status_and_supersede_chain_both_ways() {
+    let out = render(&sample_site(None));
+    let old = text(&out, "adr/0003-x.html");
+    assert!(old.contains("status-superseded"));
+    assert!(old.contains("Superseded by:"));
+    assert!(old.contains("href=\"../adr/0007-x.html\">ADR 7 — Use CockroachDB</a>"));
+    let new = text(&out, "adr/0007-x.html");
+    assert!(new.contains("Supersedes:"));
+    assert!(new.contains("href=\"../adr/0003-x.html\">ADR 3 — Use Postgres</a>"));
+    assert!(new.contains("2026-03-02"));
+}
+
+#[test]
+fn adr_log_lists_rows_in_number_order() {
+    let out = render(&sample_site(None));
+    let log = text(&out, "kinds/adr.html");
+    assert!(log.contains("ADR log"));
+    let three = log.find("Use Postgres").expect("ADR 3 row");
+    let seven = log.find("Use CockroachDB").expect("ADR 7 row");
+    assert!(three < seven);
+    assert_eq!(log.matches("<tr class=\"adr-row\">").count(), 2);
+    assert!(log.contains("<td class=\"num\">3</td>"));
+    let runbooks = text(&out, "kinds/runbook.html");
+    assert!(runbooks.contains("2025-04-01"), "due date listed");
+    assert!(runbooks.contains("state-stale"));
+}
+
+#[test]
+fn health_page_has_chart_lists_and_findings() {
+    let out = render(&sample_site(None));
+    let health = text(&out, "health.html");
+    assert!(health.contains("<svg class=\"bar-chart\""));
+    assert!(health.contains("class=\"bar bar-total\""));
+    assert!(health.contains("Overdue actions"));
+    assert!(health.contains("id=\"rule-review-stale\""));
+    assert!(health.contains("href=\"runbooks/db.html\">src/runbooks/db.md:4:11</a>"));
+}
+
+#[test]
+fn index_page_gets_home_listing() {
+    let mut site = sample_site(None);
+    let mut index = adr(1, "Welcome", "accepted");
+    index.url = "index.html".into();
+    index.root = String::new();
+    index.kind = "guide".into();
+    index.adr = None;
+    site.pages.insert(0, index);
+    let out = render(&site);
+    let home = text(&out, "index.html");
+    assert!(home.contains("data-view=\"page\""));
+    assert!(home.contains("Welcome"));
+    assert!(home.contains("class=\"home-listing\""));
+    assert!(home.contains("href=\"kinds/adr.html\""));
+}
+
+#[test]
+fn sitemap_uses_absolute_urls_when_site_url_is_set() {
+    let out = render(&sample_site(Some("https://handbook.acme.dev/")));
+    let xml = text(&out, "sitemap.xml");
+    assert!(xml.starts_with("<?xml"));
+    assert!(xml.contains("<loc>https://handbook.acme.dev/runbooks/db.html</loc>"));
+    assert!(xml.contains("<loc>https://handbook.acme.dev/owners/alice.html</loc>"));
+    assert!(xml.contains("<loc>https://handbook.acme.dev/index.html</loc>"));
+    assert!(!xml.contains("404.html"));
+    let locs: Vec<&str> = xml.lines().filter(|l| l.contains("<loc>")).collect();
+    let mut sorted = locs.clone();
+    sorted.sort_unstable();
+    assert_eq!(locs, sorted);
+
+    let out = render(&sample_site(None));
+    assert!(text(&out, "sitemap.xml").contains("<loc>runbooks/db.html</loc>"));
+    let not_found = text(&out, "404.html");
+    assert!(!not_found.contains("<base"));
+    let out = render(&sample_site(Some("https://h.example/")));
+    assert!(text(&out, "404.html").contains("<base href=\"https://h.example/\">"));
+}
+
+#[test]
+fn toc_js_is_compact_and_marks_flags() {
+    let out = render(&sample_site(None));
+    let toc = text(&out, "toc.js");
+    assert!(toc.contains(r#"["Use CockroachDB","0007-x",0]"#), "{toc}");
+    assert!(toc.contains(r#""db",1]"#), "stale flag: {toc}");
+    assert!(toc.contains(r#"["Architecture decisions","kinds/adr.html",2,0]"#));
+    assert_eq!(compact_url("", "index.html"), Some("index"));
+    assert_eq!(compact_url("a", "a/b/c.html"), Some("b/c"));
+    assert_eq!(compact_url("a", "ab/c.html"), None);
+    assert_eq!(
+        json_for_script(&"</script>\u{2028}&"),
+        r#""\u003c/script\u003e\u2028\u0026""#
+    );
+}
+
+#[test]
+fn renders_are_deterministic() {
+    let site = sample_site(Some("https://h.example/"));
+    assert_eq!(render(&site), render(&site));
+}
+
+#[test]
+fn theme_override_replaces_template_and_adds_static_files() {
+    let dir = TempDir::new("override");
+    std::fs::write(
+        dir.0.join("templates/page.html"),
+        "CUSTOM {{ page.title }} {{ root }}",
+    )
+    .expect("write template");
+    std::fs::create_dir_all(dir.0.join("static/img")).expect("mkdir");
+    std::fs::write(dir.0.join("static/img/logo.svg"), "<svg/>").expect("write");
+    std::fs::write(dir.0.join("static/style.css"), "body{}").expect("write");
+    std::fs::write(dir.0.join("README.txt"), "ignored").expect("write");
+    std::fs::write(dir.0.join("templates/.page.html.swp"), "{% broken").expect("write");
+
+    let theme = Theme::load(Some(&dir.0)).expect("override loads");
+    let out = render_site(&sample_site(None), &theme, "").expect("renders");
+    assert_eq!(
+        text(&out, "runbooks/db.html"),
+        "CUSTOM &lt;b&gt;x&lt;/b&gt; ../"
+    );
+    assert_eq!(text(&out, "static/img/logo.svg"), "<svg/>");
+    assert_eq!(text(&out, "static/style.css"), "body{}");
+    assert!(!out.keys().any(|k| k.contains("README")));
+    // Other templates are still the embedded ones.
+    assert!(text(&out, "kinds/adr.html").contains("ADR log"));
+}
+
+#[test]
+fn broken_override_template_is_a_template_error_naming_it() {
+    let dir = TempDir::new("broken");
+    std::fs::write(
+        dir.0.join("templates/kind.html"),
+        "{% extends \"base.html\" %}\n{% block main %}\n{{ kind.label \n{% endblock main %}\n",
+    )
+    .expect("write template");
+    let err = Theme::load(Some(&dir.0)).expect_err("parse error");
+    match err {
+        Error::Template { name, message } => {
+            assert_eq!(name, "kind.html");
+            assert!(message.starts_with("failed to parse:"), "{message}");
+            assert!(message.contains("--> 4:1"), "line info in {message}");
+        }
+        other => panic!("unexpected error {other:?}"),
+    }
+
+    let dir = TempDir::new("orphan");
+    std::fs::write(
+        dir.0.join("templates/owner.html"),
+        "{% extends \"nope.html\" %}",
+    )
+    .expect("write template");
+    match Theme::load(Some(&dir.0)).expect_err("missing parent") {
+        Error::Template { name, message } => {
+            assert_eq!(name, "owner.html");
+            assert!(message.contains("nope.html"), "{message}");
+        }
+        other => panic!("unexpected error {other:?}"),
+    }
+}
+
+#[test]
+fn missing_override_dir_is_a_theme_error() {
+    let missing = std::env::temp_dir().join("handbook-render-does-not-exist-9f3a");
+    assert!(matches!(
+        Theme::load(Some(&missing)),
+        Err(Error::Theme { .. })
+    ));
+}
+
+#[test]
+fn render_error_names_template_and_output() {
+    let dir = TempDir::new("render-error");
+    std::fs::write(dir.0.join("templates/home.html"), "{{ no_such_var }}").expect("write");
+    let theme = Theme::load(Some(&dir.0)).expect("loads");
+    match render_site(&sample_site(None), &theme, "") {
+        Err(Error::Template { name, message }) => {
+            assert_eq!(name, "home.html");
+            assert!(message.contains("index.html"), "{message}");
+            assert!(message.contains("no_such_var"), "{message}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}

@@ -1,0 +1,351 @@
+//! The view model: plain, serialisable data that templates read.
+//!
+//! The pipeline turns the `Handbook` and its findings into a [`SiteView`];
+//! the renderer only ever sees these structs, never the parse model, so a
+//! theme author can learn everything a template may use from this file.
+//! All URLs are relative to the site root and never start with `/`; every
+//! page carries `root` (e.g. `"../"`) so links work from `file://` too.
+
+use serde::Serialize;
+
+/// Everything the templates can see about the whole site.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct SiteView {
+    /// `[book] title`.
+    pub title: String,
+    /// `[book] description`.
+    pub description: String,
+    /// `[book] language`, e.g. `en`.
+    pub language: String,
+    /// `[build] site-url` with a trailing slash, if set.
+    pub site_url: Option<String>,
+    /// The date staleness was evaluated against, `YYYY-MM-DD`.
+    pub today: String,
+    /// Sidebar sections, one per top folder (pages at the root come first as section "").
+    pub nav: Vec<NavSection>,
+    /// Every page, sorted by `path`.
+    pub pages: Vec<PageView>,
+    /// One index per kind, in the order adr, runbook, role-matrix, standard, guide.
+    pub kinds: Vec<KindIndexView>,
+    /// One entry per owner id (teams and people) that owns something or is in the registry.
+    pub owners: Vec<OwnerView>,
+    /// Data for `health.html`.
+    pub health: HealthView,
+}
+
+/// One sidebar section (a top-level folder).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct NavSection {
+    /// Folder name as written (`runbooks`); empty for pages at the root.
+    pub folder: String,
+    /// Human label (`Runbooks`).
+    pub label: String,
+    /// Pages of the section, sorted by title.
+    pub items: Vec<NavItem>,
+}
+
+/// One sidebar link.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct NavItem {
+    /// Page title (plain text; templates escape it).
+    pub title: String,
+    /// Root-relative URL, e.g. `runbooks/db-failover.html`.
+    pub url: String,
+    /// Whether the page is stale (the sidebar marks it).
+    pub stale: bool,
+    /// Whether the page has owners.
+    pub owned: bool,
+}
+
+/// A reference to an owner, as shown in a page header.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct OwnerRef {
+    /// Owner id as written, without `@` (`payments`, `alice`).
+    pub id: String,
+    /// Display label: the registry name if known, else the id as written (`@alice`).
+    pub label: String,
+    /// `team` or `person`.
+    pub kind: String,
+    /// Root-relative URL of the owner page, `owners/ID.html`.
+    pub url: String,
+}
+
+/// A rule finding, as shown on the site.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct FindingView {
+    /// Rule id (`owner-missing`).
+    pub rule: String,
+    /// `error`, `warning` or `info`.
+    pub severity: String,
+    /// Source path relative to the handbook root (`src/runbooks/x.md`).
+    pub path: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it, if known.
+    pub help: Option<String>,
+    /// Root-relative URL of the page the finding is on, if it is on a page.
+    pub page_url: Option<String>,
+}
+
+/// A banner at the top of a page.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Banner {
+    /// `stale`, `due-soon`, `unowned`, `single-owner`, `invalid`, `findings`.
+    pub kind: String,
+    /// `error`, `warning` or `info` (for styling).
+    pub level: String,
+    /// One sentence, plain text.
+    pub message: String,
+}
+
+/// A link to another ADR.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct AdrRef {
+    /// ADR number.
+    pub number: u32,
+    /// Title of the target, or `ADR N (missing)`.
+    pub title: String,
+    /// Root-relative URL; `None` when the target does not exist.
+    pub url: Option<String>,
+}
+
+/// ADR-specific data of a page.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct AdrView {
+    /// Number from the file name (`0007-foo.md` → 7), if any.
+    pub number: Option<u32>,
+    /// `proposed|accepted|rejected|deprecated|superseded`, or what was written.
+    pub status: Option<String>,
+    /// Decision date `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// ADRs this one supersedes.
+    pub supersedes: Vec<AdrRef>,
+    /// ADRs that supersede this one (from either side's frontmatter).
+    pub superseded_by: Vec<AdrRef>,
+}
+
+/// A follow-through action.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ActionView {
+    /// What is to be done.
+    pub what: String,
+    /// Owner as written, if any.
+    pub owner: Option<String>,
+    /// Due date `YYYY-MM-DD`.
+    pub due: Option<String>,
+    /// Whether it is done.
+    pub done: bool,
+    /// Not done and past due.
+    pub overdue: bool,
+}
+
+/// One heading of a page's table of contents.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct TocEntry {
+    /// 1..=6.
+    pub level: u8,
+    /// Anchor id.
+    pub id: String,
+    /// Plain text of the heading.
+    pub text: String,
+}
+
+/// Everything the templates can see about one page.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct PageView {
+    /// Source path relative to the content dir (`runbooks/db-failover.md`).
+    pub path: String,
+    /// Source path relative to the handbook root (`src/runbooks/db-failover.md`), as findings show it.
+    pub source_path: String,
+    /// Root-relative URL (`runbooks/db-failover.html`).
+    pub url: String,
+    /// Prefix from this page back to the site root (`""`, `"../"`, ...).
+    pub root: String,
+    /// Title (plain text).
+    pub title: String,
+    /// `adr|runbook|role-matrix|standard|guide`, or what was written when unknown.
+    pub kind: String,
+    /// Human label of the kind (`Runbook`).
+    pub kind_label: String,
+    /// Resolved owners.
+    pub owners: Vec<OwnerRef>,
+    /// True when owners came from CODEOWNERS, not frontmatter.
+    pub owners_from_codeowners: bool,
+    /// Last review `YYYY-MM-DD`.
+    pub reviewed: Option<String>,
+    /// Next review due `YYYY-MM-DD` (none when the interval is `never` or no review date).
+    pub due: Option<String>,
+    /// `fresh`, `due-soon`, `stale`, `missing` (no review date) or `never` (no review needed).
+    pub review_state: String,
+    /// Past its due date.
+    pub stale: bool,
+    /// Has at least one owner.
+    pub owned: bool,
+    /// Owners resolve to exactly one active person.
+    pub single_owner: bool,
+    /// `domain:` field.
+    pub domain: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// "Edit this page" URL from `edit-url-template`.
+    pub edit_url: Option<String>,
+    /// Banners to show under the title, most severe first.
+    pub banners: Vec<Banner>,
+    /// This page's findings, sorted by line.
+    pub findings: Vec<FindingView>,
+    /// Set for ADR pages.
+    pub adr: Option<AdrView>,
+    /// Follow-through actions (open ones first).
+    pub actions: Vec<ActionView>,
+    /// `enforced_by` for standards.
+    pub enforced_by: Option<String>,
+    /// Rendered body HTML (trusted: markdown output).
+    pub content: String,
+    /// Headings h2..h3 for an on-page table of contents.
+    pub toc: Vec<TocEntry>,
+    /// Last git change date, when known.
+    pub last_changed: Option<String>,
+    /// Last git author, when known.
+    pub last_author: Option<String>,
+}
+
+/// A row of a kind index or owner page listing (a light summary of a page).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct PageSummary {
+    /// Title.
+    pub title: String,
+    /// Root-relative URL.
+    pub url: String,
+    /// Kind id.
+    pub kind: String,
+    /// Review state as in [`PageView::review_state`].
+    pub review_state: String,
+    /// Stale flag.
+    pub stale: bool,
+    /// Owned flag.
+    pub owned: bool,
+    /// Owner labels, comma-joined display form.
+    pub owners: Vec<OwnerRef>,
+    /// Reviewed date.
+    pub reviewed: Option<String>,
+    /// Due date.
+    pub due: Option<String>,
+    /// Domain.
+    pub domain: Option<String>,
+    /// ADR number, for the ADR log.
+    pub adr_number: Option<u32>,
+    /// ADR status, for the ADR log.
+    pub adr_status: Option<String>,
+    /// ADR date, for the ADR log.
+    pub adr_date: Option<String>,
+    /// Number of findings on the page.
+    pub findings: usize,
+}
+
+/// One page per kind (`kinds/runbook.html` etc.); the ADR log is a table.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct KindIndexView {
+    /// Kind id.
+    pub kind: String,
+    /// Plural label (`Runbooks`, `Architecture decisions`).
+    pub label: String,
+    /// Root-relative URL of the index, `kinds/ID.html`.
+    pub url: String,
+    /// Pages of this kind; ADRs sorted by number, others by title.
+    pub pages: Vec<PageSummary>,
+}
+
+/// One owner page (`owners/ID.html`).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct OwnerView {
+    /// Id without `@`.
+    pub id: String,
+    /// Display name.
+    pub label: String,
+    /// `team` or `person`.
+    pub kind: String,
+    /// Root-relative URL, `owners/ID.html`.
+    pub url: String,
+    /// Known to owners.yaml.
+    pub registered: bool,
+    /// False for people with `active: false`, or teams with no active member.
+    pub active: bool,
+    /// Team chat channel, if any.
+    pub channel: Option<String>,
+    /// Team members (person ids) for teams.
+    pub members: Vec<OwnerRef>,
+    /// Teams a person belongs to.
+    pub teams: Vec<OwnerRef>,
+    /// Pages owned, stale first, then by title.
+    pub pages: Vec<PageSummary>,
+    /// Open actions assigned to this owner.
+    pub actions: Vec<OwnedAction>,
+}
+
+/// An action listed on an owner page or on the health page.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct OwnedAction {
+    /// The action.
+    pub action: ActionView,
+    /// Title of the page it is on.
+    pub page_title: String,
+    /// URL of the page it is on.
+    pub page_url: String,
+}
+
+/// Count of pages of one kind for the health page.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct KindCount {
+    /// Kind id.
+    pub kind: String,
+    /// Plural label.
+    pub label: String,
+    /// Pages of this kind.
+    pub total: usize,
+    /// Stale pages of this kind.
+    pub stale: usize,
+    /// Unowned pages of this kind.
+    pub unowned: usize,
+}
+
+/// Findings of one rule, for the health page.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct RuleGroup {
+    /// Rule id.
+    pub rule: String,
+    /// Severity of the rule's findings.
+    pub severity: String,
+    /// The findings.
+    pub findings: Vec<FindingView>,
+}
+
+/// Data of `health.html`.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct HealthView {
+    /// Total pages.
+    pub pages: usize,
+    /// Counts per kind.
+    pub by_kind: Vec<KindCount>,
+    /// Stale pages, most overdue first.
+    pub stale: Vec<PageSummary>,
+    /// Pages due within `warn-before`.
+    pub due_soon: Vec<PageSummary>,
+    /// Pages with no owner.
+    pub unowned: Vec<PageSummary>,
+    /// Pages whose owners resolve to one active person.
+    pub single_owner: Vec<PageSummary>,
+    /// Open actions past their due date.
+    pub overdue_actions: Vec<OwnedAction>,
+    /// All findings grouped by rule id (sorted by rule id).
+    pub findings_by_rule: Vec<RuleGroup>,
+    /// Totals: errors.
+    pub errors: usize,
+    /// Totals: warnings.
+    pub warnings: usize,
+    /// Totals: infos.
+    pub infos: usize,
+}

@@ -1,0 +1,184 @@
+//! Printing findings and errors: the human format (one
+//! `path:line:col: severity[rule]: message` line per finding, colour only
+//! on a terminal), JSON, GitHub workflow commands and SARIF 2.1.0.
+
+use crate::config::RULE_IDS;
+use crate::date::Date;
+use crate::diag::{Diagnostic, Severity, Summary};
+use crate::error::{io_err, Error, Result};
+use serde_json::json;
+use std::io::{IsTerminal, Write};
+
+/// Output formats of `handbook check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Compiler-style lines on stderr and a summary.
+    Human,
+    /// One JSON document on stdout.
+    Json,
+    /// GitHub Actions workflow commands on stdout.
+    Github,
+    /// SARIF 2.1.0 on stdout.
+    Sarif,
+}
+
+/// Whether stderr is a terminal that wants colour (`NO_COLOR` unset).
+pub fn use_colour() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Prints a program error and its causes to stderr.
+pub fn print_error(e: &Error) {
+    eprintln!("error: {e}");
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        eprintln!("  caused by: {s}");
+        source = s.source();
+    }
+}
+
+fn paint(text: &str, code: &str, colour: bool) -> String {
+    if colour {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+/// One finding in the human format.
+pub fn human_line(d: &Diagnostic, colour: bool) -> String {
+    let sev = match d.severity {
+        Severity::Error => paint("error", "1;31", colour),
+        Severity::Warning => paint("warning", "1;33", colour),
+        Severity::Info => paint("info", "1;36", colour),
+    };
+    let mut s = format!("{}:{}:{}: {sev}[{}]: {}", d.path, d.line, d.column, d.rule, d.message);
+    if let Some(h) = &d.help {
+        s.push_str(&format!("\n  = {}: {h}", paint("help", "1", colour)));
+    }
+    s
+}
+
+/// Prints findings in the human format to stderr.
+pub fn print_human(findings: &[Diagnostic], colour: bool) {
+    let stderr = std::io::stderr();
+    let mut w = stderr.lock();
+    for d in findings {
+        let _ = writeln!(w, "{}", human_line(d, colour));
+    }
+}
+
+/// The JSON report (SPEC "check output formats").
+pub fn json_report(findings: &[Diagnostic], pages: usize, today: Date) -> serde_json::Value {
+    json!({
+        "version": 1,
+        "today": today.to_string(),
+        "pages": pages,
+        "summary": Summary::of(findings),
+        "findings": findings,
+    })
+}
+
+fn gh_escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn gh_escape_prop(s: &str) -> String {
+    gh_escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// One GitHub workflow command per finding.
+pub fn github_report(findings: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in findings {
+        let cmd = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let msg = match &d.help {
+            Some(h) => format!("{}\n{h}", d.message),
+            None => d.message.clone(),
+        };
+        out.push_str(&format!(
+            "::{cmd} file={},line={},col={},title={}::{}\n",
+            gh_escape_prop(&d.path),
+            d.line,
+            d.column,
+            gh_escape_prop(d.rule),
+            gh_escape_data(&msg)
+        ));
+    }
+    out
+}
+
+/// SARIF 2.1.0 with one rule descriptor per rule id.
+pub fn sarif_report(findings: &[Diagnostic]) -> serde_json::Value {
+    let rules: Vec<_> = RULE_IDS
+        .iter()
+        .map(|id| json!({"id": id, "name": id, "helpUri": format!("https://github.com/handbook-rs/handbook#rule-{id}")}))
+        .collect();
+    let results: Vec<_> = findings
+        .iter()
+        .map(|d| {
+            let level = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "note",
+            };
+            let text = match &d.help {
+                Some(h) => format!("{} (help: {h})", d.message),
+                None => d.message.clone(),
+            };
+            json!({
+                "ruleId": d.rule,
+                "ruleIndex": RULE_IDS.iter().position(|r| *r == d.rule),
+                "level": level,
+                "message": {"text": text},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": d.path},
+                    "region": {"startLine": d.line, "startColumn": d.column}
+                }}]
+            })
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "handbook", "version": env!("CARGO_PKG_VERSION"), "informationUri": "https://github.com/handbook-rs/handbook", "rules": rules}},
+            "results": results
+        }]
+    })
+}
+
+/// Prints the report in `format`: human to stderr, the others to stdout.
+pub fn print(format: Format, findings: &[Diagnostic], pages: usize, today: Date) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let text = match format {
+        Format::Human => {
+            print_human(findings, use_colour());
+            eprintln!("checked {pages} pages: {}", Summary::of(findings));
+            return Ok(());
+        }
+        Format::Json => serde_json::to_string_pretty(&json_report(findings, pages, today)).unwrap_or_default() + "\n",
+        Format::Github => github_report(findings),
+        Format::Sarif => serde_json::to_string_pretty(&sarif_report(findings)).unwrap_or_default() + "\n",
+    };
+    out.write_all(text.as_bytes()).map_err(io_err("<stdout>"))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escapes_properties_and_newlines() {
+        let d = Diagnostic::new("owner-missing", Severity::Error, "src/a,b.md", (3, 4), "no owners\nat all")
+            .with_help("add owners");
+        let s = github_report(&[d]);
+        assert_eq!(s, "::error file=src/a%2Cb.md,line=3,col=4,title=owner-missing::no owners%0Aat all%0Aadd owners\n");
+    }
+}

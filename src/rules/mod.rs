@@ -1,0 +1,256 @@
+//! Stage 3: the rules engine shared by `build`, `check` and `serve`.
+//! Reads the [`Handbook`], never mutates it, never touches disk. First it
+//! evaluates every page's ownership and review state ([`PageStatus`]),
+//! then runs the rules, then applies `[check.rules]` severities.
+
+mod adr;
+mod content;
+mod links;
+mod ownership;
+mod staleness;
+
+use crate::date::{Date, Interval};
+use crate::diag::{sort_findings, Diagnostic, Severity};
+use crate::kind::Kind;
+use crate::owners::Owner;
+use crate::page::{Handbook, Page};
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+
+/// Inputs every rule may read besides the page: the date and the handbook.
+pub struct RuleCx<'a> {
+    /// The date staleness is measured against.
+    pub today: Date,
+    /// The whole handbook (for rules that look across pages).
+    pub handbook: &'a Handbook,
+    /// Status of every page, by page index.
+    pub statuses: &'a [PageStatus],
+}
+
+/// Where a page stands on review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ReviewState {
+    /// Reviewed and not due soon.
+    Fresh,
+    /// Due within `warn-before`.
+    DueSoon,
+    /// Past its due date.
+    Stale,
+    /// Needs reviews but has no `reviewed` date.
+    Missing,
+    /// Its interval is `never`.
+    Never,
+}
+
+impl ReviewState {
+    /// `fresh`, `due-soon`, `stale`, `missing`, `never`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewState::Fresh => "fresh",
+            ReviewState::DueSoon => "due-soon",
+            ReviewState::Stale => "stale",
+            ReviewState::Missing => "missing",
+            ReviewState::Never => "never",
+        }
+    }
+}
+
+/// Ownership and review state of one page.
+#[derive(Debug, Clone)]
+pub struct PageStatus {
+    /// Owners as written and resolved.
+    pub owners: Vec<(String, Owner)>,
+    /// True when the owners came from CODEOWNERS.
+    pub from_codeowners: bool,
+    /// Active people behind all owners; `None` when some owner's members are unknown.
+    pub active_people: Option<BTreeSet<String>>,
+    /// The review interval in force.
+    pub interval: Interval,
+    /// Next due date.
+    pub due: Option<Date>,
+    /// Review state.
+    pub review: ReviewState,
+}
+
+impl PageStatus {
+    /// Has at least one owner.
+    pub fn owned(&self) -> bool {
+        !self.owners.is_empty()
+    }
+
+    /// Owners resolve to exactly one active person.
+    pub fn single_owner(&self) -> bool {
+        self.active_people.as_ref().is_some_and(|p| p.len() == 1)
+    }
+
+    /// Past its due date.
+    pub fn stale(&self) -> bool {
+        self.review == ReviewState::Stale
+    }
+}
+
+/// The result of stage 3.
+#[derive(Debug, Clone, Default)]
+pub struct Evaluation {
+    /// Status per page (same order as `Handbook::pages`).
+    pub statuses: Vec<PageStatus>,
+    /// Findings per page (same order), sorted, severities applied, `off` rules dropped.
+    pub page_findings: Vec<Vec<Diagnostic>>,
+    /// Findings not on a page (book.toml, owners.yaml).
+    pub other_findings: Vec<Diagnostic>,
+}
+
+impl Evaluation {
+    /// All findings, sorted by path, line, column.
+    pub fn all_findings(&self) -> Vec<Diagnostic> {
+        let mut all: Vec<Diagnostic> = self
+            .other_findings
+            .iter()
+            .chain(self.page_findings.iter().flatten())
+            .cloned()
+            .collect();
+        sort_findings(&mut all);
+        all
+    }
+}
+
+/// Evaluates every page and runs every rule.
+pub fn run_rules(handbook: &Handbook, today: Date) -> Evaluation {
+    let statuses: Vec<PageStatus> = handbook
+        .pages
+        .par_iter()
+        .map(|p| evaluate(handbook, p, today))
+        .collect();
+    let cx = RuleCx {
+        today,
+        handbook,
+        statuses: &statuses,
+    };
+    let link_index = links::LinkIndex::new(handbook);
+    let adr_index = adr::AdrIndex::new(handbook);
+    let mut page_findings: Vec<Vec<Diagnostic>> = handbook
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let mut out = page.parse_findings.clone();
+            let status = &statuses[i];
+            if let Some(k) = &page.kind_unknown {
+                out.push(
+                    Diagnostic::new(
+                        "kind-unknown",
+                        Severity::Error,
+                        &page.src.root_rel,
+                        page.spans.of("kind"),
+                        format!("unknown kind `{k}`"),
+                    )
+                    .with_help("use one of: adr, runbook, role-matrix, standard, guide"),
+                );
+            }
+            ownership::check(page, status, &cx, &mut out);
+            staleness::check(page, status, &cx, &mut out);
+            content::check(page, &cx, &mut out);
+            adr::check(page, &adr_index, &cx, &mut out);
+            links::check(page, &link_index, &mut out);
+            apply_levels(handbook, &mut out);
+            sort_findings(&mut out);
+            out
+        })
+        .collect();
+    adr::check_cycles(handbook, &adr_index, &mut page_findings);
+    for f in &mut page_findings {
+        apply_levels(handbook, f);
+        sort_findings(f);
+    }
+    let mut other = handbook.config_findings.clone();
+    apply_levels(handbook, &mut other);
+    sort_findings(&mut other);
+    Evaluation {
+        statuses,
+        page_findings,
+        other_findings: other,
+    }
+}
+
+/// Applies `[check.rules]`: changes severities and drops `off` rules.
+fn apply_levels(handbook: &Handbook, findings: &mut Vec<Diagnostic>) {
+    let levels = &handbook.config.rule_levels;
+    if levels.is_empty() {
+        return;
+    }
+    findings.retain_mut(|d| match levels.get(d.rule) {
+        None => true,
+        Some(None) => false,
+        Some(Some(sev)) => {
+            d.severity = *sev;
+            true
+        }
+    });
+}
+
+/// Computes one page's ownership and review state.
+pub fn evaluate(handbook: &Handbook, page: &Page, today: Date) -> PageStatus {
+    let reg = &handbook.registry;
+    let mut written = page.front.owners.clone();
+    let mut from_codeowners = false;
+    if written.is_empty() && handbook.config.owners.codeowners {
+        written = handbook.codeowners.owners_of_page(&page.src.rel);
+        from_codeowners = !written.is_empty();
+    }
+    let owners: Vec<(String, Owner)> = written
+        .into_iter()
+        .map(|w| {
+            let o = reg.resolve(&w);
+            (w, o)
+        })
+        .collect();
+    let mut active_people = Some(BTreeSet::new());
+    for (_, o) in &owners {
+        match (reg.active_people(o), active_people.as_mut()) {
+            (Some(p), Some(acc)) => acc.extend(p),
+            _ => active_people = None,
+        }
+    }
+    if owners.is_empty() {
+        active_people = None;
+    }
+    let interval = page
+        .front
+        .review_every
+        .unwrap_or_else(|| handbook.config.review.interval_for(page.kind));
+    let due = page.front.reviewed.and_then(|r| r.add(interval));
+    let review = match (interval, page.front.reviewed, due) {
+        (Interval::Never, _, _) => ReviewState::Never,
+        (_, None, _) => ReviewState::Missing,
+        (_, Some(_), Some(due)) if today > due => ReviewState::Stale,
+        (_, Some(_), Some(due)) if today >= warn_start(due, handbook.config.review.warn_before) => {
+            ReviewState::DueSoon
+        }
+        _ => ReviewState::Fresh,
+    };
+    PageStatus {
+        owners,
+        from_codeowners,
+        active_people,
+        interval,
+        due,
+        review,
+    }
+}
+
+/// The first day of the "due soon" window before `due`.
+fn warn_start(due: Date, warn_before: Interval) -> Date {
+    match warn_before {
+        Interval::Days(n) => due.add_days(-i64::from(n)),
+        Interval::Months(n) => due.add_days(-30 * i64::from(n)),
+        Interval::Never => due,
+    }
+}
+
+/// Is this page of a kind that has the given id? Helper for rules.
+fn is(page: &Page, kind: Kind) -> bool {
+    page.kind == kind
+}
+
+#[cfg(test)]
+mod tests;

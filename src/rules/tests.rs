@@ -1,0 +1,1 @@
+//! Rule tests (string inputs, fixed dates).

@@ -1,0 +1,443 @@
+//! Stage 4 (preparation): turns the parse model and the rule results into
+//! the template view model ([`SiteView`]). Pure; decides what each page
+//! shows (banners, owner links, ADR chains, listings), never how.
+
+use crate::date::Date;
+use crate::diag::{Diagnostic, Severity};
+use crate::kind::Kind;
+use crate::owners::Owner;
+use crate::page::{Handbook, Page};
+use crate::render::view::*;
+use crate::rules::{Evaluation, PageStatus, ReviewState};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Builds the whole view model.
+pub fn site_view(h: &Handbook, ev: &Evaluation, today: Date) -> SiteView {
+    let adr_by_number: BTreeMap<u32, &Page> = h
+        .pages
+        .iter()
+        .filter(|p| p.kind == Kind::Adr)
+        .filter_map(|p| p.adr_number.map(|n| (n, p)))
+        .collect();
+    let pages: Vec<PageView> = h
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| page_view(h, p, &ev.statuses[i], &ev.page_findings[i], &adr_by_number, today))
+        .collect();
+    let summaries: Vec<PageSummary> = pages
+        .iter()
+        .zip(&ev.page_findings)
+        .zip(&h.pages)
+        .map(|((v, f), p)| summary(v, p, f.len()))
+        .collect();
+    SiteView {
+        title: h.config.title.clone(),
+        description: h.config.description.clone(),
+        language: h.config.language.clone(),
+        site_url: h.config.site_url.clone(),
+        today: today.to_string(),
+        nav: nav(h, ev),
+        kinds: kind_indexes(&summaries),
+        owners: owner_views(h, ev, &pages, &summaries),
+        health: health(h, ev, &pages, &summaries),
+        pages,
+    }
+}
+
+/// `../` repeated once per folder level of a root-relative URL.
+pub fn root_of(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+fn owner_ref(h: &Handbook, o: &Owner) -> OwnerRef {
+    OwnerRef {
+        id: o.id().to_string(),
+        label: h.registry.label(o),
+        kind: o.kind().to_string(),
+        url: format!("owners/{}.html", owner_file(o.id())),
+    }
+}
+
+/// A safe file name for an owner id.
+pub fn owner_file(id: &str) -> String {
+    id.chars()
+        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '-' })
+        .collect::<String>()
+        .trim_start_matches('.')
+        .to_string()
+}
+
+fn finding_view(d: &Diagnostic, page_url: Option<&str>) -> FindingView {
+    FindingView {
+        rule: d.rule.to_string(),
+        severity: d.severity.as_str().to_string(),
+        path: d.path.clone(),
+        line: d.line,
+        column: d.column,
+        message: d.message.clone(),
+        help: d.help.clone(),
+        page_url: page_url.map(String::from),
+    }
+}
+
+fn action_view(a: &crate::frontmatter::Action, today: Date) -> ActionView {
+    ActionView {
+        what: a.what.clone(),
+        owner: a.owner.clone(),
+        due: a.due.map(|d| d.to_string()),
+        done: a.done,
+        overdue: !a.done && a.due.is_some_and(|d| d < today),
+    }
+}
+
+fn adr_ref(n: u32, adrs: &BTreeMap<u32, &Page>) -> AdrRef {
+    match adrs.get(&n) {
+        Some(p) => AdrRef { number: n, title: p.title.clone(), url: Some(p.url.clone()) },
+        None => AdrRef { number: n, title: format!("ADR {n} (missing)"), url: None },
+    }
+}
+
+fn page_view(
+    h: &Handbook,
+    p: &Page,
+    st: &PageStatus,
+    findings: &[Diagnostic],
+    adrs: &BTreeMap<u32, &Page>,
+    today: Date,
+) -> PageView {
+    let mut banners = Vec::new();
+    let mut push = |kind: &str, level: &str, message: String| {
+        banners.push(Banner { kind: kind.into(), level: level.into(), message })
+    };
+    if findings.iter().any(|d| d.rule == "frontmatter-invalid") {
+        push("invalid", "error", "This page's frontmatter could not be read; some details below may be missing.".into());
+    }
+    if !st.owned() {
+        push("unowned", "error", "Nobody owns this page. Unowned pages rot: add `owners:` to its frontmatter.".into());
+    }
+    match st.review {
+        ReviewState::Stale => push(
+            "stale",
+            "warning",
+            format!(
+                "This page is stale: its review was due on {} ({} days ago). Treat its content with care.",
+                st.due.map(|d| d.to_string()).unwrap_or_default(),
+                st.due.map(|d| today.days() - d.days()).unwrap_or(0)
+            ),
+        ),
+        ReviewState::DueSoon => push(
+            "due-soon",
+            "info",
+            format!("Review due soon: on {}.", st.due.map(|d| d.to_string()).unwrap_or_default()),
+        ),
+        ReviewState::Missing => push("stale", "warning", "This page has never been reviewed.".into()),
+        _ => {}
+    }
+    if st.single_owner() {
+        push("single-owner", "warning", "Only one person owns this page (bus factor 1).".into());
+    }
+    let errors = findings.iter().filter(|d| d.severity == Severity::Error).count();
+    if !findings.is_empty() {
+        let level = if errors > 0 { "error" } else if findings.iter().any(|d| d.severity == Severity::Warning) { "warning" } else { "info" };
+        push("findings", level, format!("{} finding(s) on this page; see the list below.", findings.len()));
+    }
+    banners.sort_by_key(|b| match b.level.as_str() { "error" => 0, "warning" => 1, _ => 2 });
+
+    let adr = (p.kind == Kind::Adr).then(|| {
+        let mut superseded_by: BTreeSet<u32> = p.front.superseded_by.iter().copied().collect();
+        if let Some(n) = p.adr_number {
+            for (&m, other) in adrs {
+                if other.front.supersedes.contains(&n) {
+                    superseded_by.insert(m);
+                }
+            }
+        }
+        AdrView {
+            number: p.adr_number,
+            status: p.front.status.clone(),
+            date: p.front.date.map(|d| d.to_string()),
+            supersedes: p.front.supersedes.iter().map(|&n| adr_ref(n, adrs)).collect(),
+            superseded_by: superseded_by.into_iter().map(|n| adr_ref(n, adrs)).collect(),
+        }
+    });
+    let mut actions: Vec<ActionView> = p.front.actions.iter().map(|a| action_view(a, today)).collect();
+    actions.sort_by_key(|a| a.done);
+    let edit_url = h
+        .config
+        .edit_url_template
+        .as_ref()
+        .map(|t| t.replace("{path}", &p.src.root_rel));
+    let owners = dedup_owners(st.owners.iter().map(|(_, o)| owner_ref(h, o)).collect());
+    PageView {
+        path: p.src.rel.clone(),
+        source_path: p.src.root_rel.clone(),
+        url: p.url.clone(),
+        root: root_of(&p.url),
+        title: p.title.clone(),
+        kind: p.kind_unknown.clone().unwrap_or_else(|| p.kind.as_str().to_string()),
+        kind_label: p.kind.label().to_string(),
+        owners,
+        owners_from_codeowners: st.from_codeowners,
+        reviewed: p.front.reviewed.map(|d| d.to_string()),
+        due: st.due.map(|d| d.to_string()),
+        review_state: st.review.as_str().to_string(),
+        stale: st.stale(),
+        owned: st.owned(),
+        single_owner: st.single_owner(),
+        domain: p.front.domain.clone(),
+        tags: p.front.tags.clone(),
+        edit_url,
+        banners,
+        findings: findings.iter().map(|d| finding_view(d, None)).collect(),
+        adr,
+        actions,
+        enforced_by: p.front.enforced_by.clone(),
+        content: p.md.html.clone(),
+        toc: p
+            .md
+            .headings
+            .iter()
+            .filter(|x| (2..=3).contains(&x.level))
+            .map(|x| TocEntry { level: x.level, id: x.id.clone(), text: x.text.clone() })
+            .collect(),
+        last_changed: None,
+        last_author: None,
+    }
+}
+
+fn dedup_owners(mut v: Vec<OwnerRef>) -> Vec<OwnerRef> {
+    let mut seen = BTreeSet::new();
+    v.retain(|o| seen.insert(o.id.clone()));
+    v
+}
+
+fn summary(v: &PageView, p: &Page, findings: usize) -> PageSummary {
+    PageSummary {
+        title: v.title.clone(),
+        url: v.url.clone(),
+        kind: p.kind.as_str().to_string(),
+        review_state: v.review_state.clone(),
+        stale: v.stale,
+        owned: v.owned,
+        owners: v.owners.clone(),
+        reviewed: v.reviewed.clone(),
+        due: v.due.clone(),
+        domain: v.domain.clone(),
+        adr_number: v.adr.as_ref().and_then(|a| a.number),
+        adr_status: v.adr.as_ref().and_then(|a| a.status.clone()),
+        adr_date: v.adr.as_ref().and_then(|a| a.date.clone()),
+        findings,
+    }
+}
+
+fn folder_label(folder: &str) -> String {
+    let words = folder.replace(['-', '_'], " ");
+    let mut c = words.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn nav(h: &Handbook, ev: &Evaluation) -> Vec<NavSection> {
+    let mut sections: BTreeMap<String, Vec<NavItem>> = BTreeMap::new();
+    for (p, st) in h.pages.iter().zip(&ev.statuses) {
+        let folder = p.top_folder().unwrap_or("").to_string();
+        sections.entry(folder).or_default().push(NavItem {
+            title: p.title.clone(),
+            url: p.url.clone(),
+            stale: st.stale(),
+            owned: st.owned(),
+        });
+    }
+    sections
+        .into_iter()
+        .map(|(folder, mut items)| {
+            items.sort_by(|a, b| {
+                let home = |i: &NavItem| !i.url.ends_with("index.html");
+                home(a).cmp(&home(b)).then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase())).then_with(|| a.url.cmp(&b.url))
+            });
+            NavSection { label: folder_label(&folder), folder, items }
+        })
+        .collect()
+}
+
+fn kind_indexes(summaries: &[PageSummary]) -> Vec<KindIndexView> {
+    Kind::ALL
+        .iter()
+        .map(|k| {
+            let mut pages: Vec<PageSummary> = summaries.iter().filter(|s| s.kind == k.as_str()).cloned().collect();
+            if *k == Kind::Adr {
+                pages.sort_by(|a, b| a.adr_number.cmp(&b.adr_number).then_with(|| a.url.cmp(&b.url)));
+            } else {
+                pages.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()).then_with(|| a.url.cmp(&b.url)));
+            }
+            KindIndexView {
+                kind: k.as_str().to_string(),
+                label: k.plural().to_string(),
+                url: format!("kinds/{}.html", k.as_str()),
+                pages,
+            }
+        })
+        .collect()
+}
+
+fn stale_first(pages: &mut [PageSummary]) {
+    pages.sort_by(|a, b| b.stale.cmp(&a.stale).then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase())).then_with(|| a.url.cmp(&b.url)));
+}
+
+fn owner_views(h: &Handbook, ev: &Evaluation, pages: &[PageView], summaries: &[PageSummary]) -> Vec<OwnerView> {
+    let reg = &h.registry;
+    let mut owners: BTreeMap<String, OwnerView> = BTreeMap::new();
+    for id in reg.teams.keys() {
+        add_owner(h, &mut owners, &Owner::Team(id.clone()));
+    }
+    for id in reg.people.keys() {
+        add_owner(h, &mut owners, &Owner::Person(id.clone()));
+    }
+    for (i, st) in ev.statuses.iter().enumerate() {
+        let mut ids = BTreeSet::new();
+        for (_, o) in &st.owners {
+            ids.insert(add_owner(h, &mut owners, o));
+        }
+        for id in ids {
+            if let Some(v) = owners.get_mut(&id) {
+                v.pages.push(summaries[i].clone());
+            }
+        }
+        for a in pages[i].actions.iter().filter(|a| !a.done) {
+            if let Some(w) = &a.owner {
+                let id = add_owner(h, &mut owners, &reg.resolve(w));
+                if let Some(v) = owners.get_mut(&id) {
+                    v.actions.push(OwnedAction { action: a.clone(), page_title: pages[i].title.clone(), page_url: pages[i].url.clone() });
+                }
+            }
+        }
+    }
+    let mut out: Vec<OwnerView> = owners.into_values().filter(|o| !o.id.is_empty()).collect();
+    for o in &mut out {
+        stale_first(&mut o.pages);
+    }
+    out
+}
+
+fn add_owner(h: &Handbook, owners: &mut BTreeMap<String, OwnerView>, o: &Owner) -> String {
+    let reg = &h.registry;
+    let id = o.id().to_string();
+    owners.entry(id.clone()).or_insert_with(|| {
+        let r = owner_ref(h, o);
+        let people = reg.active_people(o);
+        OwnerView {
+            id: r.id.clone(),
+            label: r.label.clone(),
+            kind: r.kind.clone(),
+            url: r.url.clone(),
+            registered: !matches!(o, Owner::Unknown { .. }),
+            active: people.is_none_or(|p| !p.is_empty()),
+            channel: match o {
+                Owner::Team(t) => reg.teams[t].channel.clone(),
+                _ => None,
+            },
+            members: match o {
+                Owner::Team(t) => reg.teams[t].members.iter().map(|m| owner_ref(h, &reg.resolve(&format!("@{m}")))).collect(),
+                _ => Vec::new(),
+            },
+            teams: match o {
+                Owner::Person(pid) => reg
+                    .teams
+                    .iter()
+                    .filter(|(_, t)| t.members.iter().any(|m| m == pid))
+                    .map(|(tid, _)| owner_ref(h, &Owner::Team(tid.clone())))
+                    .collect(),
+                _ => Vec::new(),
+            },
+            pages: Vec::new(),
+            actions: Vec::new(),
+        }
+    });
+    id
+}
+
+fn health(h: &Handbook, ev: &Evaluation, pages: &[PageView], summaries: &[PageSummary]) -> HealthView {
+    let by_kind = Kind::ALL
+        .iter()
+        .map(|k| {
+            let of_kind: Vec<&PageSummary> = summaries.iter().filter(|s| s.kind == k.as_str()).collect();
+            KindCount {
+                kind: k.as_str().to_string(),
+                label: k.plural().to_string(),
+                total: of_kind.len(),
+                stale: of_kind.iter().filter(|s| s.stale).count(),
+                unowned: of_kind.iter().filter(|s| !s.owned).count(),
+            }
+        })
+        .collect();
+    let pick = |f: &dyn Fn(&PageSummary) -> bool| -> Vec<PageSummary> {
+        summaries.iter().filter(|s| f(s)).cloned().collect()
+    };
+    let mut stale = pick(&|s| s.stale);
+    stale.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.url.cmp(&b.url)));
+    let mut due_soon = pick(&|s| s.review_state == "due-soon");
+    due_soon.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.url.cmp(&b.url)));
+    let unowned = pick(&|s| !s.owned);
+    let single_owner: Vec<PageSummary> = ev
+        .statuses
+        .iter()
+        .enumerate()
+        .filter(|(_, st)| st.single_owner())
+        .map(|(i, _)| summaries[i].clone())
+        .collect();
+    let mut overdue_actions: Vec<OwnedAction> = pages
+        .iter()
+        .flat_map(|p| {
+            p.actions.iter().filter(|a| a.overdue).map(|a| OwnedAction {
+                action: a.clone(),
+                page_title: p.title.clone(),
+                page_url: p.url.clone(),
+            })
+        })
+        .collect();
+    overdue_actions.sort_by(|a, b| a.action.due.cmp(&b.action.due).then_with(|| a.page_url.cmp(&b.page_url)));
+    let url_of: BTreeMap<&str, &str> = h.pages.iter().map(|p| (p.src.root_rel.as_str(), p.url.as_str())).collect();
+    let all = ev.all_findings();
+    let mut groups: BTreeMap<&str, RuleGroup> = BTreeMap::new();
+    for d in &all {
+        let g = groups.entry(d.rule).or_insert_with(|| RuleGroup {
+            rule: d.rule.to_string(),
+            severity: d.severity.as_str().to_string(),
+            findings: Vec::new(),
+        });
+        if d.severity > Severity::parse_level(&g.severity).ok().flatten().unwrap_or(Severity::Info) {
+            g.severity = d.severity.as_str().to_string();
+        }
+        g.findings.push(finding_view(d, url_of.get(d.path.as_str()).copied()));
+    }
+    let summary = crate::diag::Summary::of(&all);
+    HealthView {
+        pages: h.pages.len(),
+        by_kind,
+        stale,
+        due_soon,
+        unowned,
+        single_owner,
+        overdue_actions,
+        findings_by_rule: groups.into_values().collect(),
+        errors: summary.error,
+        warnings: summary.warning,
+        infos: summary.info,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots_and_owner_files() {
+        assert_eq!(root_of("index.html"), "");
+        assert_eq!(root_of("a/b/c.html"), "../../");
+        assert_eq!(owner_file("acme/payments"), "acme-payments");
+        assert_eq!(owner_file("../x"), "-x");
+    }
+}
