@@ -1135,18 +1135,20 @@ class BodyWriter:
             if extra:
                 blocks[0].insert(0, " ".join(extra))
 
-        def total() -> int:
-            heads = sum(level + 2 + len(h) for level, h, _ in sections)
-            return fixed_bytes + heads + sum(len(b) + 2 for bs in blocks for b in bs)
-
-        current = total()
-        prose_slots = list(range(len(sections)))
+        # Fill with prose until the page reaches its size target.
+        heads = sum(level + 2 + len(h) for level, h, _ in sections)
+        current = fixed_bytes + heads + sum(len(b) + 2 for bs in blocks for b in bs)
         while current < target:
-            i = r.choice(prose_slots)
+            i = r.randrange(len(sections))
             roll = r.random()
-            block = self.paragraph() if roll < 0.8 else self.bullet_list(ordered=roll < 0.85) if roll < 0.95 else self.generic_table()
-            # Keep code blocks at the end of the section they illustrate less often
-            # than not: insert prose before the last block half of the time.
+            if roll < 0.8:
+                block = self.paragraph()
+            elif roll < 0.95:
+                block = self.bullet_list(ordered=roll < 0.85)
+            else:
+                block = self.generic_table()
+            # Half the time the prose goes before the section's last block, so
+            # code blocks are not always at the end of their section.
             pos = len(blocks[i]) if r.random() < 0.5 else max(0, len(blocks[i]) - 1)
             blocks[i].insert(pos, block)
             current += len(block) + 2

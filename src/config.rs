@@ -78,8 +78,12 @@ pub struct OwnersConfig {
 }
 
 /// The default required runbook sections.
-pub const DEFAULT_RUNBOOK_SECTIONS: [&str; 4] =
-    ["Failure signature", "Mitigation", "Root cause", "Prevention"];
+pub const DEFAULT_RUNBOOK_SECTIONS: [&str; 4] = [
+    "Failure signature",
+    "Mitigation",
+    "Root cause",
+    "Prevention",
+];
 
 /// Every rule id this version knows (SPEC's table).
 pub const RULE_IDS: [&str; 24] = [
@@ -147,10 +151,7 @@ pub fn load_config(root: &Path, opts: &LoadOptions) -> Result<Config> {
 /// Parses book.toml text. `path` is used in errors and findings only.
 pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
     let table: Table = text.parse::<Table>().map_err(|e| {
-        let (line, column) = e
-            .span()
-            .map(|s| line_col(text, s.start))
-            .unwrap_or((0, 0));
+        let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
         Error::Config {
             path: path.to_owned(),
             line,
@@ -169,10 +170,39 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
     let owners = p.section(&table, "owners");
     let check = p.section(&table, "check");
     let kinds = p.section(&table, "kinds");
-    p.unknown_keys(&table, "", &["book", "build", "review", "owners", "check", "kinds"]);
-    p.unknown_keys(&book, "book", &["title", "src", "description", "language", "authors", "multilingual"]);
-    p.unknown_keys(&build, "build", &["build-dir", "site-url", "edit-url-template", "theme", "create-missing"]);
-    p.unknown_keys(&review, "review", &["default-interval", "warn-before", "interval"]);
+    p.unknown_keys(
+        &table,
+        "",
+        &["book", "build", "review", "owners", "check", "kinds"],
+    );
+    p.unknown_keys(
+        &book,
+        "book",
+        &[
+            "title",
+            "src",
+            "description",
+            "language",
+            "authors",
+            "multilingual",
+        ],
+    );
+    p.unknown_keys(
+        &build,
+        "build",
+        &[
+            "build-dir",
+            "site-url",
+            "edit-url-template",
+            "theme",
+            "create-missing",
+        ],
+    );
+    p.unknown_keys(
+        &review,
+        "review",
+        &["default-interval", "warn-before", "interval"],
+    );
     p.unknown_keys(&owners, "owners", &["registry", "codeowners"]);
     p.unknown_keys(&check, "check", &["rules"]);
 
@@ -182,22 +212,31 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
             .unwrap_or_else(|| "Handbook".into())
     });
     let description = p.string(&book, "book", "description")?.unwrap_or_default();
-    let language = p.string(&book, "book", "language")?.unwrap_or_else(|| "en".into());
+    let language = p
+        .string(&book, "book", "language")?
+        .unwrap_or_else(|| "en".into());
     let content_dir = match p.string(&book, "book", "src")? {
         Some(src) => {
             let dir = root.join(&src);
             if !dir.is_dir() {
-                return Err(p.error_at("book", "src", format!(
+                return Err(p.error_at(
+                    "book",
+                    "src",
+                    format!(
                     "content folder `{src}` does not exist under {}; create it or fix `[book] src`",
                     root.display()
-                )));
+                ),
+                ));
             }
             dir
         }
         None if root.join("src").is_dir() => root.join("src"),
         None => root.to_path_buf(),
     };
-    let out_dir = root.join(p.string(&build, "build", "build-dir")?.unwrap_or_else(|| "book".into()));
+    let out_dir = root.join(
+        p.string(&build, "build", "build-dir")?
+            .unwrap_or_else(|| "book".into()),
+    );
     let site_url = p.string(&build, "build", "site-url")?.map(|mut u| {
         if !u.ends_with('/') {
             u.push('/');
@@ -209,17 +248,25 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
         Some(t) => {
             let dir = root.join(&t);
             if !dir.is_dir() {
-                return Err(p.error_at("build", "theme", format!(
-                    "theme folder `{t}` does not exist; create it or remove `[build] theme`"
-                )));
+                return Err(p.error_at(
+                    "build",
+                    "theme",
+                    format!(
+                        "theme folder `{t}` does not exist; create it or remove `[build] theme`"
+                    ),
+                ));
             }
             Some(dir)
         }
         None => None,
     };
 
-    let default_interval = p.interval(&review, "review", "default-interval")?.unwrap_or(Interval::Days(180));
-    let warn_before = p.interval(&review, "review", "warn-before")?.unwrap_or(Interval::Days(14));
+    let default_interval = p
+        .interval(&review, "review", "default-interval")?
+        .unwrap_or(Interval::Days(180));
+    let warn_before = p
+        .interval(&review, "review", "warn-before")?
+        .unwrap_or(Interval::Days(14));
     let mut per_kind = BTreeMap::from([
         (Kind::Runbook, Interval::Days(90)),
         (Kind::Adr, Interval::Never),
@@ -255,15 +302,19 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
                 rule_levels.insert(key.clone(), level);
             }
             None => {
-                return Err(p.error_at("check.rules", key, format!(
-                    "`{key}` must be one of \"error\", \"warning\", \"info\", \"off\""
-                )))
+                return Err(p.error_at(
+                    "check.rules",
+                    key,
+                    format!("`{key}` must be one of \"error\", \"warning\", \"info\", \"off\""),
+                ))
             }
         }
     }
 
-    let mut runbook_sections: Vec<String> =
-        DEFAULT_RUNBOOK_SECTIONS.iter().map(|s| s.to_string()).collect();
+    let mut runbook_sections: Vec<String> = DEFAULT_RUNBOOK_SECTIONS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let mut adr_proposed_max_age = Interval::Days(30);
     for (key, value) in kinds.iter() {
         let Some(kind) = Kind::parse(key) else {
@@ -281,7 +332,13 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
                     runbook_sections = v
                         .as_array()
                         .and_then(|a| a.iter().map(|x| x.as_str().map(String::from)).collect())
-                        .ok_or_else(|| p.error_at(&section, "required-sections", "`required-sections` must be a list of strings".into()))?;
+                        .ok_or_else(|| {
+                            p.error_at(
+                                &section,
+                                "required-sections",
+                                "`required-sections` must be a list of strings".into(),
+                            )
+                        })?;
                 }
             }
             Kind::Adr => {
@@ -359,11 +416,17 @@ impl Parser<'_> {
         for (i, raw) in self.text.lines().enumerate() {
             let line = raw.trim();
             if let Some(h) = line.strip_prefix('[') {
-                current = h.trim_start_matches('[').trim_end_matches(']').trim().to_string();
+                current = h
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .trim()
+                    .to_string();
                 if section.is_empty() && current == key {
                     return (i as u32 + 1, 1);
                 }
-                if current == format!("{section}.{key}") || (section.is_empty() && current.starts_with(&format!("{key}."))) {
+                if current == format!("{section}.{key}")
+                    || (section.is_empty() && current.starts_with(&format!("{key}.")))
+                {
                     return (i as u32 + 1, 1);
                 }
                 if current == section {
@@ -371,7 +434,12 @@ impl Parser<'_> {
                 }
                 continue;
             }
-            let k = line.split('=').next().unwrap_or("").trim().trim_matches('"');
+            let k = line
+                .split('=')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches('"');
             if current == section && k == key {
                 let col = raw.len() - raw.trim_start().len();
                 return (i as u32 + 1, col as u32 + 1);
@@ -440,10 +508,14 @@ impl Parser<'_> {
         match table.get(key) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(other) => Err(self.error_at(section, key, format!(
-                "`{key}` in [{section}] must be a string, found {}",
-                other.type_str()
-            ))),
+            Some(other) => Err(self.error_at(
+                section,
+                key,
+                format!(
+                    "`{key}` in [{section}] must be a string, found {}",
+                    other.type_str()
+                ),
+            )),
         }
     }
 
@@ -451,10 +523,14 @@ impl Parser<'_> {
         match table.get(key) {
             None => Ok(None),
             Some(Value::Boolean(b)) => Ok(Some(*b)),
-            Some(other) => Err(self.error_at(section, key, format!(
-                "`{key}` in [{section}] must be true or false, found {}",
-                other.type_str()
-            ))),
+            Some(other) => Err(self.error_at(
+                section,
+                key,
+                format!(
+                    "`{key}` in [{section}] must be true or false, found {}",
+                    other.type_str()
+                ),
+            )),
         }
     }
 
@@ -475,7 +551,11 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Config> {
-        parse_config(Path::new("/nonexistent-root"), Path::new("/nonexistent-root/book.toml"), text)
+        parse_config(
+            Path::new("/nonexistent-root"),
+            Path::new("/nonexistent-root/book.toml"),
+            text,
+        )
     }
 
     #[test]
@@ -490,7 +570,8 @@ mod tests {
 
     #[test]
     fn unknown_key_is_a_finding_with_its_line() {
-        let c = parse("[book]\ntitle = \"T\"\ntitel = \"x\"\n[review]\nwarn-before = \"7d\"\n").unwrap();
+        let c = parse("[book]\ntitle = \"T\"\ntitel = \"x\"\n[review]\nwarn-before = \"7d\"\n")
+            .unwrap();
         assert_eq!(c.findings.len(), 1);
         let f = &c.findings[0];
         assert_eq!(f.rule, "config-unknown-key");
@@ -501,7 +582,8 @@ mod tests {
 
     #[test]
     fn syntax_error_has_line_and_column() {
-        let Err(Error::Config { line, column, .. }) = parse("[book]\ntitle = \"T\"\nsrc = \n") else {
+        let Err(Error::Config { line, column, .. }) = parse("[book]\ntitle = \"T\"\nsrc = \n")
+        else {
             panic!("expected a config error");
         };
         assert_eq!(line, 3);
@@ -531,6 +613,9 @@ mod tests {
 
     #[test]
     fn bad_duration_is_an_error() {
-        assert!(matches!(parse("[review]\ndefault-interval = \"soon\"\n"), Err(Error::Config { line: 2, .. })));
+        assert!(matches!(
+            parse("[review]\ndefault-interval = \"soon\"\n"),
+            Err(Error::Config { line: 2, .. })
+        ));
     }
 }

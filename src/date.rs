@@ -177,14 +177,23 @@ mod tests {
 
     #[test]
     fn round_trips_dates() {
-        for s in ["1970-01-01", "2000-02-29", "2026-11-23", "1999-12-31", "2400-02-29"] {
+        for s in [
+            "1970-01-01",
+            "2000-02-29",
+            "2026-11-23",
+            "1999-12-31",
+            "2400-02-29",
+        ] {
             assert_eq!(Date::parse(s).unwrap().to_string(), s);
         }
         assert_eq!(Date::parse("1970-01-02").unwrap().days(), 1);
         assert!(Date::parse("2026-02-29").is_none());
         assert!(Date::parse("2026-13-01").is_none());
         assert!(Date::parse("last week").is_none());
-        assert_eq!(Date::parse("2026-09-01T10:00:00Z").unwrap().to_string(), "2026-09-01");
+        assert_eq!(
+            Date::parse("2026-09-01T10:00:00Z").unwrap().to_string(),
+            "2026-09-01"
+        );
     }
 
     #[test]
@@ -203,7 +212,10 @@ mod tests {
     #[test]
     fn adds_months_clamping_the_day() {
         let d = Date::parse("2026-08-31").unwrap();
-        assert_eq!(d.add(Interval::Months(6)).unwrap().to_string(), "2027-02-28");
+        assert_eq!(
+            d.add(Interval::Months(6)).unwrap().to_string(),
+            "2027-02-28"
+        );
         assert_eq!(d.add(Interval::Days(90)).unwrap().to_string(), "2026-11-29");
         assert_eq!(d.add(Interval::Never), None);
     }

@@ -115,7 +115,11 @@ impl fmt::Display for Diagnostic {
 
 /// Sorts findings by path, line, column and rule, and drops exact repeats.
 pub fn sort_findings(findings: &mut Vec<Diagnostic>) {
-    findings.sort_by(|a, b| a.key().cmp(&b.key()).then_with(|| a.message.cmp(&b.message)));
+    findings.sort_by(|a, b| {
+        a.key()
+            .cmp(&b.key())
+            .then_with(|| a.message.cmp(&b.message))
+    });
     findings.dedup();
 }
 
@@ -147,6 +151,10 @@ impl Summary {
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} error(s), {} warning(s), {} info", self.error, self.warning, self.info)
+        write!(
+            f,
+            "{} error(s), {} warning(s), {} info",
+            self.error, self.warning, self.info
+        )
     }
 }

@@ -112,7 +112,11 @@ pub fn discover(config: &Config) -> Result<Sources> {
 }
 
 fn same_dir(a: &Path, b: &Path) -> bool {
-    a == b || (a.canonicalize().ok().is_some_and(|ca| b.canonicalize().ok().is_some_and(|cb| ca == cb)))
+    a == b
+        || (a
+            .canonicalize()
+            .ok()
+            .is_some_and(|ca| b.canonicalize().ok().is_some_and(|cb| ca == cb)))
 }
 
 fn read_page(abs: &Path, rel: String, root_prefix: &str) -> Result<SourceFile> {

@@ -142,7 +142,8 @@ fn looks_like_mapping(yaml: &str) -> bool {
     yaml.lines().any(|l| {
         let l = l.trim_end();
         !l.starts_with([' ', '\t', '#', '-'])
-            && l.split_once(':').is_some_and(|(k, _)| !k.is_empty() && !k.contains(' ') || k.starts_with('"'))
+            && l.split_once(':')
+                .is_some_and(|(k, _)| !k.is_empty() && !k.contains(' ') || k.starts_with('"'))
     })
 }
 
@@ -203,11 +204,17 @@ pub fn parse_frontmatter(path: &str, text: &str) -> Parsed {
                     ..Parsed::default()
                 };
             }
-            let (line, column) = e
-                .location()
-                .map(|l| (l.line() as u32 + 1, l.column() as u32))
-                .unwrap_or((1, 1));
             let msg = e.to_string();
+            // serde_yaml's lines are 1-based within the snippet, which starts
+            // on file line 2. A duplicate key is reported at the start of the
+            // mapping; point at the repeated key instead.
+            let (line, column) = duplicate_key_line(sp.yaml, &msg)
+                .map(|l| (l + 1, 1))
+                .or_else(|| {
+                    e.location()
+                        .map(|l| (l.line() as u32 + 1, l.column() as u32))
+                })
+                .unwrap_or((1, 1));
             let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
             out.findings.push(
                 Diagnostic::new(
@@ -252,6 +259,25 @@ pub fn parse_frontmatter(path: &str, text: &str) -> Parsed {
     out
 }
 
+/// For "duplicate entry with key \"k\"", the snippet line (1-based) of the
+/// second unindented `k:`.
+fn duplicate_key_line(yaml: &str, msg: &str) -> Option<u32> {
+    let key = msg
+        .split("duplicate entry with key \"")
+        .nth(1)?
+        .split('"')
+        .next()?;
+    yaml.lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.strip_prefix(key)
+                .or_else(|| l.strip_prefix(&format!("\"{key}\"")))
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .nth(1)
+        .map(|(i, _)| i as u32 + 1)
+}
+
 fn yaml_help(msg: &str) -> String {
     if msg.contains("tab") {
         "YAML does not allow tabs for indentation; use spaces".into()
@@ -272,8 +298,14 @@ impl Fields<'_> {
     fn bad(&mut self, key: &str, message: String, help: &str) {
         let pos = self.spans.of(key);
         self.findings.push(
-            Diagnostic::new("frontmatter-invalid", Severity::Error, self.path, pos, message)
-                .with_help(help),
+            Diagnostic::new(
+                "frontmatter-invalid",
+                Severity::Error,
+                self.path,
+                pos,
+                message,
+            )
+            .with_help(help),
         );
     }
 
@@ -287,7 +319,11 @@ impl Fields<'_> {
             Value::Number(n) => Some(n.to_string()),
             Value::Bool(b) => Some(b.to_string()),
             other => {
-                self.bad(key, format!("`{key}` must be text, found {}", type_name(other)), "write a single value");
+                self.bad(
+                    key,
+                    format!("`{key}` must be text, found {}", type_name(other)),
+                    "write a single value",
+                );
                 None
             }
         }
@@ -309,7 +345,11 @@ impl Fields<'_> {
                         Value::Number(n) => out.push(n.to_string()),
                         Value::Null => {}
                         other => {
-                            self.bad(key, format!("`{key}` items must be text, found {}", type_name(other)), "write a list like `[a, b]`");
+                            self.bad(
+                                key,
+                                format!("`{key}` items must be text, found {}", type_name(other)),
+                                "write a list like `[a, b]`",
+                            );
                         }
                     }
                 }
@@ -317,7 +357,11 @@ impl Fields<'_> {
                 out
             }
             Some(other) => {
-                self.bad(key, format!("`{key}` must be a list, found {}", type_name(other)), "write a list like `[a, b]`");
+                self.bad(
+                    key,
+                    format!("`{key}` must be a list, found {}", type_name(other)),
+                    "write a list like `[a, b]`",
+                );
                 Vec::new()
             }
         }
@@ -340,7 +384,11 @@ impl Fields<'_> {
                     Value::String(s) => format!("\"{s}\""),
                     other => type_name(other).to_string(),
                 };
-                self.bad(key, format!("`{key}`: {shown} is not a date"), "write the date as YYYY-MM-DD, e.g. 2026-09-01");
+                self.bad(
+                    key,
+                    format!("`{key}`: {shown} is not a date"),
+                    "write the date as YYYY-MM-DD, e.g. 2026-09-01",
+                );
                 None
             }
         }
@@ -350,11 +398,18 @@ impl Fields<'_> {
         let v = self.get(map, key)?;
         let parsed = match v {
             Value::String(s) => Interval::parse(s),
-            Value::Number(n) => n.as_u64().and_then(|d| u32::try_from(d).ok()).map(Interval::Days),
+            Value::Number(n) => n
+                .as_u64()
+                .and_then(|d| u32::try_from(d).ok())
+                .map(Interval::Days),
             _ => None,
         };
         if parsed.is_none() {
-            self.bad(key, format!("`{key}` is not a duration"), "use e.g. 90d, 12w, 6m, 1y, `6 months` or never");
+            self.bad(
+                key,
+                format!("`{key}` is not a duration"),
+                "use e.g. 90d, 12w, 6m, 1y, `6 months` or never",
+            );
         }
         parsed
     }
@@ -374,7 +429,11 @@ impl Fields<'_> {
             };
             match n {
                 Some(n) => out.push(n),
-                None => self.bad(key, format!("`{key}` must name ADR numbers, e.g. `[3]`"), "write the number from the ADR's file name (0003-x.md → 3)"),
+                None => self.bad(
+                    key,
+                    format!("`{key}` must name ADR numbers, e.g. `[3]`"),
+                    "write the number from the ADR's file name (0003-x.md → 3)",
+                ),
             }
         }
         out
@@ -385,21 +444,42 @@ impl Fields<'_> {
             return Vec::new();
         };
         let Value::Sequence(seq) = v else {
-            self.bad("actions", "`actions` must be a list of `- what: ...` items".into(), "see the frontmatter reference in the README");
+            self.bad(
+                "actions",
+                "`actions` must be a list of `- what: ...` items".into(),
+                "see the frontmatter reference in the README",
+            );
             return Vec::new();
         };
         let mut out = Vec::new();
         for (i, item) in seq.iter().enumerate() {
-            let line = self.spans.of(&format!("actions[{i}]")).0.max(self.spans.of("actions").0);
+            let line = self
+                .spans
+                .of(&format!("actions[{i}]"))
+                .0
+                .max(self.spans.of("actions").0);
             let key = format!("actions[{i}]");
             let m = match item {
                 Value::Mapping(m) => m,
                 Value::String(s) => {
-                    out.push(Action { what: s.clone(), owner: None, due: None, done: false, line });
+                    out.push(Action {
+                        what: s.clone(),
+                        owner: None,
+                        due: None,
+                        done: false,
+                        line,
+                    });
                     continue;
                 }
                 _ => {
-                    self.bad(&key, format!("action {} must be a mapping with `what`, `owner`, `due`, `done`", i + 1), "see the frontmatter reference in the README");
+                    self.bad(
+                        &key,
+                        format!(
+                            "action {} must be a mapping with `what`, `owner`, `due`, `done`",
+                            i + 1
+                        ),
+                        "see the frontmatter reference in the README",
+                    );
                     continue;
                 }
             };
@@ -408,28 +488,47 @@ impl Fields<'_> {
                 Some(Value::Number(n)) => Some(n.to_string()),
                 _ => None,
             };
-            let what = text("what").or_else(|| text("action")).or_else(|| text("title")).unwrap_or_default();
+            let what = text("what")
+                .or_else(|| text("action"))
+                .or_else(|| text("title"))
+                .unwrap_or_default();
             let owner = text("owner").or_else(|| text("owners"));
             let due = match m.get("due") {
                 None | Some(Value::Null) => None,
                 Some(Value::String(s)) => match Date::parse(s) {
                     Some(d) => Some(d),
                     None => {
-                        self.bad(&key, format!("action {}: `due: {s}` is not a date", i + 1), "write the date as YYYY-MM-DD");
+                        self.bad(
+                            &key,
+                            format!("action {}: `due: {s}` is not a date", i + 1),
+                            "write the date as YYYY-MM-DD",
+                        );
                         None
                     }
                 },
                 Some(_) => {
-                    self.bad(&key, format!("action {}: `due` is not a date", i + 1), "write the date as YYYY-MM-DD");
+                    self.bad(
+                        &key,
+                        format!("action {}: `due` is not a date", i + 1),
+                        "write the date as YYYY-MM-DD",
+                    );
                     None
                 }
             };
             let done = match m.get("done") {
                 Some(Value::Bool(b)) => *b,
-                Some(Value::String(s)) => matches!(s.to_ascii_lowercase().as_str(), "yes" | "true" | "done"),
+                Some(Value::String(s)) => {
+                    matches!(s.to_ascii_lowercase().as_str(), "yes" | "true" | "done")
+                }
                 _ => false,
             };
-            out.push(Action { what, owner, due, done, line });
+            out.push(Action {
+                what,
+                owner,
+                due,
+                done,
+                line,
+            });
         }
         out
     }
@@ -464,12 +563,16 @@ impl Fields<'_> {
             review_every,
             domain: self.string(map, "domain").filter(|d| !d.trim().is_empty()),
             tags: self.strings(map, "tags"),
-            status: self.string(map, "status").map(|s| s.trim().to_ascii_lowercase()),
+            status: self
+                .string(map, "status")
+                .map(|s| s.trim().to_ascii_lowercase()),
             date: self.date(map, "date"),
             supersedes: self.numbers(map, "supersedes"),
             superseded_by: self.numbers(map, "superseded_by"),
             actions: self.actions(map),
-            enforced_by: self.string(map, "enforced_by").filter(|s| !s.trim().is_empty()),
+            enforced_by: self
+                .string(map, "enforced_by")
+                .filter(|s| !s.trim().is_empty()),
             search,
         }
     }
@@ -503,10 +606,17 @@ mod tests {
 
     #[test]
     fn yaml_error_line_is_absolute_in_the_file() {
-        let p = parse_frontmatter("a.md", "---\ntitle: T\nreviewed: [unclosed\nx: 1\n---\nbody\n");
+        let p = parse_frontmatter(
+            "a.md",
+            "---\ntitle: T\nreviewed: [unclosed\nx: 1\n---\nbody\n",
+        );
         let d = &p.findings[0];
         assert_eq!(d.rule, "frontmatter-invalid");
-        assert!(d.line >= 3, "line {} should be in the file, not the snippet", d.line);
+        assert!(
+            d.line >= 3,
+            "line {} should be in the file, not the snippet",
+            d.line
+        );
         assert_eq!(p.body_line, 6);
     }
 
@@ -517,7 +627,11 @@ mod tests {
         assert_eq!(p.findings[0].line, 4);
         let p = parse_frontmatter("a.md", "---\ntitle: A\nkind: guide\ntitle: B\n---\n");
         assert_eq!(p.findings.len(), 1);
-        assert!(p.findings[0].message.contains("duplicate"), "{}", p.findings[0].message);
+        assert!(
+            p.findings[0].message.contains("duplicate"),
+            "{}",
+            p.findings[0].message
+        );
         assert_eq!(p.findings[0].line, 4);
     }
 
@@ -567,7 +681,10 @@ mod tests {
 
     #[test]
     fn wrong_types_are_findings_not_crashes() {
-        let p = parse_frontmatter("a.md", "---\ntitle: [a, b]\nowners: {a: 1}\nreview_every: soon\n---\n");
+        let p = parse_frontmatter(
+            "a.md",
+            "---\ntitle: [a, b]\nowners: {a: 1}\nreview_every: soon\n---\n",
+        );
         assert_eq!(p.findings.len(), 3, "{:?}", p.findings);
     }
 }

@@ -139,7 +139,10 @@ impl Registry {
     pub fn label(&self, owner: &Owner) -> String {
         match owner {
             Owner::Team(id) => self.teams[id].name.clone().unwrap_or_else(|| id.clone()),
-            Owner::Person(id) => self.people[id].name.clone().unwrap_or_else(|| format!("@{id}")),
+            Owner::Person(id) => self.people[id]
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("@{id}")),
             Owner::Unknown { id, person: true } => format!("@{id}"),
             Owner::Unknown { id, person: false } => id.clone(),
         }
@@ -185,7 +188,13 @@ pub fn parse_registry(path: &Path, rel: &str, text: &str) -> Result<(Registry, V
     let root = match value {
         Value::Mapping(m) => m,
         Value::Null => return Ok((reg, findings)),
-        _ => return Err(err(1, 1, "owners.yaml must be a mapping with `teams:` and `people:`".into())),
+        _ => {
+            return Err(err(
+                1,
+                1,
+                "owners.yaml must be a mapping with `teams:` and `people:`".into(),
+            ))
+        }
     };
     let locate = |key: &str| -> (u32, u32) {
         text.lines()
@@ -206,7 +215,9 @@ pub fn parse_registry(path: &Path, rel: &str, text: &str) -> Result<(Registry, V
                 locate(key),
                 format!("unknown key `{key}` in {section}; this version ignores it"),
             )
-            .with_help("owners.yaml knows `teams:` (name, members, channel) and `people:` (name, active)"),
+            .with_help(
+                "owners.yaml knows `teams:` (name, members, channel) and `people:` (name, active)",
+            ),
         );
     };
     for (k, v) in &root {
@@ -221,7 +232,11 @@ pub fn parse_registry(path: &Path, rel: &str, text: &str) -> Result<(Registry, V
                             "channel" => team.channel = text_of(fv),
                             "members" => {
                                 team.members = match fv {
-                                    Value::Sequence(s) => s.iter().filter_map(text_of).map(|m| m.trim_start_matches('@').to_string()).collect(),
+                                    Value::Sequence(s) => s
+                                        .iter()
+                                        .filter_map(text_of)
+                                        .map(|m| m.trim_start_matches('@').to_string())
+                                        .collect(),
                                     other => text_of(other).into_iter().collect(),
                                 }
                             }
@@ -233,7 +248,10 @@ pub fn parse_registry(path: &Path, rel: &str, text: &str) -> Result<(Registry, V
             }
             "people" => {
                 for (id, p) in mapping(v) {
-                    let mut person = Person { name: None, active: true };
+                    let mut person = Person {
+                        name: None,
+                        active: true,
+                    };
                     match p {
                         Value::String(s) => person.name = Some(s.clone()),
                         _ => {
@@ -247,7 +265,8 @@ pub fn parse_registry(path: &Path, rel: &str, text: &str) -> Result<(Registry, V
                             }
                         }
                     }
-                    reg.people.insert(id.trim_start_matches('@').to_string(), person);
+                    reg.people
+                        .insert(id.trim_start_matches('@').to_string(), person);
                 }
             }
             other => unknown(other, "owners.yaml"),
@@ -300,7 +319,11 @@ impl CodeOwners {
         }
         if !root.join(".git").exists() {
             if let Some(git_root) = root.ancestors().find(|d| d.join(".git").exists()) {
-                bases.extend(root.ancestors().skip(1).take_while(|d| d.starts_with(git_root)));
+                bases.extend(
+                    root.ancestors()
+                        .skip(1)
+                        .take_while(|d| d.starts_with(git_root)),
+                );
             }
         }
         for base in bases {
@@ -454,17 +477,27 @@ mod tests {
         .unwrap();
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].line, 6);
-        assert_eq!(reg.resolve("@acme/payments"), Owner::Team("payments".into()));
+        assert_eq!(
+            reg.resolve("@acme/payments"),
+            Owner::Team("payments".into())
+        );
         assert_eq!(reg.resolve("#pay"), Owner::Team("payments".into()));
         assert_eq!(reg.resolve("@alice"), Owner::Person("alice".into()));
-        assert_eq!(reg.resolve("@mallory"), Owner::Unknown { id: "mallory".into(), person: true });
+        assert_eq!(
+            reg.resolve("@mallory"),
+            Owner::Unknown {
+                id: "mallory".into(),
+                person: true
+            }
+        );
         let people = reg.active_people(&Owner::Team("payments".into())).unwrap();
         assert_eq!(people.into_iter().collect::<Vec<_>>(), vec!["alice"]);
     }
 
     #[test]
     fn malformed_registry_is_a_config_error_with_line() {
-        let e = parse_registry(Path::new("owners.yaml"), "owners.yaml", "teams:\n  a: [\n").unwrap_err();
+        let e = parse_registry(Path::new("owners.yaml"), "owners.yaml", "teams:\n  a: [\n")
+            .unwrap_err();
         assert!(matches!(e, Error::Config { line, .. } if line >= 2));
     }
 }

@@ -3,12 +3,12 @@
 //! markdown). Pure apart from using the shared highlighter cache.
 
 use crate::config::Config;
+use crate::diag::Diagnostic;
 use crate::discover::{AssetFile, SourceFile};
 use crate::frontmatter::{adr_number_in, parse_frontmatter, FrontMatter, KeySpans};
 use crate::kind::Kind;
 use crate::markdown::{page_url, render_markdown, Highlighter, MarkdownContext, RenderedMarkdown};
 use crate::owners::{CodeOwners, Registry};
-use crate::diag::Diagnostic;
 use rayon::prelude::*;
 use std::collections::HashSet;
 
@@ -70,7 +70,11 @@ pub struct Handbook {
 
 /// Parses every source in parallel. `highlighter` decides whether code is
 /// highlighted (`build`, `serve`) or left plain (`check`).
-pub fn parse_pages(sources: Vec<SourceFile>, config: &Config, highlighter: &Highlighter) -> Vec<Page> {
+pub fn parse_pages(
+    sources: Vec<SourceFile>,
+    config: &Config,
+    highlighter: &Highlighter,
+) -> Vec<Page> {
     let known: HashSet<String> = sources.iter().map(|s| s.rel.clone()).collect();
     let mut pages: Vec<Page> = sources
         .into_par_iter()
@@ -81,7 +85,12 @@ pub fn parse_pages(sources: Vec<SourceFile>, config: &Config, highlighter: &High
 }
 
 /// Parses one page.
-pub fn parse_page(src: SourceFile, config: &Config, known: &HashSet<String>, highlighter: &Highlighter) -> Page {
+pub fn parse_page(
+    src: SourceFile,
+    config: &Config,
+    known: &HashSet<String>,
+    highlighter: &Highlighter,
+) -> Page {
     let parsed = parse_frontmatter(&src.root_rel, &src.text);
     let mut parse_findings = parsed.findings;
     if let Some(d) = crate::discover::invalid_utf8_finding(&src) {
@@ -108,7 +117,11 @@ pub fn parse_page(src: SourceFile, config: &Config, known: &HashSet<String>, hig
     };
     let file_name = src.rel.rsplit('/').next().unwrap_or(&src.rel);
     let adr_number = (kind == Kind::Adr)
-        .then(|| file_name.starts_with(|c: char| c.is_ascii_digit()).then(|| adr_number_in(file_name)))
+        .then(|| {
+            file_name
+                .starts_with(|c: char| c.is_ascii_digit())
+                .then(|| adr_number_in(file_name))
+        })
         .flatten()
         .flatten();
     let title = parsed
@@ -161,7 +174,10 @@ mod tests {
 
     #[test]
     fn titles_from_paths() {
-        assert_eq!(title_from_path("runbooks/db-failover.md", "B"), "Db failover");
+        assert_eq!(
+            title_from_path("runbooks/db-failover.md", "B"),
+            "Db failover"
+        );
         assert_eq!(title_from_path("README.md", "Book"), "Book");
         assert_eq!(title_from_path("adr/index.md", "Book"), "Adr");
     }

@@ -86,7 +86,12 @@ pub fn render_output(h: &Handbook, ev: &Evaluation, today: Date, theme: &Theme) 
 pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     let highlighter = Highlighter::new();
-    let config = load_config(root, &LoadOptions { dest: opts.dest.clone() })?;
+    let config = load_config(
+        root,
+        &LoadOptions {
+            dest: opts.dest.clone(),
+        },
+    )?;
     check_out_dir(&config.out_dir, &config.root, &config.content_dir)?;
     let theme = Theme::load(config.theme_dir.as_deref())?;
     let handbook = load_handbook(config, &highlighter)?;

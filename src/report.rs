@@ -52,7 +52,10 @@ pub fn human_line(d: &Diagnostic, colour: bool) -> String {
         Severity::Warning => paint("warning", "1;33", colour),
         Severity::Info => paint("info", "1;36", colour),
     };
-    let mut s = format!("{}:{}:{}: {sev}[{}]: {}", d.path, d.line, d.column, d.rule, d.message);
+    let mut s = format!(
+        "{}:{}:{}: {sev}[{}]: {}",
+        d.path, d.line, d.column, d.rule, d.message
+    );
     if let Some(h) = &d.help {
         s.push_str(&format!("\n  = {}: {h}", paint("help", "1", colour)));
     }
@@ -80,7 +83,9 @@ pub fn json_report(findings: &[Diagnostic], pages: usize, today: Date) -> serde_
 }
 
 fn gh_escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn gh_escape_prop(s: &str) -> String {
@@ -162,9 +167,14 @@ pub fn print(format: Format, findings: &[Diagnostic], pages: usize, today: Date)
             eprintln!("checked {pages} pages: {}", Summary::of(findings));
             return Ok(());
         }
-        Format::Json => serde_json::to_string_pretty(&json_report(findings, pages, today)).unwrap_or_default() + "\n",
+        Format::Json => {
+            serde_json::to_string_pretty(&json_report(findings, pages, today)).unwrap_or_default()
+                + "\n"
+        }
         Format::Github => github_report(findings),
-        Format::Sarif => serde_json::to_string_pretty(&sarif_report(findings)).unwrap_or_default() + "\n",
+        Format::Sarif => {
+            serde_json::to_string_pretty(&sarif_report(findings)).unwrap_or_default() + "\n"
+        }
     };
     out.write_all(text.as_bytes()).map_err(io_err("<stdout>"))?;
     Ok(())
@@ -176,8 +186,14 @@ mod tests {
 
     #[test]
     fn github_escapes_properties_and_newlines() {
-        let d = Diagnostic::new("owner-missing", Severity::Error, "src/a,b.md", (3, 4), "no owners\nat all")
-            .with_help("add owners");
+        let d = Diagnostic::new(
+            "owner-missing",
+            Severity::Error,
+            "src/a,b.md",
+            (3, 4),
+            "no owners\nat all",
+        )
+        .with_help("add owners");
         let s = github_report(&[d]);
         assert_eq!(s, "::error file=src/a%2Cb.md,line=3,col=4,title=owner-missing::no owners%0Aat all%0Aadd owners\n");
     }

@@ -26,13 +26,30 @@ fn yaml_quote(s: &str) -> String {
 }
 
 /// The markdown of a new page of `kind`.
-pub fn page_template(kind: Kind, title: &str, owners: &[String], today: Date, adr_number: Option<u32>) -> String {
+pub fn page_template(
+    kind: Kind,
+    title: &str,
+    owners: &[String],
+    today: Date,
+    adr_number: Option<u32>,
+) -> String {
     let owners_yaml = if owners.is_empty() {
         "[]  # who keeps this page true: team ids or \"@person\"".to_string()
     } else {
-        format!("[{}]", owners.iter().map(|o| yaml_quote(o)).collect::<Vec<_>>().join(", "))
+        format!(
+            "[{}]",
+            owners
+                .iter()
+                .map(|o| yaml_quote(o))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     };
-    let mut fm = format!("---\ntitle: {}\nkind: {}\nowners: {owners_yaml}\n", yaml_quote(title), kind.as_str());
+    let mut fm = format!(
+        "---\ntitle: {}\nkind: {}\nowners: {owners_yaml}\n",
+        yaml_quote(title),
+        kind.as_str()
+    );
     let body = match kind {
         Kind::Adr => {
             fm.push_str(&format!("status: proposed\ndate: {today}\n"));
@@ -61,11 +78,21 @@ pub fn page_template(kind: Kind, title: &str, owners: &[String], today: Date, ad
 
 /// Creates a page of `kind` titled `title` in the handbook at `root`;
 /// returns its path. ADRs get the next free number.
-pub fn new_page(root: &Path, kind: Kind, title: &str, owners: &[String], today: Date) -> Result<PathBuf> {
+pub fn new_page(
+    root: &Path,
+    kind: Kind,
+    title: &str,
+    owners: &[String],
+    today: Date,
+) -> Result<PathBuf> {
     let config = load_config(root, &LoadOptions::default())?;
     let sources = discover(&config)?;
     let slug = slugify(title);
-    let slug = if slug.is_empty() { "page".to_string() } else { slug };
+    let slug = if slug.is_empty() {
+        "page".to_string()
+    } else {
+        slug
+    };
     // Use the folder where pages of this kind already live, else the default.
     let folder = sources
         .pages
@@ -81,7 +108,9 @@ pub fn new_page(root: &Path, kind: Kind, title: &str, owners: &[String], today: 
             .filter(|p| p.rel.starts_with(&format!("{folder}/")))
             .filter_map(|p| {
                 let name = p.rel.rsplit('/').next()?;
-                name.starts_with(|c: char| c.is_ascii_digit()).then(|| adr_number_in(name)).flatten()
+                name.starts_with(|c: char| c.is_ascii_digit())
+                    .then(|| adr_number_in(name))
+                    .flatten()
             })
             .max()
             .unwrap_or(0)
@@ -92,7 +121,10 @@ pub fn new_page(root: &Path, kind: Kind, title: &str, owners: &[String], today: 
     };
     let path = config.content_dir.join(&folder).join(file);
     if path.exists() {
-        return Err(Error::Usage(format!("{} already exists; pick another title", path.display())));
+        return Err(Error::Usage(format!(
+            "{} already exists; pick another title",
+            path.display()
+        )));
     }
     let text = page_template(kind, title, owners, today, number);
     write_new(&path, &text)?;
@@ -157,9 +189,17 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>> {
         ),
     ];
     for (kind, name, title) in [
-        (Kind::Adr, "0001-record-architecture-decisions.md", "Record architecture decisions"),
+        (
+            Kind::Adr,
+            "0001-record-architecture-decisions.md",
+            "Record architecture decisions",
+        ),
         (Kind::Runbook, "example-runbook.md", "Example runbook"),
-        (Kind::RoleMatrix, "role-matrix.md", "Engineering role matrix"),
+        (
+            Kind::RoleMatrix,
+            "role-matrix.md",
+            "Engineering role matrix",
+        ),
         (Kind::Standard, "pull-requests.md", "Pull requests"),
         (Kind::Guide, "getting-started.md", "Getting started"),
     ] {

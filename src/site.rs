@@ -23,7 +23,16 @@ pub fn site_view(h: &Handbook, ev: &Evaluation, today: Date) -> SiteView {
         .pages
         .iter()
         .enumerate()
-        .map(|(i, p)| page_view(h, p, &ev.statuses[i], &ev.page_findings[i], &adr_by_number, today))
+        .map(|(i, p)| {
+            page_view(
+                h,
+                p,
+                &ev.statuses[i],
+                &ev.page_findings[i],
+                &adr_by_number,
+                today,
+            )
+        })
         .collect();
     let summaries: Vec<PageSummary> = pages
         .iter()
@@ -62,7 +71,13 @@ fn owner_ref(h: &Handbook, o: &Owner) -> OwnerRef {
 /// A safe file name for an owner id.
 pub fn owner_file(id: &str) -> String {
     id.chars()
-        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '-' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect::<String>()
         .trim_start_matches('.')
         .to_string()
@@ -93,8 +108,16 @@ fn action_view(a: &crate::frontmatter::Action, today: Date) -> ActionView {
 
 fn adr_ref(n: u32, adrs: &BTreeMap<u32, &Page>) -> AdrRef {
     match adrs.get(&n) {
-        Some(p) => AdrRef { number: n, title: p.title.clone(), url: Some(p.url.clone()) },
-        None => AdrRef { number: n, title: format!("ADR {n} (missing)"), url: None },
+        Some(p) => AdrRef {
+            number: n,
+            title: p.title.clone(),
+            url: Some(p.url.clone()),
+        },
+        None => AdrRef {
+            number: n,
+            title: format!("ADR {n} (missing)"),
+            url: None,
+        },
     }
 }
 
@@ -108,13 +131,25 @@ fn page_view(
 ) -> PageView {
     let mut banners = Vec::new();
     let mut push = |kind: &str, level: &str, message: String| {
-        banners.push(Banner { kind: kind.into(), level: level.into(), message })
+        banners.push(Banner {
+            kind: kind.into(),
+            level: level.into(),
+            message,
+        })
     };
     if findings.iter().any(|d| d.rule == "frontmatter-invalid") {
-        push("invalid", "error", "This page's frontmatter could not be read; some details below may be missing.".into());
+        push(
+            "invalid",
+            "error",
+            "This page's frontmatter could not be read; some details below may be missing.".into(),
+        );
     }
     if !st.owned() {
-        push("unowned", "error", "Nobody owns this page. Unowned pages rot: add `owners:` to its frontmatter.".into());
+        push(
+            "unowned",
+            "error",
+            "Nobody owns this page. Unowned pages rot: add `owners:` to its frontmatter.".into(),
+        );
     }
     match st.review {
         ReviewState::Stale => push(
@@ -135,14 +170,38 @@ fn page_view(
         _ => {}
     }
     if st.single_owner() {
-        push("single-owner", "warning", "Only one person owns this page (bus factor 1).".into());
+        push(
+            "single-owner",
+            "warning",
+            "Only one person owns this page (bus factor 1).".into(),
+        );
     }
-    let errors = findings.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = findings
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     if !findings.is_empty() {
-        let level = if errors > 0 { "error" } else if findings.iter().any(|d| d.severity == Severity::Warning) { "warning" } else { "info" };
-        push("findings", level, format!("{} finding(s) on this page; see the list below.", findings.len()));
+        let level = if errors > 0 {
+            "error"
+        } else if findings.iter().any(|d| d.severity == Severity::Warning) {
+            "warning"
+        } else {
+            "info"
+        };
+        push(
+            "findings",
+            level,
+            format!(
+                "{} finding(s) on this page; see the list below.",
+                findings.len()
+            ),
+        );
     }
-    banners.sort_by_key(|b| match b.level.as_str() { "error" => 0, "warning" => 1, _ => 2 });
+    banners.sort_by_key(|b| match b.level.as_str() {
+        "error" => 0,
+        "warning" => 1,
+        _ => 2,
+    });
 
     let adr = (p.kind == Kind::Adr).then(|| {
         let mut superseded_by: BTreeSet<u32> = p.front.superseded_by.iter().copied().collect();
@@ -157,11 +216,24 @@ fn page_view(
             number: p.adr_number,
             status: p.front.status.clone(),
             date: p.front.date.map(|d| d.to_string()),
-            supersedes: p.front.supersedes.iter().map(|&n| adr_ref(n, adrs)).collect(),
-            superseded_by: superseded_by.into_iter().map(|n| adr_ref(n, adrs)).collect(),
+            supersedes: p
+                .front
+                .supersedes
+                .iter()
+                .map(|&n| adr_ref(n, adrs))
+                .collect(),
+            superseded_by: superseded_by
+                .into_iter()
+                .map(|n| adr_ref(n, adrs))
+                .collect(),
         }
     });
-    let mut actions: Vec<ActionView> = p.front.actions.iter().map(|a| action_view(a, today)).collect();
+    let mut actions: Vec<ActionView> = p
+        .front
+        .actions
+        .iter()
+        .map(|a| action_view(a, today))
+        .collect();
     actions.sort_by_key(|a| a.done);
     let edit_url = h
         .config
@@ -175,7 +247,10 @@ fn page_view(
         url: p.url.clone(),
         root: root_of(&p.url),
         title: p.title.clone(),
-        kind: p.kind_unknown.clone().unwrap_or_else(|| p.kind.as_str().to_string()),
+        kind: p
+            .kind_unknown
+            .clone()
+            .unwrap_or_else(|| p.kind.as_str().to_string()),
         kind_label: p.kind.label().to_string(),
         owners,
         owners_from_codeowners: st.from_codeowners,
@@ -199,7 +274,11 @@ fn page_view(
             .headings
             .iter()
             .filter(|x| (2..=3).contains(&x.level))
-            .map(|x| TocEntry { level: x.level, id: x.id.clone(), text: x.text.clone() })
+            .map(|x| TocEntry {
+                level: x.level,
+                id: x.id.clone(),
+                text: x.text.clone(),
+            })
             .collect(),
         last_changed: None,
         last_author: None,
@@ -256,9 +335,16 @@ fn nav(h: &Handbook, ev: &Evaluation) -> Vec<NavSection> {
         .map(|(folder, mut items)| {
             items.sort_by(|a, b| {
                 let home = |i: &NavItem| !i.url.ends_with("index.html");
-                home(a).cmp(&home(b)).then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase())).then_with(|| a.url.cmp(&b.url))
+                home(a)
+                    .cmp(&home(b))
+                    .then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase()))
+                    .then_with(|| a.url.cmp(&b.url))
             });
-            NavSection { label: folder_label(&folder), folder, items }
+            NavSection {
+                label: folder_label(&folder),
+                folder,
+                items,
+            }
         })
         .collect()
 }
@@ -267,11 +353,24 @@ fn kind_indexes(summaries: &[PageSummary]) -> Vec<KindIndexView> {
     Kind::ALL
         .iter()
         .map(|k| {
-            let mut pages: Vec<PageSummary> = summaries.iter().filter(|s| s.kind == k.as_str()).cloned().collect();
+            let mut pages: Vec<PageSummary> = summaries
+                .iter()
+                .filter(|s| s.kind == k.as_str())
+                .cloned()
+                .collect();
             if *k == Kind::Adr {
-                pages.sort_by(|a, b| a.adr_number.cmp(&b.adr_number).then_with(|| a.url.cmp(&b.url)));
+                pages.sort_by(|a, b| {
+                    a.adr_number
+                        .cmp(&b.adr_number)
+                        .then_with(|| a.url.cmp(&b.url))
+                });
             } else {
-                pages.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()).then_with(|| a.url.cmp(&b.url)));
+                pages.sort_by(|a, b| {
+                    a.title
+                        .to_lowercase()
+                        .cmp(&b.title.to_lowercase())
+                        .then_with(|| a.url.cmp(&b.url))
+                });
             }
             KindIndexView {
                 kind: k.as_str().to_string(),
@@ -284,10 +383,20 @@ fn kind_indexes(summaries: &[PageSummary]) -> Vec<KindIndexView> {
 }
 
 fn stale_first(pages: &mut [PageSummary]) {
-    pages.sort_by(|a, b| b.stale.cmp(&a.stale).then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase())).then_with(|| a.url.cmp(&b.url)));
+    pages.sort_by(|a, b| {
+        b.stale
+            .cmp(&a.stale)
+            .then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase()))
+            .then_with(|| a.url.cmp(&b.url))
+    });
 }
 
-fn owner_views(h: &Handbook, ev: &Evaluation, pages: &[PageView], summaries: &[PageSummary]) -> Vec<OwnerView> {
+fn owner_views(
+    h: &Handbook,
+    ev: &Evaluation,
+    pages: &[PageView],
+    summaries: &[PageSummary],
+) -> Vec<OwnerView> {
     let reg = &h.registry;
     let mut owners: BTreeMap<String, OwnerView> = BTreeMap::new();
     for id in reg.teams.keys() {
@@ -310,7 +419,11 @@ fn owner_views(h: &Handbook, ev: &Evaluation, pages: &[PageView], summaries: &[P
             if let Some(w) = &a.owner {
                 let id = add_owner(h, &mut owners, &reg.resolve(w));
                 if let Some(v) = owners.get_mut(&id) {
-                    v.actions.push(OwnedAction { action: a.clone(), page_title: pages[i].title.clone(), page_url: pages[i].url.clone() });
+                    v.actions.push(OwnedAction {
+                        action: a.clone(),
+                        page_title: pages[i].title.clone(),
+                        page_url: pages[i].url.clone(),
+                    });
                 }
             }
         }
@@ -340,7 +453,11 @@ fn add_owner(h: &Handbook, owners: &mut BTreeMap<String, OwnerView>, o: &Owner) 
                 _ => None,
             },
             members: match o {
-                Owner::Team(t) => reg.teams[t].members.iter().map(|m| owner_ref(h, &reg.resolve(&format!("@{m}")))).collect(),
+                Owner::Team(t) => reg.teams[t]
+                    .members
+                    .iter()
+                    .map(|m| owner_ref(h, &reg.resolve(&format!("@{m}"))))
+                    .collect(),
                 _ => Vec::new(),
             },
             teams: match o {
@@ -359,11 +476,17 @@ fn add_owner(h: &Handbook, owners: &mut BTreeMap<String, OwnerView>, o: &Owner) 
     id
 }
 
-fn health(h: &Handbook, ev: &Evaluation, pages: &[PageView], summaries: &[PageSummary]) -> HealthView {
+fn health(
+    h: &Handbook,
+    ev: &Evaluation,
+    pages: &[PageView],
+    summaries: &[PageSummary],
+) -> HealthView {
     let by_kind = Kind::ALL
         .iter()
         .map(|k| {
-            let of_kind: Vec<&PageSummary> = summaries.iter().filter(|s| s.kind == k.as_str()).collect();
+            let of_kind: Vec<&PageSummary> =
+                summaries.iter().filter(|s| s.kind == k.as_str()).collect();
             KindCount {
                 kind: k.as_str().to_string(),
                 label: k.plural().to_string(),
@@ -398,8 +521,17 @@ fn health(h: &Handbook, ev: &Evaluation, pages: &[PageView], summaries: &[PageSu
             })
         })
         .collect();
-    overdue_actions.sort_by(|a, b| a.action.due.cmp(&b.action.due).then_with(|| a.page_url.cmp(&b.page_url)));
-    let url_of: BTreeMap<&str, &str> = h.pages.iter().map(|p| (p.src.root_rel.as_str(), p.url.as_str())).collect();
+    overdue_actions.sort_by(|a, b| {
+        a.action
+            .due
+            .cmp(&b.action.due)
+            .then_with(|| a.page_url.cmp(&b.page_url))
+    });
+    let url_of: BTreeMap<&str, &str> = h
+        .pages
+        .iter()
+        .map(|p| (p.src.root_rel.as_str(), p.url.as_str()))
+        .collect();
     let all = ev.all_findings();
     let mut groups: BTreeMap<&str, RuleGroup> = BTreeMap::new();
     for d in &all {
@@ -408,10 +540,16 @@ fn health(h: &Handbook, ev: &Evaluation, pages: &[PageView], summaries: &[PageSu
             severity: d.severity.as_str().to_string(),
             findings: Vec::new(),
         });
-        if d.severity > Severity::parse_level(&g.severity).ok().flatten().unwrap_or(Severity::Info) {
+        if d.severity
+            > Severity::parse_level(&g.severity)
+                .ok()
+                .flatten()
+                .unwrap_or(Severity::Info)
+        {
             g.severity = d.severity.as_str().to_string();
         }
-        g.findings.push(finding_view(d, url_of.get(d.path.as_str()).copied()));
+        g.findings
+            .push(finding_view(d, url_of.get(d.path.as_str()).copied()));
     }
     let summary = crate::diag::Summary::of(&all);
     HealthView {

@@ -25,7 +25,13 @@ pub struct BuildArgs {
 
 pub(super) fn run(a: BuildArgs) -> Result<Outcome> {
     let today = today(a.today.as_deref())?;
-    let r = build(&root(a.dir), &BuildOptions { dest: a.dest, today })?;
+    let r = build(
+        &root(a.dir),
+        &BuildOptions {
+            dest: a.dest,
+            today,
+        },
+    )?;
     if !a.quiet {
         report::print_human(&r.findings, report::use_colour());
         let s = crate::diag::Summary::of(&r.findings);

@@ -29,7 +29,11 @@ pub(super) fn run(a: CheckArgs) -> Result<Outcome> {
     let r = check(&root(a.dir), today)?;
     report::print(a.format, &r.findings, r.pages, today)?;
     let s = Summary::of(&r.findings);
-    let fail_at = if a.deny.is_some() { Severity::Warning } else { Severity::Error };
+    let fail_at = if a.deny.is_some() {
+        Severity::Warning
+    } else {
+        Severity::Error
+    };
     if r.findings.iter().any(|d| d.severity >= fail_at) || (a.deny.is_some() && s.warning > 0) {
         Ok(Outcome::ContentErrors)
     } else {

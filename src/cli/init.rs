@@ -45,9 +45,18 @@ pub(super) fn run_init(a: InitArgs) -> Result<Outcome> {
 
 pub(super) fn run_new(a: NewArgs) -> Result<Outcome> {
     let kind = Kind::parse(&a.kind).ok_or_else(|| {
-        Error::Usage(format!("unknown kind `{}`; use adr, runbook, role-matrix, standard or guide", a.kind))
+        Error::Usage(format!(
+            "unknown kind `{}`; use adr, runbook, role-matrix, standard or guide",
+            a.kind
+        ))
     })?;
-    let path = scaffold::new_page(&root(a.dir), kind, &a.title, &a.owner, today(a.today.as_deref())?)?;
+    let path = scaffold::new_page(
+        &root(a.dir),
+        kind,
+        &a.title,
+        &a.owner,
+        today(a.today.as_deref())?,
+    )?;
     println!("{}", path.display());
     Ok(Outcome::Clean)
 }

@@ -55,7 +55,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 fn today(flag: Option<&str>) -> Result<Date> {
     match flag {
         Some(s) => Date::parse(s).ok_or_else(|| {
-            Error::Usage(format!("--today {s}: not a date; use YYYY-MM-DD, e.g. --today 2026-11-23"))
+            Error::Usage(format!(
+                "--today {s}: not a date; use YYYY-MM-DD, e.g. --today 2026-11-23"
+            ))
         }),
         None => Ok(Date::today_from_env()),
     }

@@ -129,9 +129,31 @@ const ALIASES: &[(&str, &str)] = &[
 /// the nearest (Java Properties) mis-reads `[tables]` and arrays, so it is
 /// plain.
 const PLAIN: &[&str] = &[
-    "", "text", "txt", "plain", "plaintext", "none", "nohighlight", "output", "log", "logs",
-    "promql", "logql", "toml", "ini", "cfg", "conf", "hcl", "terraform", "tf", "mermaid",
-    "graphql", "proto", "protobuf", "csv", "tsv",
+    "",
+    "text",
+    "txt",
+    "plain",
+    "plaintext",
+    "none",
+    "nohighlight",
+    "output",
+    "log",
+    "logs",
+    "promql",
+    "logql",
+    "toml",
+    "ini",
+    "cfg",
+    "conf",
+    "hcl",
+    "terraform",
+    "tf",
+    "mermaid",
+    "graphql",
+    "proto",
+    "protobuf",
+    "csv",
+    "tsv",
 ];
 
 fn build_lookup() -> HashMap<String, Option<&'static SyntaxReference>> {
@@ -459,7 +481,10 @@ mod tests {
     #[test]
     fn plain_fallbacks_are_escaped_and_not_cached() {
         let h = Highlighter::new();
-        assert_eq!(&*h.highlight("promql", "a < b && c"), "a &lt; b &amp;&amp; c");
+        assert_eq!(
+            &*h.highlight("promql", "a < b && c"),
+            "a &lt; b &amp;&amp; c"
+        );
         let big = "x <y>\n".repeat(MAX_HIGHLIGHT_BYTES / 6 + 1);
         let out = h.highlight("rust", &big);
         assert!(!out.contains("hl-"));
@@ -479,11 +504,16 @@ mod tests {
     #[test]
     fn css_scopes_every_dark_rule() {
         let css = highlight_css();
-        assert!(css.contains("@media (prefers-color-scheme: dark) {\n  :root:not([data-theme=light]) .hl-code {"));
+        assert!(css.contains(
+            "@media (prefers-color-scheme: dark) {\n  :root:not([data-theme=light]) .hl-code {"
+        ));
         assert!(css.contains("\n:root[data-theme=dark] .hl-code {"));
         assert!(css.contains("\n:root[data-theme=light] .hl-code {"));
         assert!(css.contains(":root:not([data-theme=dark]) .hl-keyword {"));
-        assert!(!css.contains("*/\n.hl-"), "an unscoped rule slipped through");
+        assert!(
+            !css.contains("*/\n.hl-"),
+            "an unscoped rule slipped through"
+        );
         for line in css.lines() {
             let line = line.trim_start();
             if line.starts_with(".hl-") {

@@ -286,7 +286,8 @@ impl<'a> Renderer<'a, '_> {
             }
             Event::InlineHtml(html) => {
                 // `{{<shortcode>}}`: template syntax, not HTML. Show it.
-                let after_braces = matches!(self.events.last(), Some(Event::Text(t)) if t.ends_with("{{"));
+                let after_braces =
+                    matches!(self.events.last(), Some(Event::Text(t)) if t.ends_with("{{"));
                 if after_braces {
                     self.push_text(&html);
                     self.events.push(Event::Text(html));
@@ -498,7 +499,10 @@ impl<'a> LineIndex<'a> {
 
     fn position(&self, offset: usize) -> (u32, u32) {
         let offset = offset.min(self.src.len());
-        let index = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let index = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
         let start = self.starts.get(index).copied().unwrap_or(0);
         let chars = self
             .src
@@ -608,8 +612,11 @@ fn rewrite_dest(dest: &str, cx: &MarkdownContext<'_>) -> Option<String> {
     if has_markdown_ext(path) {
         return Some(format!("{}{suffix}", page_url(path)));
     }
-    let is_dir =
-        path.ends_with('/') || path == "." || path == ".." || path.ends_with("/.") || path.ends_with("/..");
+    let is_dir = path.ends_with('/')
+        || path == "."
+        || path == ".."
+        || path.ends_with("/.")
+        || path.ends_with("/..");
     if !is_dir {
         return None;
     }

@@ -9,7 +9,13 @@ use crate::page::{Handbook, Page};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The ADR statuses.
-pub(super) const STATUSES: [&str; 5] = ["proposed", "accepted", "rejected", "deprecated", "superseded"];
+pub(super) const STATUSES: [&str; 5] = [
+    "proposed",
+    "accepted",
+    "rejected",
+    "deprecated",
+    "superseded",
+];
 
 /// ADR pages by number.
 pub(super) struct AdrIndex {
@@ -28,7 +34,10 @@ impl AdrIndex {
     }
 
     fn get<'h>(&self, h: &'h Handbook, n: u32) -> Option<&'h Page> {
-        self.by_number.get(&n).and_then(|v| v.first()).map(|&i| &h.pages[i])
+        self.by_number
+            .get(&n)
+            .and_then(|v| v.first())
+            .map(|&i| &h.pages[i])
     }
 
     /// Numbers that supersede ADR `n`, from either side's frontmatter.
@@ -38,7 +47,10 @@ impl AdrIndex {
             .map(|p| p.front.superseded_by.iter().copied().collect())
             .unwrap_or_default();
         for (&m, idx) in &self.by_number {
-            if idx.iter().any(|&i| h.pages[i].front.supersedes.contains(&n)) {
+            if idx
+                .iter()
+                .any(|&i| h.pages[i].front.supersedes.contains(&n))
+            {
                 out.insert(m);
             }
         }
@@ -89,7 +101,10 @@ pub(super) fn check(page: &Page, idx: &AdrIndex, cx: &RuleCx<'_>, out: &mut Vec<
             );
         }
     }
-    for (key, list) in [("supersedes", &page.front.supersedes), ("superseded_by", &page.front.superseded_by)] {
+    for (key, list) in [
+        ("supersedes", &page.front.supersedes),
+        ("superseded_by", &page.front.superseded_by),
+    ] {
         for &m in list {
             let Some(other) = idx.get(h, m) else {
                 out.push(
@@ -107,10 +122,14 @@ pub(super) fn check(page: &Page, idx: &AdrIndex, cx: &RuleCx<'_>, out: &mut Vec<
             if key == "supersedes" {
                 // This ADR supersedes `other`: it must say so back.
                 let other_status = other.front.status.as_deref();
-                let points_elsewhere = !other.front.superseded_by.is_empty() && !other.front.superseded_by.contains(&n);
+                let points_elsewhere = !other.front.superseded_by.is_empty()
+                    && !other.front.superseded_by.contains(&n);
                 if other_status != Some("superseded") || points_elsewhere {
                     let why = if points_elsewhere {
-                        format!("its `superseded_by` names ADR {}", join(&other.front.superseded_by))
+                        format!(
+                            "its `superseded_by` names ADR {}",
+                            join(&other.front.superseded_by)
+                        )
                     } else {
                         format!("its status is `{}`", other_status.unwrap_or("missing"))
                     };
@@ -120,15 +139,23 @@ pub(super) fn check(page: &Page, idx: &AdrIndex, cx: &RuleCx<'_>, out: &mut Vec<
                             Severity::Error,
                             path,
                             page.spans.of(key),
-                            format!("this ADR supersedes ADR {m} ({}), but {why}", other.src.root_rel),
+                            format!(
+                                "this ADR supersedes ADR {m} ({}), but {why}",
+                                other.src.root_rel
+                            ),
                         )
-                        .with_help(format!("set `status: superseded` and `superseded_by: {n}` in ADR {m}")),
+                        .with_help(format!(
+                            "set `status: superseded` and `superseded_by: {n}` in ADR {m}"
+                        )),
                     );
                 }
             }
         }
     }
-    if status == Some("superseded") && page.front.superseded_by.is_empty() && idx.successors(h, n).is_empty() {
+    if status == Some("superseded")
+        && page.front.superseded_by.is_empty()
+        && idx.successors(h, n).is_empty()
+    {
         out.push(
             Diagnostic::new(
                 "adr-supersede-inconsistent",
@@ -173,7 +200,15 @@ pub(super) fn check_cycles(h: &Handbook, idx: &AdrIndex, findings: &mut [Vec<Dia
     let nodes: Vec<u32> = idx.by_number.keys().copied().collect();
     let edges: BTreeMap<u32, BTreeSet<u32>> = nodes
         .iter()
-        .map(|&n| (n, idx.successors(h, n).into_iter().filter(|m| idx.by_number.contains_key(m)).collect()))
+        .map(|&n| {
+            (
+                n,
+                idx.successors(h, n)
+                    .into_iter()
+                    .filter(|m| idx.by_number.contains_key(m))
+                    .collect(),
+            )
+        })
         .collect();
     let mut reported: BTreeSet<u32> = BTreeSet::new();
     for &start in &nodes {
@@ -187,7 +222,11 @@ pub(super) fn check_cycles(h: &Handbook, idx: &AdrIndex, findings: &mut [Vec<Dia
                     if reported.insert(start) {
                         let page_index = idx.by_number[&start][0];
                         let page = &h.pages[page_index];
-                        let chain: Vec<String> = path.iter().chain([&start]).map(|x| format!("ADR {x}")).collect();
+                        let chain: Vec<String> = path
+                            .iter()
+                            .chain([&start])
+                            .map(|x| format!("ADR {x}"))
+                            .collect();
                         findings[page_index].push(
                             Diagnostic::new(
                                 "adr-supersede-cycle",

@@ -8,16 +8,55 @@ use crate::page::Page;
 
 /// Other headings accepted for each default runbook section (lower case).
 pub(super) const SECTION_ALIASES: [(&str, &[&str]); 4] = [
-    ("failure signature", &["symptoms", "signature", "detection", "how to recognise", "how to recognize", "alerts"]),
-    ("mitigation", &["remediation", "resolution", "immediate actions", "fix", "response"]),
-    ("root cause", &["cause", "causes", "root causes", "diagnosis", "root cause analysis"]),
-    ("prevention", &["follow-up", "follow-ups", "followup", "preventing recurrence", "prevent recurrence"]),
+    (
+        "failure signature",
+        &[
+            "symptoms",
+            "signature",
+            "detection",
+            "how to recognise",
+            "how to recognize",
+            "alerts",
+        ],
+    ),
+    (
+        "mitigation",
+        &[
+            "remediation",
+            "resolution",
+            "immediate actions",
+            "fix",
+            "response",
+        ],
+    ),
+    (
+        "root cause",
+        &[
+            "cause",
+            "causes",
+            "root causes",
+            "diagnosis",
+            "root cause analysis",
+        ],
+    ),
+    (
+        "prevention",
+        &[
+            "follow-up",
+            "follow-ups",
+            "followup",
+            "preventing recurrence",
+            "prevent recurrence",
+        ],
+    ),
 ];
 
 /// Normalises a heading for comparison: lower case, no numbering, no trailing colon.
 fn normalise(h: &str) -> String {
     let h = h.trim().trim_end_matches(':').trim();
-    let h = h.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ')').trim();
+    let h = h
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ')')
+        .trim();
     h.to_lowercase()
 }
 

@@ -30,7 +30,11 @@ impl<'h> LinkIndex<'h> {
             }
         }
         let assets = h.assets.iter().map(|a| a.rel.as_str()).collect();
-        LinkIndex { anchors, assets, folders }
+        LinkIndex {
+            anchors,
+            assets,
+            folders,
+        }
     }
 }
 
@@ -45,7 +49,12 @@ fn is_relative(dest: &str) -> bool {
         || dest.starts_with("data:")
         || dest.starts_with("javascript:")
         || dest.starts_with('{')
-        || dest.split_once(':').is_some_and(|(scheme, _)| !scheme.contains('/') && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')))
+        || dest.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.contains('/')
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
+        }))
 }
 
 /// Joins `rel` onto the folder of `page_path`, resolving `.` and `..`.
@@ -109,7 +118,13 @@ pub(super) fn check(page: &Page, idx: &LinkIndex<'_>, out: &mut Vec<Diagnostic>)
             let as_folder = resolved.trim_end_matches('/');
             let index_of_folder = ["index.md", "README.md", "readme.md", "index.html"]
                 .iter()
-                .map(|f| if as_folder.is_empty() { f.to_string() } else { format!("{as_folder}/{f}") })
+                .map(|f| {
+                    if as_folder.is_empty() {
+                        f.to_string()
+                    } else {
+                        format!("{as_folder}/{f}")
+                    }
+                })
                 .find(|p| idx.anchors.contains_key(p.as_str()));
             if let Some(a) = idx.anchors.get(resolved.as_str()) {
                 Some(a)
@@ -126,9 +141,13 @@ pub(super) fn check(page: &Page, idx: &LinkIndex<'_>, out: &mut Vec<Diagnostic>)
                         Severity::Error,
                         path,
                         at,
-                        format!("link to `{target}` points at a file that does not exist ({resolved})"),
+                        format!(
+                            "link to `{target}` points at a file that does not exist ({resolved})"
+                        ),
                     )
-                    .with_help("fix the path (it is relative to this page's folder) or remove the link"),
+                    .with_help(
+                        "fix the path (it is relative to this page's folder) or remove the link",
+                    ),
                 );
                 continue;
             }

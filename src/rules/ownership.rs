@@ -8,11 +8,21 @@ use crate::page::Page;
 pub(super) fn check(page: &Page, status: &PageStatus, cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
     let path = &page.src.root_rel;
     let reg = &cx.handbook.registry;
-    let at = page.spans.first_of(&["owners", "owner", "maintainers", "owner_slack"]);
+    let at = page
+        .spans
+        .first_of(&["owners", "owner", "maintainers", "owner_slack"]);
     if status.owners.is_empty() {
         out.push(
-            Diagnostic::new("owner-missing", Severity::Error, path, (1, 1), "page has no `owners`")
-                .with_help("add `owners: [team-id]` to the front matter (or a CODEOWNERS line for this path)"),
+            Diagnostic::new(
+                "owner-missing",
+                Severity::Error,
+                path,
+                (1, 1),
+                "page has no `owners`",
+            )
+            .with_help(
+                "add `owners: [team-id]` to the front matter (or a CODEOWNERS line for this path)",
+            ),
         );
         return;
     }
@@ -26,7 +36,11 @@ pub(super) fn check(page: &Page, status: &PageStatus, cx: &RuleCx<'_>, out: &mut
                     at,
                     format!("owner `{written}` is not in {}", reg.path),
                 )
-                .with_help(format!("add `{}` to {} or fix the spelling", owner.id(), reg.path)),
+                .with_help(format!(
+                    "add `{}` to {} or fix the spelling",
+                    owner.id(),
+                    reg.path
+                )),
             ),
             Owner::Person(id) if !reg.person_active(id) => out.push(
                 Diagnostic::new(
@@ -48,7 +62,9 @@ pub(super) fn check(page: &Page, status: &PageStatus, cx: &RuleCx<'_>, out: &mut
                             at,
                             format!("team `{id}` has no active member"),
                         )
-                        .with_help("add an active member to the team or hand the page to another team"),
+                        .with_help(
+                            "add an active member to the team or hand the page to another team",
+                        ),
                     );
                 }
             }

@@ -31,7 +31,10 @@ pub(super) fn check(page: &Page, status: &PageStatus, cx: &RuleCx<'_>, out: &mut
                 Severity::Warning,
                 path,
                 (1, 1),
-                format!("page has no `reviewed` date (reviews are due every {})", status.interval),
+                format!(
+                    "page has no `reviewed` date (reviews are due every {})",
+                    status.interval
+                ),
             )
             .with_help(format!("review the page and add `reviewed: {}`", cx.today)),
         ),
@@ -43,9 +46,15 @@ pub(super) fn check(page: &Page, status: &PageStatus, cx: &RuleCx<'_>, out: &mut
                     Severity::Warning,
                     path,
                     at,
-                    format!("review was due {due} ({days} days ago; interval {})", status.interval),
+                    format!(
+                        "review was due {due} ({days} days ago; interval {})",
+                        status.interval
+                    ),
                 )
-                .with_help(format!("review the page, then set `reviewed: {}`", cx.today)),
+                .with_help(format!(
+                    "review the page, then set `reviewed: {}`",
+                    cx.today
+                )),
             );
         }
         ReviewState::DueSoon => out.push(
@@ -56,7 +65,10 @@ pub(super) fn check(page: &Page, status: &PageStatus, cx: &RuleCx<'_>, out: &mut
                 at,
                 format!("review is due on {due}"),
             )
-            .with_help(format!("review the page, then set `reviewed: {}`", cx.today)),
+            .with_help(format!(
+                "review the page, then set `reviewed: {}`",
+                cx.today
+            )),
         ),
         ReviewState::Fresh | ReviewState::Never => {}
     }

@@ -1,1 +1,315 @@
-//! Rule tests (string inputs, fixed dates).
+//! Rule tests: tiny handbooks built from strings, a fixed `today`.
+
+use super::*;
+use crate::config::parse_config;
+use crate::discover::SourceFile;
+use crate::markdown::Highlighter;
+use crate::owners::{parse_registry, CodeOwners, Registry};
+use crate::page::parse_pages;
+use std::path::Path;
+
+const OWNERS: &str = "teams:\n  payments:\n    members: [alice, bob]\n  ghosts:\n    members: [carol]\npeople:\n  alice: { name: Alice }\n  bob: { name: Bob }\n  carol: { name: Carol, active: false }\n";
+
+fn handbook(book_toml: &str, owners: Option<&str>, files: &[(&str, &str)]) -> Handbook {
+    let root = Path::new("/nonexistent-handbook");
+    let config = parse_config(root, &root.join("book.toml"), book_toml).unwrap();
+    let registry = match owners {
+        Some(text) => {
+            parse_registry(Path::new("owners.yaml"), "owners.yaml", text)
+                .unwrap()
+                .0
+        }
+        None => Registry::default(),
+    };
+    let sources = files
+        .iter()
+        .map(|(rel, text)| SourceFile {
+            rel: rel.to_string(),
+            root_rel: rel.to_string(),
+            text: text.to_string(),
+            invalid_utf8_at: None,
+        })
+        .collect();
+    let pages = parse_pages(sources, &config, &Highlighter::new());
+    Handbook {
+        config,
+        registry,
+        codeowners: CodeOwners::default(),
+        pages,
+        assets: Vec::new(),
+        config_findings: Vec::new(),
+    }
+}
+
+fn today() -> Date {
+    Date::parse("2026-11-23").unwrap()
+}
+
+/// (rule, path, line) of every finding.
+fn findings(h: &Handbook) -> Vec<(&'static str, String, u32)> {
+    run_rules(h, today())
+        .all_findings()
+        .into_iter()
+        .map(|d| (d.rule, d.path, d.line))
+        .collect()
+}
+
+fn rules_of(h: &Handbook) -> Vec<&'static str> {
+    findings(h).into_iter().map(|f| f.0).collect()
+}
+
+const FRESH: &str = "---\nowners: [payments]\nreviewed: 2026-11-01\n---\n# Fresh\n";
+
+#[test]
+fn clean_page_has_no_findings() {
+    let h = handbook("", Some(OWNERS), &[("a.md", FRESH)]);
+    assert_eq!(findings(&h), vec![]);
+}
+
+#[test]
+fn ownership_rules_fire_at_the_owners_key() {
+    let h = handbook(
+        "",
+        Some(OWNERS),
+        &[
+            ("none.md", "---\nreviewed: 2026-11-01\n---\n"),
+            (
+                "unknown.md",
+                "---\nreviewed: 2026-11-01\nowners: [payments, \"@mallory\"]\n---\n",
+            ),
+            (
+                "inactive.md",
+                "---\nreviewed: 2026-11-01\nowners: [ghosts, alice]\n---\n",
+            ),
+            (
+                "single.md",
+                "---\nreviewed: 2026-11-01\n\nowners: [\"@alice\"]\n---\n",
+            ),
+        ],
+    );
+    let f = findings(&h);
+    assert!(f.contains(&("owner-missing", "none.md".into(), 1)), "{f:?}");
+    assert!(
+        f.contains(&("owner-unknown", "unknown.md".into(), 3)),
+        "{f:?}"
+    );
+    assert!(
+        f.contains(&("owner-inactive", "inactive.md".into(), 3)),
+        "{f:?}"
+    );
+    // ghosts has no active member and alice is the only active person left.
+    assert!(
+        f.contains(&("owner-single", "inactive.md".into(), 3)),
+        "{f:?}"
+    );
+    assert!(
+        f.contains(&("owner-single", "single.md".into(), 4)),
+        "{f:?}"
+    );
+    assert_eq!(f.len(), 5, "{f:?}");
+}
+
+#[test]
+fn without_a_registry_any_owner_is_accepted() {
+    let h = handbook(
+        "",
+        None,
+        &[("a.md", "---\nowners: [anyone]\nreviewed: 2026-11-01\n---\n")],
+    );
+    assert_eq!(findings(&h), vec![]);
+}
+
+#[test]
+fn review_states_follow_interval_and_warn_window() {
+    let h = handbook(
+        "[review]\nwarn-before = \"14d\"\n",
+        Some(OWNERS),
+        &[
+            ("runbooks/stale.md", "---\nowners: [payments]\nreviewed: 2026-08-01\n---\n## Failure signature\n## Mitigation\n## Root cause\n## Prevention\n"),
+            ("runbooks/soon.md", "---\nowners: [payments]\nreviewed: 2026-09-01\n---\n## Failure signature\n## Mitigation\n## Root cause\n## Prevention\n"),
+            ("missing.md", "---\nowners: [payments]\n---\n"),
+            ("future.md", "---\nowners: [payments]\nreviewed: 2026-12-01\n---\n"),
+            ("custom.md", "---\nowners: [payments]\nreviewed: 2026-10-01\nreview_every: 30d\n---\n"),
+        ],
+    );
+    let f = findings(&h);
+    // 2026-08-01 + 90d = 2026-10-30 < today.
+    assert!(
+        f.contains(&("review-stale", "runbooks/stale.md".into(), 3)),
+        "{f:?}"
+    );
+    // 2026-09-01 + 90d = 2026-11-30, within 14 days.
+    assert!(
+        f.contains(&("review-due-soon", "runbooks/soon.md".into(), 3)),
+        "{f:?}"
+    );
+    assert!(
+        f.contains(&("review-missing", "missing.md".into(), 1)),
+        "{f:?}"
+    );
+    assert!(
+        f.contains(&("review-future", "future.md".into(), 3)),
+        "{f:?}"
+    );
+    assert!(
+        f.contains(&("review-stale", "custom.md".into(), 3)),
+        "{f:?}"
+    );
+    assert_eq!(f.len(), 5, "{f:?}");
+}
+
+#[test]
+fn adrs_never_need_review_by_default() {
+    let h = handbook(
+        "",
+        Some(OWNERS),
+        &[(
+            "adr/0001-a.md",
+            "---\nowners: [payments]\nstatus: accepted\n---\n",
+        )],
+    );
+    assert_eq!(findings(&h), vec![]);
+}
+
+#[test]
+fn adr_rules() {
+    let adr = |status: &str, extra: &str| {
+        format!("---\nowners: [payments]\nstatus: {status}\ndate: 2026-01-01\n{extra}---\n")
+    };
+    let h = handbook(
+        "",
+        Some(OWNERS),
+        &[
+            ("adr/0001-a.md", &adr("superseded", "superseded_by: 2\n")),
+            ("adr/0002-b.md", &adr("accepted", "supersedes: [1]\n")),
+            ("adr/0003-c.md", &adr("accepted", "")),
+            ("adr/0004-d.md", &adr("accepted", "supersedes: [3]\n")),
+            ("adr/0005-e.md", &adr("maybe", "superseded_by: 99\n")),
+            ("adr/0006-f.md", &adr("proposed", "")),
+            ("adr/0006-g.md", &adr("accepted", "")),
+            (
+                "adr/0007-h.md",
+                &adr("superseded", "superseded_by: 8\nsupersedes: [8]\n"),
+            ),
+            (
+                "adr/0008-i.md",
+                &adr("superseded", "superseded_by: 7\nsupersedes: [7]\n"),
+            ),
+        ],
+    );
+    let f = findings(&h);
+    let has = |rule: &str, path: &str| f.iter().any(|x| x.0 == rule && x.1 == path);
+    assert!(
+        !f.iter()
+            .any(|x| x.1.contains("0001") || x.1.contains("0002")),
+        "consistent pair: {f:?}"
+    );
+    assert!(has("adr-supersede-inconsistent", "adr/0004-d.md"), "{f:?}");
+    assert!(has("adr-status-invalid", "adr/0005-e.md"), "{f:?}");
+    assert!(has("adr-supersedes-missing", "adr/0005-e.md"), "{f:?}");
+    assert!(has("adr-proposed-stale", "adr/0006-f.md"), "{f:?}");
+    assert!(
+        has("adr-number-duplicate", "adr/0006-f.md")
+            && has("adr-number-duplicate", "adr/0006-g.md"),
+        "{f:?}"
+    );
+    let cycles: Vec<_> = f.iter().filter(|x| x.0 == "adr-supersede-cycle").collect();
+    assert_eq!(cycles.len(), 1, "one cycle reported once: {f:?}");
+    assert_eq!(cycles[0].1, "adr/0007-h.md");
+}
+
+#[test]
+fn runbook_sections_actions_and_standards() {
+    let h = handbook(
+        "",
+        Some(OWNERS),
+        &[
+            ("runbooks/r.md", "---\nowners: [payments]\nreviewed: 2026-11-01\nactions:\n  - what: A\n    owner: \"@alice\"\n    due: 2026-11-01\n  - what: B\n    due: 2027-01-01\n  - what: C\n    owner: \"@bob\"\n    due: 2026-01-01\n    done: true\n---\n## Symptoms\n## Mitigation\n## Prevention\n"),
+            ("standards/s.md", "---\nowners: [payments]\nreviewed: 2026-11-01\n---\n"),
+            ("standards/t.md", "---\nowners: [payments]\nreviewed: 2026-11-01\nenforced_by: ci.yml\n---\n"),
+        ],
+    );
+    let f = findings(&h);
+    assert!(
+        f.contains(&("runbook-section-missing", "runbooks/r.md".into(), 15)),
+        "{f:?}"
+    );
+    assert!(
+        f.contains(&("action-overdue", "runbooks/r.md".into(), 5)),
+        "{f:?}"
+    );
+    assert!(
+        f.contains(&("action-unowned", "runbooks/r.md".into(), 8)),
+        "{f:?}"
+    );
+    assert!(
+        f.contains(&("standard-unenforced", "standards/s.md".into(), 1)),
+        "{f:?}"
+    );
+    assert_eq!(f.len(), 4, "{f:?}");
+}
+
+#[test]
+fn links_and_anchors() {
+    let h = handbook(
+        "",
+        None,
+        &[
+            ("a.md", "---\nowners: [x]\nreviewed: 2026-11-01\n---\n# A\n\n[ok](b.md#part) [html](b.html) [self](#a)\n[broken](c.md)\n[bad anchor](b.md#nope)\n[web](https://x.dev/c.md) [up](../outside.md)\n"),
+            ("b.md", "---\nowners: [x]\nreviewed: 2026-11-01\n---\n## Part\n"),
+        ],
+    );
+    let f = findings(&h);
+    assert_eq!(
+        f,
+        vec![
+            ("link-broken", "a.md".into(), 8),
+            ("anchor-broken", "a.md".into(), 9)
+        ],
+        "{f:?}"
+    );
+}
+
+#[test]
+fn configured_levels_change_or_drop_findings() {
+    let files = [(
+        "a.md",
+        "---\nowners: [payments]\nreviewed: 2020-01-01\n---\n",
+    )];
+    let h = handbook(
+        "[check.rules]\nreview-stale = \"error\"\n",
+        Some(OWNERS),
+        &files,
+    );
+    let all = run_rules(&h, today()).all_findings();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].severity, Severity::Error);
+    let h = handbook(
+        "[check.rules]\nreview-stale = \"off\"\n",
+        Some(OWNERS),
+        &files,
+    );
+    assert!(run_rules(&h, today()).all_findings().is_empty());
+}
+
+#[test]
+fn unknown_kind_and_invalid_frontmatter() {
+    let h = handbook(
+        "",
+        None,
+        &[
+            (
+                "a.md",
+                "---\nowners: [x]\nreviewed: 2026-11-01\nkind: recipe\n---\n",
+            ),
+            ("b.md", "---\nowners: [x]\nreviewed: [2026\n---\n"),
+        ],
+    );
+    let f = findings(&h);
+    assert!(f.contains(&("kind-unknown", "a.md".into(), 4)), "{f:?}");
+    assert!(
+        f.iter()
+            .any(|x| x.0 == "frontmatter-invalid" && x.1 == "b.md"),
+        "{f:?}"
+    );
+}
