@@ -1,0 +1,309 @@
+//! Test harness, modelled on mdBook's `BookTest`: a handbook copied into a
+//! fresh temp folder, the real binary run inside it, and helpers to read
+//! what it wrote.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The date every test measures staleness against.
+pub const TODAY: &str = "2026-11-23";
+
+static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
+
+/// A handbook in its own temp folder.
+pub struct HandbookTest {
+    root: PathBuf,
+}
+
+/// What one run of the binary did.
+#[derive(Debug)]
+pub struct RunResult {
+    /// Exit code (-1 when killed by a signal).
+    pub code: i32,
+    /// Standard output, temp root replaced by `[ROOT]`.
+    pub stdout: String,
+    /// Standard error, temp root replaced by `[ROOT]`.
+    pub stderr: String,
+}
+
+impl RunResult {
+    /// Panics unless the exit code is `code`; also fails on any panic message.
+    #[track_caller]
+    pub fn assert_code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code, code,
+            "unexpected exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self.assert_no_panic()
+    }
+
+    /// Panics if the binary printed a Rust panic.
+    #[track_caller]
+    pub fn assert_no_panic(&self) -> &Self {
+        assert!(
+            !self.stderr.contains("panicked"),
+            "the binary panicked:\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    /// Stdout parsed as JSON.
+    #[track_caller]
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+/// One finding of `check --format json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: String,
+    pub path: String,
+    pub line: u64,
+    pub column: u64,
+    pub message: String,
+}
+
+impl HandbookTest {
+    fn new_dir() -> PathBuf {
+        let n = NEXT_ID.fetch_add(1, Ordering::SeqCst);
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("cli")
+            .join(format!("t{}-{n}", std::process::id()));
+        if root.exists() {
+            std::fs::remove_dir_all(&root).unwrap();
+        }
+        std::fs::create_dir_all(&root).unwrap();
+        root
+    }
+
+    /// A copy of `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> HandbookTest {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        assert!(src.is_dir(), "no fixture {}", src.display());
+        let root = Self::new_dir();
+        copy_dir(&src, &root);
+        HandbookTest { root }
+    }
+
+    /// A copy of the repository's `example-handbook/` (without any built site).
+    pub fn example() -> HandbookTest {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-handbook");
+        let root = Self::new_dir();
+        copy_dir(&src, &root);
+        let _ = std::fs::remove_dir_all(root.join("book"));
+        HandbookTest { root }
+    }
+
+    /// An empty folder.
+    pub fn empty() -> HandbookTest {
+        HandbookTest {
+            root: Self::new_dir(),
+        }
+    }
+
+    /// The temp root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Absolute path of `rel`.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    /// Writes `text` to `rel`, creating folders.
+    pub fn write(&self, rel: &str, text: &str) -> &Self {
+        self.write_bytes(rel, text.as_bytes())
+    }
+
+    /// Writes `bytes` to `rel`, creating folders.
+    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) -> &Self {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, bytes).unwrap();
+        self
+    }
+
+    /// Reads `rel` as text.
+    #[track_caller]
+    pub fn read(&self, rel: &str) -> String {
+        let p = self.path(rel);
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("reading {}: {e}", p.display()))
+    }
+
+    /// Reads `rel` as bytes.
+    #[track_caller]
+    pub fn read_bytes(&self, rel: &str) -> Vec<u8> {
+        let p = self.path(rel);
+        std::fs::read(&p).unwrap_or_else(|e| panic!("reading {}: {e}", p.display()))
+    }
+
+    /// Whether `rel` exists.
+    pub fn exists(&self, rel: &str) -> bool {
+        self.path(rel).exists()
+    }
+
+    /// The `<main ...>...</main>` element of an output page.
+    #[track_caller]
+    pub fn main_html(&self, rel: &str) -> String {
+        let html = self.read(rel);
+        let start = html
+            .find("<main")
+            .unwrap_or_else(|| panic!("{rel} has no <main>:\n{html}"));
+        let end = html[start..]
+            .find("</main>")
+            .unwrap_or_else(|| panic!("{rel} has no </main>"))
+            + start
+            + "</main>".len();
+        html[start..end].to_string()
+    }
+
+    /// The `<body ...>` start tag of an output page.
+    #[track_caller]
+    pub fn body_tag(&self, rel: &str) -> String {
+        let html = self.read(rel);
+        let start = html
+            .find("<body")
+            .unwrap_or_else(|| panic!("{rel} has no <body"));
+        let end = html[start..].find('>').unwrap() + start + 1;
+        html[start..end].to_string()
+    }
+
+    /// Runs the binary with `args` in the temp root, `SOURCE_DATE_EPOCH` unset.
+    pub fn run(&self, args: &[&str]) -> RunResult {
+        self.run_env(args, &[])
+    }
+
+    /// Like [`run`](Self::run), with extra environment variables.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> RunResult {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_handbook"));
+        cmd.args(args)
+            .current_dir(&self.root)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .env_remove("RUST_BACKTRACE")
+            .env("NO_COLOR", "1");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("running the handbook binary");
+        let root = self.root.to_string_lossy().into_owned();
+        let clean = |b: &[u8]| String::from_utf8_lossy(b).replace(&root, "[ROOT]");
+        RunResult {
+            code: out.status.code().unwrap_or(-1),
+            stdout: clean(&out.stdout),
+            stderr: clean(&out.stderr),
+        }
+    }
+
+    /// `build --today TODAY`, asserting exit 0 and no panic.
+    #[track_caller]
+    pub fn build_ok(&self) -> RunResult {
+        let r = self.run(&["build", "--today", TODAY]);
+        r.assert_code(0);
+        r
+    }
+
+    /// `check --format json --today TODAY`: the exit code and the findings.
+    #[track_caller]
+    pub fn check_json(&self) -> (i32, Vec<Finding>) {
+        let r = self.run(&["check", "--format", "json", "--today", TODAY]);
+        r.assert_no_panic();
+        assert!(
+            r.code == 0 || r.code == 1,
+            "check exited {}\n{}",
+            r.code,
+            r.stderr
+        );
+        (r.code, findings_of(&r.json()))
+    }
+
+    /// The page entry of `handbook.json` (under `build-dir` `book`) whose
+    /// `path` is `path`.
+    #[track_caller]
+    pub fn catalog_page(&self, path: &str) -> serde_json::Value {
+        let cat: serde_json::Value = serde_json::from_str(&self.read("book/handbook.json")).unwrap();
+        cat["pages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["path"] == path)
+            .unwrap_or_else(|| panic!("{path} not in handbook.json: {cat:#}"))
+            .clone()
+    }
+}
+
+impl Drop for HandbookTest {
+    /// Keeps the folder of a failed test for inspection.
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.root);
+        }
+    }
+}
+
+/// The findings of a `check --format json` report.
+pub fn findings_of(report: &serde_json::Value) -> Vec<Finding> {
+    report["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .map(|f| Finding {
+            rule: f["rule"].as_str().unwrap().to_string(),
+            severity: f["severity"].as_str().unwrap().to_string(),
+            path: f["path"].as_str().unwrap().to_string(),
+            line: f["line"].as_u64().unwrap(),
+            column: f["column"].as_u64().unwrap(),
+            message: f["message"].as_str().unwrap().to_string(),
+        })
+        .collect()
+}
+
+/// Findings of `rule`.
+pub fn of_rule<'a>(findings: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
+    findings.iter().filter(|f| f.rule == rule).collect()
+}
+
+/// Every file under `dir`, as '/'-separated paths relative to it, sorted.
+pub fn list_files(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            let ft = e.file_type().unwrap();
+            if ft.is_dir() {
+                stack.push(e.path());
+            } else {
+                let rel = e.path().strip_prefix(dir).unwrap().to_path_buf();
+                let parts: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                out.push(parts.join("/"));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn copy_dir(src: &Path, dest: &Path) {
+    std::fs::create_dir_all(dest).unwrap();
+    for e in std::fs::read_dir(src).unwrap() {
+        let e = e.unwrap();
+        let to = dest.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to);
+        } else {
+            std::fs::copy(e.path(), &to).unwrap();
+        }
+    }
+}
