@@ -296,7 +296,7 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
             p.unknown("check.rules", key);
             continue;
         }
-        let level = value.as_str().and_then(|s| Severity::parse_level(s).ok());
+        let level = value.as_str().and_then(Severity::parse_level);
         match level {
             Some(level) => {
                 rule_levels.insert(key.clone(), level);

@@ -89,7 +89,7 @@ impl Date {
     }
 
     /// Adds a review interval; `None` for [`Interval::Never`].
-    pub fn add(self, interval: Interval) -> Option<Date> {
+    pub fn plus(self, interval: Interval) -> Option<Date> {
         match interval {
             Interval::Days(n) => Some(self.add_days(i64::from(n))),
             Interval::Months(n) => {
@@ -213,10 +213,13 @@ mod tests {
     fn adds_months_clamping_the_day() {
         let d = Date::parse("2026-08-31").unwrap();
         assert_eq!(
-            d.add(Interval::Months(6)).unwrap().to_string(),
+            d.plus(Interval::Months(6)).unwrap().to_string(),
             "2027-02-28"
         );
-        assert_eq!(d.add(Interval::Days(90)).unwrap().to_string(), "2026-11-29");
-        assert_eq!(d.add(Interval::Never), None);
+        assert_eq!(
+            d.plus(Interval::Days(90)).unwrap().to_string(),
+            "2026-11-29"
+        );
+        assert_eq!(d.plus(Interval::Never), None);
     }
 }

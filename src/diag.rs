@@ -18,14 +18,15 @@ pub enum Severity {
 }
 
 impl Severity {
-    /// Parses a configured severity; `Ok(None)` means `off`.
-    pub fn parse_level(s: &str) -> Result<Option<Severity>, ()> {
+    /// Parses a configured level: `Some(None)` means `off`, `None` means
+    /// the text is not a level at all.
+    pub fn parse_level(s: &str) -> Option<Option<Severity>> {
         match s {
-            "error" => Ok(Some(Severity::Error)),
-            "warning" | "warn" => Ok(Some(Severity::Warning)),
-            "info" | "note" => Ok(Some(Severity::Info)),
-            "off" | "allow" => Ok(None),
-            _ => Err(()),
+            "error" => Some(Some(Severity::Error)),
+            "warning" | "warn" => Some(Some(Severity::Warning)),
+            "info" | "note" => Some(Some(Severity::Info)),
+            "off" | "allow" => Some(None),
+            _ => None,
         }
     }
 

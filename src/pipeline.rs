@@ -109,7 +109,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport> {
 
 /// `handbook check`: stages 0-3, without highlighting code.
 pub fn check(root: &Path, today: Date) -> Result<CheckReport> {
-    let highlighter = Highlighter::new();
+    let highlighter = Highlighter::plain();
     let config = load_config(root, &LoadOptions::default())?;
     let handbook = load_handbook(config, &highlighter)?;
     let ev = run_rules(&handbook, today);

@@ -533,24 +533,22 @@ fn health(
         .map(|p| (p.src.root_rel.as_str(), p.url.as_str()))
         .collect();
     let all = ev.all_findings();
-    let mut groups: BTreeMap<&str, RuleGroup> = BTreeMap::new();
+    // A rule's findings share one severity unless `[check.rules]` changed
+    // it; the group shows the most severe.
+    let mut groups: BTreeMap<&str, (Severity, Vec<FindingView>)> = BTreeMap::new();
     for d in &all {
-        let g = groups.entry(d.rule).or_insert_with(|| RuleGroup {
-            rule: d.rule.to_string(),
-            severity: d.severity.as_str().to_string(),
-            findings: Vec::new(),
-        });
-        if d.severity
-            > Severity::parse_level(&g.severity)
-                .ok()
-                .flatten()
-                .unwrap_or(Severity::Info)
-        {
-            g.severity = d.severity.as_str().to_string();
-        }
-        g.findings
-            .push(finding_view(d, url_of.get(d.path.as_str()).copied()));
+        let g = groups.entry(d.rule).or_insert((d.severity, Vec::new()));
+        g.0 = g.0.max(d.severity);
+        g.1.push(finding_view(d, url_of.get(d.path.as_str()).copied()));
     }
+    let findings_by_rule = groups
+        .into_iter()
+        .map(|(rule, (severity, findings))| RuleGroup {
+            rule: rule.to_string(),
+            severity: severity.as_str().to_string(),
+            findings,
+        })
+        .collect();
     let summary = crate::diag::Summary::of(&all);
     HealthView {
         pages: h.pages.len(),
@@ -560,7 +558,7 @@ fn health(
         unowned,
         single_owner,
         overdue_actions,
-        findings_by_rule: groups.into_values().collect(),
+        findings_by_rule,
         errors: summary.error,
         warnings: summary.warning,
         infos: summary.info,

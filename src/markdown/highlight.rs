@@ -176,7 +176,7 @@ fn build_lookup() -> HashMap<String, Option<&'static SyntaxReference>> {
         map.insert((*token).to_owned(), None);
     }
     // The bundled "Plain Text" grammar only costs time.
-    map.retain(|_, syntax| syntax.map_or(true, |s| s.name != "Plain Text"));
+    map.retain(|_, syntax| syntax.is_none_or(|s| s.name != "Plain Text"));
     map
 }
 
@@ -208,6 +208,9 @@ struct Shard {
 /// from many threads at once.
 pub struct Highlighter {
     shards: [Mutex<Shard>; SHARDS],
+    /// When true, every block is escaped plain text (for `check`, which
+    /// never shows HTML and must stay fast).
+    plain: bool,
 }
 
 impl Default for Highlighter {
@@ -230,6 +233,16 @@ impl Highlighter {
     pub fn new() -> Self {
         Self {
             shards: std::array::from_fn(|_| Mutex::new(Shard::default())),
+            plain: false,
+        }
+    }
+
+    /// A highlighter that never highlights: code comes back escaped. Used
+    /// where only headings and links matter (`check`).
+    pub fn plain() -> Self {
+        Self {
+            plain: true,
+            ..Self::new()
         }
     }
 
@@ -243,7 +256,7 @@ impl Highlighter {
     /// `(lang, code)`; the cache is checked first and no lock is held while
     /// syntect runs.
     pub fn highlight(&self, lang: &str, code: &str) -> Arc<str> {
-        if code.len() > MAX_HIGHLIGHT_BYTES {
+        if self.plain || code.len() > MAX_HIGHLIGHT_BYTES {
             return escape_html(code).into();
         }
         let Some(syntax) = find_syntax(lang) else {

@@ -126,6 +126,7 @@ pub fn render_markdown(body: &str, body_line: u32, cx: &MarkdownContext<'_>) -> 
         code: None,
         links: Vec::new(),
         text: String::with_capacity(body.len()),
+        code_html_len: 0,
     };
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         r.event(event, range.start);
@@ -180,6 +181,8 @@ struct Renderer<'a, 'c> {
     code: Option<OpenCode>,
     links: Vec<Link>,
     text: String,
+    /// Bytes of code-block HTML pushed so far, to size the output once.
+    code_html_len: usize,
 }
 
 impl<'a> Renderer<'a, '_> {
@@ -203,6 +206,7 @@ impl<'a> Renderer<'a, '_> {
             Event::End(TagEnd::CodeBlock) => {
                 if let Some(open) = self.code.take() {
                     let html = self.code_block_html(&open);
+                    self.code_html_len += html.len();
                     self.text.push_str(&open.code);
                     self.end_block();
                     self.events.push(Event::Html(html.into()));
@@ -217,7 +221,7 @@ impl<'a> Renderer<'a, '_> {
                 let (line, column) = self.lines.position(offset);
                 self.heading = Some(OpenHeading {
                     start_event: self.events.len(),
-                    custom_id: id.map(|id| id.to_string()),
+                    custom_id: id.filter(|id| !id.is_empty()).map(|id| id.to_string()),
                     level: level as u8,
                     text: String::new(),
                     line,
@@ -412,7 +416,7 @@ impl<'a> Renderer<'a, '_> {
             });
         }
 
-        let mut html = String::with_capacity(body_len + body_len / 2 + 64);
+        let mut html = String::with_capacity(body_len + body_len / 2 + self.code_html_len + 64);
         pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
 
         let first_h1 = headings

@@ -377,6 +377,22 @@ fn pages_share_the_highlight_cache() {
     assert_eq!(first, second);
 }
 
+#[test]
+fn parallel_callers_share_one_cache() {
+    let highlighter = Highlighter::new();
+    let blocks: Vec<String> = (0..32).map(|i| format!("let x{i} = {i};\n")).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                for block in &blocks {
+                    assert!(highlighter.highlight("rust", block).contains("hl-"));
+                }
+            });
+        }
+    });
+    assert_eq!(highlighter.cache_len(), blocks.len());
+}
+
 /// Inputs that must render without panicking (and, for the huge ones, quickly).
 #[test]
 fn hostile_inputs_do_not_panic() {

@@ -169,7 +169,7 @@ pub(super) fn check(page: &Page, idx: &AdrIndex, cx: &RuleCx<'_>, out: &mut Vec<
     }
     if status == Some("proposed") {
         if let Some(date) = page.front.date {
-            if let Some(limit) = date.add(h.config.adr_proposed_max_age) {
+            if let Some(limit) = date.plus(h.config.adr_proposed_max_age) {
                 if cx.today > limit {
                     out.push(
                         Diagnostic::new(

@@ -218,7 +218,7 @@ pub fn evaluate(handbook: &Handbook, page: &Page, today: Date) -> PageStatus {
         .front
         .review_every
         .unwrap_or_else(|| handbook.config.review.interval_for(page.kind));
-    let due = page.front.reviewed.and_then(|r| r.add(interval));
+    let due = page.front.reviewed.and_then(|r| r.plus(interval));
     let review = match (interval, page.front.reviewed, due) {
         (Interval::Never, _, _) => ReviewState::Never,
         (_, None, _) => ReviewState::Missing,

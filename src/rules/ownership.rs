@@ -52,22 +52,16 @@ pub(super) fn check(page: &Page, status: &PageStatus, cx: &RuleCx<'_>, out: &mut
                 )
                 .with_help("hand the page to an active team or person"),
             ),
-            Owner::Team(id) => {
-                if reg.active_people(owner).is_some_and(|p| p.is_empty()) {
-                    out.push(
-                        Diagnostic::new(
-                            "owner-inactive",
-                            Severity::Warning,
-                            path,
-                            at,
-                            format!("team `{id}` has no active member"),
-                        )
-                        .with_help(
-                            "add an active member to the team or hand the page to another team",
-                        ),
-                    );
-                }
-            }
+            Owner::Team(id) if reg.active_people(owner).is_some_and(|p| p.is_empty()) => out.push(
+                Diagnostic::new(
+                    "owner-inactive",
+                    Severity::Warning,
+                    path,
+                    at,
+                    format!("team `{id}` has no active member"),
+                )
+                .with_help("add an active member to the team or hand the page to another team"),
+            ),
             _ => {}
         }
     }

@@ -54,10 +54,6 @@ fn findings(h: &Handbook) -> Vec<(&'static str, String, u32)> {
         .collect()
 }
 
-fn rules_of(h: &Handbook) -> Vec<&'static str> {
-    findings(h).into_iter().map(|f| f.0).collect()
-}
-
 const FRESH: &str = "---\nowners: [payments]\nreviewed: 2026-11-01\n---\n# Fresh\n";
 
 #[test]

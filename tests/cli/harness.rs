@@ -2,35 +2,40 @@
 //! fresh temp folder, the real binary run inside it, and helpers to read
 //! what it wrote.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 /// The date every test measures staleness against.
-pub const TODAY: &str = "2026-11-23";
+pub(crate) const TODAY: &str = "2026-11-23";
+
+/// A run that takes longer than this is a hang (a symlink loop, a lock).
+const TIMEOUT: Duration = Duration::from_secs(60);
 
 static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
 
 /// A handbook in its own temp folder.
-pub struct HandbookTest {
+pub(crate) struct HandbookTest {
     root: PathBuf,
 }
 
 /// What one run of the binary did.
 #[derive(Debug)]
-pub struct RunResult {
+pub(crate) struct RunResult {
     /// Exit code (-1 when killed by a signal).
-    pub code: i32,
+    pub(crate) code: i32,
     /// Standard output, temp root replaced by `[ROOT]`.
-    pub stdout: String,
+    pub(crate) stdout: String,
     /// Standard error, temp root replaced by `[ROOT]`.
-    pub stderr: String,
+    pub(crate) stderr: String,
 }
 
 impl RunResult {
     /// Panics unless the exit code is `code`; also fails on any panic message.
     #[track_caller]
-    pub fn assert_code(&self, code: i32) -> &Self {
+    pub(crate) fn assert_code(&self, code: i32) -> &Self {
         assert_eq!(
             self.code, code,
             "unexpected exit code\n--- stdout\n{}\n--- stderr\n{}",
@@ -41,7 +46,7 @@ impl RunResult {
 
     /// Panics if the binary printed a Rust panic.
     #[track_caller]
-    pub fn assert_no_panic(&self) -> &Self {
+    pub(crate) fn assert_no_panic(&self) -> &Self {
         assert!(
             !self.stderr.contains("panicked"),
             "the binary panicked:\n{}",
@@ -52,7 +57,7 @@ impl RunResult {
 
     /// Stdout parsed as JSON.
     #[track_caller]
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
     }
@@ -60,13 +65,13 @@ impl RunResult {
 
 /// One finding of `check --format json`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    pub rule: String,
-    pub severity: String,
-    pub path: String,
-    pub line: u64,
-    pub column: u64,
-    pub message: String,
+pub(crate) struct Finding {
+    pub(crate) rule: String,
+    pub(crate) severity: String,
+    pub(crate) path: String,
+    pub(crate) line: u64,
+    pub(crate) column: u64,
+    pub(crate) message: String,
 }
 
 impl HandbookTest {
@@ -83,7 +88,7 @@ impl HandbookTest {
     }
 
     /// A copy of `tests/fixtures/<name>`.
-    pub fn fixture(name: &str) -> HandbookTest {
+    pub(crate) fn fixture(name: &str) -> HandbookTest {
         let src = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures")
             .join(name);
@@ -94,7 +99,7 @@ impl HandbookTest {
     }
 
     /// A copy of the repository's `example-handbook/` (without any built site).
-    pub fn example() -> HandbookTest {
+    pub(crate) fn example() -> HandbookTest {
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-handbook");
         let root = Self::new_dir();
         copy_dir(&src, &root);
@@ -103,29 +108,29 @@ impl HandbookTest {
     }
 
     /// An empty folder.
-    pub fn empty() -> HandbookTest {
+    pub(crate) fn empty() -> HandbookTest {
         HandbookTest {
             root: Self::new_dir(),
         }
     }
 
     /// The temp root.
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         &self.root
     }
 
     /// Absolute path of `rel`.
-    pub fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.root.join(rel)
     }
 
     /// Writes `text` to `rel`, creating folders.
-    pub fn write(&self, rel: &str, text: &str) -> &Self {
+    pub(crate) fn write(&self, rel: &str, text: &str) -> &Self {
         self.write_bytes(rel, text.as_bytes())
     }
 
     /// Writes `bytes` to `rel`, creating folders.
-    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) -> &Self {
+    pub(crate) fn write_bytes(&self, rel: &str, bytes: &[u8]) -> &Self {
         let p = self.path(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(&p, bytes).unwrap();
@@ -134,26 +139,26 @@ impl HandbookTest {
 
     /// Reads `rel` as text.
     #[track_caller]
-    pub fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         let p = self.path(rel);
         std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("reading {}: {e}", p.display()))
     }
 
     /// Reads `rel` as bytes.
     #[track_caller]
-    pub fn read_bytes(&self, rel: &str) -> Vec<u8> {
+    pub(crate) fn read_bytes(&self, rel: &str) -> Vec<u8> {
         let p = self.path(rel);
         std::fs::read(&p).unwrap_or_else(|e| panic!("reading {}: {e}", p.display()))
     }
 
     /// Whether `rel` exists.
-    pub fn exists(&self, rel: &str) -> bool {
+    pub(crate) fn exists(&self, rel: &str) -> bool {
         self.path(rel).exists()
     }
 
     /// The `<main ...>...</main>` element of an output page.
     #[track_caller]
-    pub fn main_html(&self, rel: &str) -> String {
+    pub(crate) fn main_html(&self, rel: &str) -> String {
         let html = self.read(rel);
         let start = html
             .find("<main")
@@ -168,7 +173,7 @@ impl HandbookTest {
 
     /// The `<body ...>` start tag of an output page.
     #[track_caller]
-    pub fn body_tag(&self, rel: &str) -> String {
+    pub(crate) fn body_tag(&self, rel: &str) -> String {
         let html = self.read(rel);
         let start = html
             .find("<body")
@@ -178,12 +183,12 @@ impl HandbookTest {
     }
 
     /// Runs the binary with `args` in the temp root, `SOURCE_DATE_EPOCH` unset.
-    pub fn run(&self, args: &[&str]) -> RunResult {
+    pub(crate) fn run(&self, args: &[&str]) -> RunResult {
         self.run_env(args, &[])
     }
 
     /// Like [`run`](Self::run), with extra environment variables.
-    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> RunResult {
+    pub(crate) fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> RunResult {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_handbook"));
         cmd.args(args)
             .current_dir(&self.root)
@@ -193,19 +198,43 @@ impl HandbookTest {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let out = cmd.output().expect("running the handbook binary");
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("running the handbook binary");
+        let read = |mut pipe: Box<dyn Read + Send>| {
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                let _ = pipe.read_to_end(&mut buf);
+                buf
+            })
+        };
+        let stdout = read(Box::new(child.stdout.take().unwrap()));
+        let stderr = read(Box::new(child.stderr.take().unwrap()));
+        let deadline = Instant::now() + TIMEOUT;
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("handbook {args:?} did not finish within {TIMEOUT:?}");
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
         let root = self.root.to_string_lossy().into_owned();
         let clean = |b: &[u8]| String::from_utf8_lossy(b).replace(&root, "[ROOT]");
         RunResult {
-            code: out.status.code().unwrap_or(-1),
-            stdout: clean(&out.stdout),
-            stderr: clean(&out.stderr),
+            code: status.code().unwrap_or(-1),
+            stdout: clean(&stdout.join().unwrap()),
+            stderr: clean(&stderr.join().unwrap()),
         }
     }
 
     /// `build --today TODAY`, asserting exit 0 and no panic.
     #[track_caller]
-    pub fn build_ok(&self) -> RunResult {
+    pub(crate) fn build_ok(&self) -> RunResult {
         let r = self.run(&["build", "--today", TODAY]);
         r.assert_code(0);
         r
@@ -213,7 +242,7 @@ impl HandbookTest {
 
     /// `check --format json --today TODAY`: the exit code and the findings.
     #[track_caller]
-    pub fn check_json(&self) -> (i32, Vec<Finding>) {
+    pub(crate) fn check_json(&self) -> (i32, Vec<Finding>) {
         let r = self.run(&["check", "--format", "json", "--today", TODAY]);
         r.assert_no_panic();
         assert!(
@@ -228,8 +257,9 @@ impl HandbookTest {
     /// The page entry of `handbook.json` (under `build-dir` `book`) whose
     /// `path` is `path`.
     #[track_caller]
-    pub fn catalog_page(&self, path: &str) -> serde_json::Value {
-        let cat: serde_json::Value = serde_json::from_str(&self.read("book/handbook.json")).unwrap();
+    pub(crate) fn catalog_page(&self, path: &str) -> serde_json::Value {
+        let cat: serde_json::Value =
+            serde_json::from_str(&self.read("book/handbook.json")).unwrap();
         cat["pages"]
             .as_array()
             .unwrap()
@@ -250,7 +280,7 @@ impl Drop for HandbookTest {
 }
 
 /// The findings of a `check --format json` report.
-pub fn findings_of(report: &serde_json::Value) -> Vec<Finding> {
+pub(crate) fn findings_of(report: &serde_json::Value) -> Vec<Finding> {
     report["findings"]
         .as_array()
         .expect("findings array")
@@ -267,12 +297,12 @@ pub fn findings_of(report: &serde_json::Value) -> Vec<Finding> {
 }
 
 /// Findings of `rule`.
-pub fn of_rule<'a>(findings: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
+pub(crate) fn of_rule<'a>(findings: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
     findings.iter().filter(|f| f.rule == rule).collect()
 }
 
 /// Every file under `dir`, as '/'-separated paths relative to it, sorted.
-pub fn list_files(dir: &Path) -> Vec<String> {
+pub(crate) fn list_files(dir: &Path) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {

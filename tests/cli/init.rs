@@ -1,0 +1,149 @@
+//! `handbook init` and `handbook new`.
+
+use crate::harness::{HandbookTest, TODAY};
+
+/// `SOURCE_DATE_EPOCH` for 2026-09-21 (`init` has no `--today`).
+const EPOCH_2026_09_21: &str = "1790000000";
+
+#[test]
+fn init_scaffolds_a_clean_handbook() {
+    let t = HandbookTest::empty();
+    let r = t.run_env(&["init", "hb"], &[("SOURCE_DATE_EPOCH", EPOCH_2026_09_21)]);
+    r.assert_code(0);
+    for f in ["hb/book.toml", "hb/owners.yaml", "hb/src/index.md"] {
+        assert!(t.exists(f), "{f} missing; stdout:\n{}", r.stdout);
+        assert!(
+            r.stdout.contains(f.trim_start_matches("hb/")),
+            "{f} not printed:\n{}",
+            r.stdout
+        );
+    }
+    // One page of each kind, and each is read as that kind.
+    let r = t.run(&["build", "hb", "--today", "2026-09-21"]);
+    r.assert_code(0);
+    let cat: serde_json::Value = serde_json::from_str(&t.read("hb/book/handbook.json")).unwrap();
+    let mut kinds: Vec<&str> = cat["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["kind"].as_str().unwrap())
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    assert_eq!(
+        kinds,
+        ["adr", "guide", "role-matrix", "runbook", "standard"]
+    );
+    for p in cat["pages"].as_array().unwrap() {
+        if p["kind"] != "adr" {
+            assert_eq!(p["reviewed"], "2026-09-21", "{p}");
+        }
+    }
+
+    // A fresh scaffold checks clean: no errors or warnings. The only note
+    // allowed is that the example standard names no automation yet.
+    let r = t.run(&["check", "hb", "--format", "json", "--today", "2026-09-21"]);
+    r.assert_code(0);
+    let report = r.json();
+    assert_eq!(report["summary"]["error"], 0, "{report:#}");
+    assert_eq!(report["summary"]["warning"], 0, "{report:#}");
+    for f in report["findings"].as_array().unwrap() {
+        assert_eq!(f["rule"], "standard-unenforced", "unexpected finding {f}");
+    }
+    t.run(&["check", "hb", "--today", "2026-09-21", "--deny", "warnings"])
+        .assert_code(0);
+
+    // Running init again never overwrites.
+    t.write("hb/src/index.md", "# Mine\n");
+    t.run_env(&["init", "hb"], &[("SOURCE_DATE_EPOCH", EPOCH_2026_09_21)])
+        .assert_code(0);
+    assert_eq!(t.read("hb/src/index.md"), "# Mine\n");
+}
+
+#[test]
+fn new_adr_takes_the_next_number() {
+    let t = HandbookTest::fixture("check/clean");
+    let r = t.run(&[
+        "new",
+        "adr",
+        "Use Postgres",
+        "--owner",
+        "payments",
+        "--today",
+        TODAY,
+    ]);
+    r.assert_code(0);
+    let rel = "src/adr/0003-use-postgres.md";
+    assert!(t.exists(rel), "stdout:\n{}", r.stdout);
+    assert!(
+        r.stdout.trim_end().ends_with("0003-use-postgres.md"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
+    let text = t.read(rel);
+    assert!(text.starts_with("---\n"), "{text}");
+    for line in ["status: proposed", "date: 2026-11-23", "kind: adr"] {
+        assert!(text.lines().any(|l| l == line), "no `{line}` in\n{text}");
+    }
+    let owners = text.lines().find(|l| l.starts_with("owners:")).unwrap();
+    assert!(owners.contains("payments"), "{owners}");
+    assert!(text.contains("Use Postgres"), "{text}");
+    // The new page checks clean.
+    let (code, findings) = t.check_json();
+    assert_eq!(code, 0);
+    assert!(findings.is_empty(), "{findings:?}");
+}
+
+#[test]
+fn new_runbook_has_the_required_sections() {
+    let t = HandbookTest::fixture("check/clean");
+    let r = t.run(&[
+        "new",
+        "runbook",
+        "Payments API down",
+        "--owner",
+        "payments",
+        "--owner",
+        "@alice",
+        "--today",
+        TODAY,
+    ]);
+    r.assert_code(0);
+    let rel = "src/runbooks/payments-api-down.md";
+    assert!(t.exists(rel), "stdout:\n{}", r.stdout);
+    let text = t.read(rel);
+    assert!(text.lines().any(|l| l == "reviewed: 2026-11-23"), "{text}");
+    assert!(text.lines().any(|l| l == "kind: runbook"), "{text}");
+    for s in [
+        "Failure signature",
+        "Mitigation",
+        "Root cause",
+        "Prevention",
+    ] {
+        assert!(
+            text.lines().any(|l| l == format!("## {s}")),
+            "no `## {s}` in\n{text}"
+        );
+    }
+    let owners = text.lines().find(|l| l.starts_with("owners:")).unwrap();
+    assert!(
+        owners.contains("payments") && owners.contains("@alice"),
+        "{owners}"
+    );
+    let (code, findings) = t.check_json();
+    assert_eq!(code, 0);
+    assert!(findings.is_empty(), "{findings:?}");
+}
+
+#[test]
+fn new_with_unknown_kind_exits_2() {
+    let t = HandbookTest::fixture("check/clean");
+    let before = crate::harness::list_files(t.root());
+    let r = t.run(&["new", "memo", "Lunch", "--today", TODAY]);
+    r.assert_code(2);
+    assert!(r.stderr.contains("memo"), "{}", r.stderr);
+    assert_eq!(crate::harness::list_files(t.root()), before);
+    t.run(&["new", "adr", "X", "--today", "someday"])
+        .assert_code(2);
+}

@@ -1,0 +1,10 @@
+//! Integration tests: the real `handbook` binary run on small handbooks.
+//! One test binary (faster to link), one module per feature.
+
+#![allow(clippy::unwrap_used)]
+
+mod build;
+mod check;
+mod harness;
+mod init;
+mod input;
