@@ -68,19 +68,24 @@ impl Date {
     }
 
     /// Today's UTC date from the system clock, or from `SOURCE_DATE_EPOCH`
-    /// when that is set (reproducible builds). Only the CLI calls this.
-    pub fn today_from_env() -> Date {
-        if let Some(secs) = std::env::var("SOURCE_DATE_EPOCH")
-            .ok()
-            .and_then(|v| v.trim().parse::<i64>().ok())
-        {
-            return Date(secs.div_euclid(86_400));
+    /// when that is set (reproducible builds). A malformed
+    /// `SOURCE_DATE_EPOCH` is an error, never silently ignored. Only the CLI
+    /// calls this.
+    pub fn today_from_env() -> Result<Date, String> {
+        if let Some(raw) = std::env::var_os("SOURCE_DATE_EPOCH") {
+            let text = raw.to_string_lossy();
+            return match text.trim().parse::<i64>() {
+                Ok(secs) => Ok(Date(secs.div_euclid(86_400))),
+                Err(_) => Err(format!(
+                    "SOURCE_DATE_EPOCH={text:?} is not a number of seconds since 1970-01-01; fix or unset it"
+                )),
+            };
         }
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs() as i64)
             .unwrap_or(0);
-        Date(secs.div_euclid(86_400))
+        Ok(Date(secs.div_euclid(86_400)))
     }
 
     /// Adds a number of days.

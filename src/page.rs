@@ -103,11 +103,15 @@ pub fn parse_page(
         highlighter,
     };
     let md = render_markdown(body, parsed.body_line, &cx);
-    let folder_kind = src
-        .rel
-        .split_once('/')
-        .map(|(f, _)| Kind::from_folder(f))
-        .unwrap_or(Kind::Guide);
+    let file_name = src.rel.rsplit('/').next().unwrap_or(&src.rel);
+    let stem = file_name.split('.').next().unwrap_or(file_name);
+    let is_index = stem.eq_ignore_ascii_case("index") || stem.eq_ignore_ascii_case("readme");
+    // A folder's index page (`adr/README.md`, as adr-tools and log4brains
+    // lay it out) introduces the folder; it is not one of its records.
+    let folder_kind = match src.rel.split_once('/') {
+        Some((f, _)) if !is_index => Kind::from_folder(f),
+        _ => Kind::Guide,
+    };
     let (kind, kind_unknown) = match parsed.front.kind.as_deref() {
         None => (folder_kind, None),
         Some(k) => match Kind::parse(k) {
@@ -115,7 +119,6 @@ pub fn parse_page(
             None => (folder_kind, Some(k.to_string())),
         },
     };
-    let file_name = src.rel.rsplit('/').next().unwrap_or(&src.rel);
     let adr_number = (kind == Kind::Adr)
         .then(|| {
             file_name

@@ -6,13 +6,14 @@ use crate::config::{load_config, Config, LoadOptions};
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::discover::discover;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::markdown::{highlight_css, Highlighter};
 use crate::output::{check_out_dir, write_output, Output};
 use crate::owners::{load_registry, CodeOwners};
 use crate::page::{parse_pages, Handbook};
 use crate::render::{render_site, Theme};
 use crate::rules::{run_rules, Evaluation};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -34,6 +35,8 @@ pub struct BuildReport {
     pub files: usize,
     /// Every finding, sorted.
     pub findings: Vec<Diagnostic>,
+    /// Text of the files findings point at, by root-relative path.
+    pub sources: BTreeMap<String, String>,
     /// Where the site is.
     pub out_dir: PathBuf,
     /// Wall time of the build.
@@ -47,6 +50,28 @@ pub struct CheckReport {
     pub pages: usize,
     /// Every finding, sorted.
     pub findings: Vec<Diagnostic>,
+    /// Text of the files findings point at, by root-relative path.
+    pub sources: BTreeMap<String, String>,
+}
+
+/// The text of every file a finding points at: pages from memory, config
+/// files (book.toml, owners.yaml) from disk.
+fn finding_sources(h: &Handbook, findings: &[Diagnostic]) -> BTreeMap<String, String> {
+    let wanted: BTreeSet<&str> = findings.iter().map(|d| d.path.as_str()).collect();
+    let mut out = BTreeMap::new();
+    for p in &h.pages {
+        if wanted.contains(p.src.root_rel.as_str()) {
+            out.insert(p.src.root_rel.clone(), p.src.text.clone());
+        }
+    }
+    for path in wanted {
+        if !out.contains_key(path) {
+            if let Ok(text) = std::fs::read_to_string(h.config.root.join(path)) {
+                out.insert(path.to_string(), text);
+            }
+        }
+    }
+    out
 }
 
 /// Stages 1-2 after the config: owners, discovery and parsing.
@@ -58,6 +83,12 @@ pub fn load_handbook(config: Config, highlighter: &Highlighter) -> Result<Handbo
         CodeOwners::default()
     };
     let sources = discover(&config)?;
+    if config.book_toml.is_none() && sources.pages.is_empty() {
+        return Err(Error::Usage(format!(
+            "{}: no book.toml and no markdown files here; pass the handbook root (the folder holding book.toml or your .md pages), or run `handbook init`",
+            config.root.display()
+        )));
+    }
     let pages = parse_pages(sources.pages, &config, highlighter);
     let mut config_findings = config.findings.clone();
     config_findings.extend(registry_findings);
@@ -98,10 +129,12 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport> {
     let ev = run_rules(&handbook, opts.today);
     let output = render_output(&handbook, &ev, opts.today, &theme)?;
     write_output(&output, &handbook.config.out_dir)?;
+    let findings = ev.all_findings();
     Ok(BuildReport {
         pages: handbook.pages.len(),
         files: output.files.len() + output.assets.len(),
-        findings: ev.all_findings(),
+        sources: finding_sources(&handbook, &findings),
+        findings,
         out_dir: handbook.config.out_dir.clone(),
         elapsed: start.elapsed(),
     })
@@ -113,8 +146,10 @@ pub fn check(root: &Path, today: Date) -> Result<CheckReport> {
     let config = load_config(root, &LoadOptions::default())?;
     let handbook = load_handbook(config, &highlighter)?;
     let ev = run_rules(&handbook, today);
+    let findings = ev.all_findings();
     Ok(CheckReport {
         pages: handbook.pages.len(),
-        findings: ev.all_findings(),
+        sources: finding_sources(&handbook, &findings),
+        findings,
     })
 }

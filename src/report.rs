@@ -45,29 +45,93 @@ fn paint(text: &str, code: &str, colour: bool) -> String {
     }
 }
 
-/// One finding in the human format.
-pub fn human_line(d: &Diagnostic, colour: bool) -> String {
-    let sev = match d.severity {
-        Severity::Error => paint("error", "1;31", colour),
-        Severity::Warning => paint("warning", "1;33", colour),
-        Severity::Info => paint("info", "1;36", colour),
+/// Looks up the text of a file a finding points at (by its path relative
+/// to the handbook root), so the human format can quote the line.
+pub trait SourceText {
+    /// The whole text of `path`, if known.
+    fn text(&self, path: &str) -> Option<&str>;
+}
+
+/// No sources: findings print without a quoted line.
+pub struct NoSources;
+
+impl SourceText for NoSources {
+    fn text(&self, _: &str) -> Option<&str> {
+        None
+    }
+}
+
+impl SourceText for std::collections::BTreeMap<String, String> {
+    fn text(&self, path: &str) -> Option<&str> {
+        self.get(path).map(String::as_str)
+    }
+}
+
+/// One finding in the human format: the `path:line:col: severity[rule]:
+/// message` line editors and CI problem matchers parse, then (when the
+/// source is known) the line itself with a caret under the column, then
+/// the help line.
+pub fn human_line(d: &Diagnostic, colour: bool, sources: &dyn SourceText) -> String {
+    let (sev, code) = match d.severity {
+        Severity::Error => ("error", "1;31"),
+        Severity::Warning => ("warning", "1;33"),
+        Severity::Info => ("info", "1;36"),
     };
     let mut s = format!(
-        "{}:{}:{}: {sev}[{}]: {}",
-        d.path, d.line, d.column, d.rule, d.message
+        "{}:{}:{}: {}[{}]: {}",
+        d.path,
+        d.line,
+        d.column,
+        paint(sev, code, colour),
+        d.rule,
+        d.message
     );
+    let line_text = sources
+        .text(&d.path)
+        .and_then(|t| t.lines().nth(d.line as usize - 1))
+        .map(|l| l.trim_end_matches('\r'));
+    let gutter = " ".repeat(d.line.to_string().len());
+    if let Some(text) = line_text {
+        let text: String = text.chars().take(200).collect();
+        let col = (d.column as usize).saturating_sub(1);
+        let width = text
+            .chars()
+            .skip(col)
+            .take_while(|c| !c.is_whitespace() && *c != ':')
+            .count()
+            .max(1);
+        let pad: String = text
+            .chars()
+            .take(col)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let bar = paint("|", "1;34", colour);
+        s.push_str(&format!("\n {gutter} {bar}\n {} {bar} {text}", d.line));
+        s.push_str(&format!(
+            "\n {gutter} {bar} {pad}{}",
+            paint(&"^".repeat(width), code, colour)
+        ));
+    }
     if let Some(h) = &d.help {
-        s.push_str(&format!("\n  = {}: {h}", paint("help", "1", colour)));
+        s.push_str(&format!(
+            "\n {gutter} = {}: {h}",
+            paint("help", "1", colour)
+        ));
     }
     s
 }
 
-/// Prints findings in the human format to stderr.
-pub fn print_human(findings: &[Diagnostic], colour: bool) {
+/// Prints findings in the human format to stderr, a blank line between files.
+pub fn print_human(findings: &[Diagnostic], colour: bool, sources: &dyn SourceText) {
     let stderr = std::io::stderr();
     let mut w = stderr.lock();
+    let mut last_path: Option<&str> = None;
     for d in findings {
-        let _ = writeln!(w, "{}", human_line(d, colour));
+        if last_path.is_some_and(|p| p != d.path) {
+            let _ = writeln!(w);
+        }
+        last_path = Some(&d.path);
+        let _ = writeln!(w, "{}", human_line(d, colour, sources));
     }
 }
 
@@ -158,12 +222,18 @@ pub fn sarif_report(findings: &[Diagnostic]) -> serde_json::Value {
 }
 
 /// Prints the report in `format`: human to stderr, the others to stdout.
-pub fn print(format: Format, findings: &[Diagnostic], pages: usize, today: Date) -> Result<()> {
+pub fn print(
+    format: Format,
+    findings: &[Diagnostic],
+    pages: usize,
+    today: Date,
+    sources: &dyn SourceText,
+) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let text = match format {
         Format::Human => {
-            print_human(findings, use_colour());
+            print_human(findings, use_colour(), sources);
             eprintln!("checked {pages} pages: {}", Summary::of(findings));
             return Ok(());
         }

@@ -166,7 +166,11 @@ fn page_view(
             "info",
             format!("Review due soon: on {}.", st.due.map(|d| d.to_string()).unwrap_or_default()),
         ),
-        ReviewState::Missing => push("stale", "warning", "This page has never been reviewed.".into()),
+        ReviewState::Missing => push(
+            "unreviewed",
+            "warning",
+            "This page has no review date: nobody has confirmed it is still true.".into(),
+        ),
         _ => {}
     }
     if st.single_owner() {

@@ -33,7 +33,7 @@ pub(super) fn run(a: BuildArgs) -> Result<Outcome> {
         },
     )?;
     if !a.quiet {
-        report::print_human(&r.findings, report::use_colour());
+        report::print_human(&r.findings, report::use_colour(), &r.sources);
         let s = crate::diag::Summary::of(&r.findings);
         eprintln!(
             "built {} pages ({} files) into {} in {:.2}s; {}",

@@ -27,7 +27,7 @@ pub struct CheckArgs {
 pub(super) fn run(a: CheckArgs) -> Result<Outcome> {
     let today = today(a.today.as_deref())?;
     let r = check(&root(a.dir), today)?;
-    report::print(a.format, &r.findings, r.pages, today)?;
+    report::print(a.format, &r.findings, r.pages, today, &r.sources)?;
     let s = Summary::of(&r.findings);
     let fail_at = if a.deny.is_some() {
         Severity::Warning

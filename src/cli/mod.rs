@@ -59,7 +59,7 @@ fn today(flag: Option<&str>) -> Result<Date> {
                 "--today {s}: not a date; use YYYY-MM-DD, e.g. --today 2026-11-23"
             ))
         }),
-        None => Ok(Date::today_from_env()),
+        None => Date::today_from_env().map_err(Error::Usage),
     }
 }
 

@@ -94,7 +94,7 @@ pub struct FindingView {
 /// A banner at the top of a page.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Banner {
-    /// `stale`, `due-soon`, `unowned`, `single-owner`, `invalid`, `findings`.
+    /// `stale`, `due-soon`, `unreviewed`, `unowned`, `single-owner`, `invalid`, `findings`.
     pub kind: String,
     /// `error`, `warning` or `info` (for styling).
     pub level: String,

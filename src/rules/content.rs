@@ -132,7 +132,7 @@ pub(super) fn check(page: &Page, cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
                 "standard-unenforced",
                 Severity::Info,
                 path,
-                (1, 1),
+                page.spans.of("enforced_by"),
                 "standard names no automation that enforces it",
             )
             .with_help("add `enforced_by: <path to the CI job or bot>` once something enforces it"),

@@ -279,7 +279,6 @@ fn check_rules_change_severity() {
 }
 
 #[test]
-#[ignore = "BUG: human format prints one `path:line:col: severity[rule]` line per finding, without the source line and caret SPEC asks for"]
 fn human_format_shows_source_line_and_caret() {
     let t = HandbookTest::fixture("check/warnings");
     let r = t.run(&["check", "--today", TODAY]);

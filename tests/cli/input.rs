@@ -168,7 +168,6 @@ fn links_with_spaces_and_folders_resolve() {
 }
 
 #[test]
-#[ignore = "BUG: src/adr/README.md (the decision log's index page, no number) is checked as an ADR and gets adr-status-invalid"]
 fn adr_folder_readme_is_not_an_adr() {
     let t = handbook(&[
         (
