@@ -8,13 +8,14 @@ use crate::diag::Diagnostic;
 use crate::discover::discover;
 use crate::error::{Error, Result};
 use crate::markdown::{highlight_css, Highlighter};
-use crate::output::{check_out_dir, write_output, Output};
+use crate::output::{check_out_dir, Staging};
 use crate::owners::{load_registry, CodeOwners};
 use crate::page::{parse_pages, Handbook};
-use crate::render::{render_site, Theme};
+use crate::render::{render_site, Sink, Theme};
 use crate::rules::{run_rules, Evaluation};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// Options of `handbook build`.
@@ -102,21 +103,42 @@ pub fn load_handbook(config: Config, highlighter: &Highlighter) -> Result<Handbo
     })
 }
 
-/// Stages 4-5 in memory: the whole site as bytes.
-pub fn render_output(h: &Handbook, ev: &Evaluation, today: Date, theme: &Theme) -> Result<Output> {
+/// Stages 4-5: renders the site into `sink`; returns how many files it wrote.
+pub fn render_output(
+    h: &Handbook,
+    ev: &Evaluation,
+    today: Date,
+    theme: &Theme,
+    sink: &dyn Sink,
+) -> Result<usize> {
     let site = crate::site::site_view(h, ev, today);
-    let mut files = render_site(&site, theme, &highlight_css())?;
-    files.insert("handbook.json".into(), crate::catalog::catalog_json(&site));
-    Ok(Output {
-        files,
-        assets: h.assets.clone(),
-    })
+    let counter = CountingSink {
+        inner: sink,
+        count: AtomicUsize::new(0),
+    };
+    render_site(&site, theme, &highlight_css(), &counter)?;
+    counter.put("handbook.json", crate::catalog::catalog_json(&site))?;
+    Ok(counter.count.into_inner())
 }
 
-/// `handbook build`: all stages, then an atomic swap into the output folder.
+/// Counts the files passing through to another sink.
+struct CountingSink<'a> {
+    inner: &'a dyn Sink,
+    count: AtomicUsize,
+}
+
+impl Sink for CountingSink<'_> {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<()> {
+        self.count.fetch_add(1, Ordering::Relaxed);
+        self.inner.put(path, bytes)
+    }
+}
+
+/// `handbook build`: all stages, rendered into a staging folder that is
+/// swapped in only when everything succeeded.
 pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
-    let highlighter = Highlighter::new();
+    let highlighter = Highlighter::uncached();
     let config = load_config(
         root,
         &LoadOptions {
@@ -127,12 +149,14 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport> {
     let theme = Theme::load(config.theme_dir.as_deref())?;
     let handbook = load_handbook(config, &highlighter)?;
     let ev = run_rules(&handbook, opts.today);
-    let output = render_output(&handbook, &ev, opts.today, &theme)?;
-    write_output(&output, &handbook.config.out_dir)?;
+    let staging = Staging::new(&handbook.config.out_dir)?;
+    staging.copy_assets(&handbook.assets)?;
+    let files = render_output(&handbook, &ev, opts.today, &theme, &staging)?;
+    staging.commit()?;
     let findings = ev.all_findings();
     Ok(BuildReport {
         pages: handbook.pages.len(),
-        files: output.files.len() + output.assets.len(),
+        files: files + handbook.assets.len(),
         sources: finding_sources(&handbook, &findings),
         findings,
         out_dir: handbook.config.out_dir.clone(),

@@ -208,9 +208,20 @@ struct Shard {
 /// from many threads at once.
 pub struct Highlighter {
     shards: [Mutex<Shard>; SHARDS],
-    /// When true, every block is escaped plain text (for `check`, which
-    /// never shows HTML and must stay fast).
-    plain: bool,
+    /// What to do with a block.
+    mode: Mode,
+}
+
+/// How a [`Highlighter`] treats code blocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Highlight and keep results, so later builds reuse them (`serve`).
+    Cached,
+    /// Highlight without keeping results: a one-shot build never sees the
+    /// same block twice, and the cache would only cost memory.
+    Uncached,
+    /// Never highlight; escape (for `check`, which only needs headings and links).
+    Plain,
 }
 
 impl Default for Highlighter {
@@ -233,7 +244,16 @@ impl Highlighter {
     pub fn new() -> Self {
         Self {
             shards: std::array::from_fn(|_| Mutex::new(Shard::default())),
-            plain: false,
+            mode: Mode::Cached,
+        }
+    }
+
+    /// A highlighter that keeps no cache: for one-shot builds, where every
+    /// block is seen once and caching would only hold memory.
+    pub fn uncached() -> Self {
+        Self {
+            mode: Mode::Uncached,
+            ..Self::new()
         }
     }
 
@@ -241,7 +261,7 @@ impl Highlighter {
     /// where only headings and links matter (`check`).
     pub fn plain() -> Self {
         Self {
-            plain: true,
+            mode: Mode::Plain,
             ..Self::new()
         }
     }
@@ -256,12 +276,15 @@ impl Highlighter {
     /// `(lang, code)`; the cache is checked first and no lock is held while
     /// syntect runs.
     pub fn highlight(&self, lang: &str, code: &str) -> Arc<str> {
-        if self.plain || code.len() > MAX_HIGHLIGHT_BYTES {
+        if self.mode == Mode::Plain || code.len() > MAX_HIGHLIGHT_BYTES {
             return escape_html(code).into();
         }
         let Some(syntax) = find_syntax(lang) else {
             return escape_html(code).into();
         };
+        if self.mode == Mode::Uncached {
+            return highlight_uncached(syntax, code).into();
+        }
         let key = cache_key(lang, code);
         let shard = &self.shards[(key % SHARDS as u64) as usize];
         if let Some(hit) = lock(shard).map.get(&key) {

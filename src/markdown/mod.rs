@@ -46,7 +46,7 @@ pub struct MarkdownContext<'a> {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct RenderedMarkdown {
     /// The body as HTML (trusted: raw HTML in the markdown passes through).
-    pub html: String,
+    pub html: std::sync::Arc<str>,
     /// Every heading, in document order.
     pub headings: Vec<Heading>,
     /// Every link and image destination, in document order.
@@ -425,7 +425,7 @@ impl<'a> Renderer<'a, '_> {
             .map(|h| h.text.clone());
         let text = self.text.trim().to_owned();
         RenderedMarkdown {
-            html,
+            html: html.into(),
             headings,
             links: self.links,
             first_h1,

@@ -65,67 +65,72 @@ use view::{HealthView, KindIndexView, OwnerView, PageSummary, PageView, SiteView
 /// How many recently stale pages the home page lists.
 const HOME_STALE_LIMIT: usize = 10;
 
-/// Renders every HTML page and asset of the site. Keys are root-relative
-/// output paths ('/'-separated). `extra_css` is appended as
+/// Where rendered files go: a staging folder on disk for `build`, a map
+/// in memory for tests and `serve`. Called from many threads at once.
+pub trait Sink: Sync {
+    /// Stores one file at a root-relative, '/'-separated path. A later
+    /// call for the same path replaces the earlier file.
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<()>;
+}
+
+impl Sink for std::sync::Mutex<BTreeMap<String, Vec<u8>>> {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<()> {
+        self.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(path.to_owned(), bytes);
+        Ok(())
+    }
+}
+
+/// Renders every HTML page and asset of the site into `sink`. Paths are
+/// root-relative ('/'-separated). `extra_css` is appended as
 /// `static/highlight.css` (syntax-highlighting classes, produced elsewhere).
-pub fn render_site(
-    site: &SiteView,
-    theme: &Theme,
-    extra_css: &str,
-) -> Result<BTreeMap<String, Vec<u8>>> {
+///
+/// Files are handed to the sink as soon as they are rendered, so a large
+/// site is never held in memory whole. Listings go first, so that a page
+/// with the same URL replaces them; when two pages share a URL
+/// (`README.md` and `index.md` in one folder) the last by path wins.
+pub fn render_site(site: &SiteView, theme: &Theme, extra_css: &str, sink: &dyn Sink) -> Result<()> {
     let site_ctx = SiteCtx::new(site);
     let home = HomeCtx::new(&site.health);
     let has_index_page = site.pages.iter().any(|p| p.url == "index.html");
 
-    let mut out: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    site.kinds.par_iter().try_for_each(|kind| {
+        let html = render_html(theme, "kind.html", &site_ctx, &kind.url, KindCtx { kind })?;
+        sink.put(&kind.url, html)
+    })?;
 
-    // Listings first, so that a page with the same URL replaces them.
-    let kinds = site
-        .kinds
-        .par_iter()
-        .map(|kind| {
-            let html = render_html(theme, "kind.html", &site_ctx, &kind.url, KindCtx { kind })?;
-            Ok((kind.url.clone(), html))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    out.extend(kinds);
-
-    let owners = site
-        .owners
-        .par_iter()
-        .map(|owner| {
-            let html = render_html(
-                theme,
-                "owner.html",
-                &site_ctx,
-                &owner.url,
-                OwnerCtx { owner },
-            )?;
-            Ok((owner.url.clone(), html))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    out.extend(owners);
+    site.owners.par_iter().try_for_each(|owner| {
+        let html = render_html(
+            theme,
+            "owner.html",
+            &site_ctx,
+            &owner.url,
+            OwnerCtx { owner },
+        )?;
+        sink.put(&owner.url, html)
+    })?;
 
     let health = HealthCtx {
         health: &site.health,
         chart: Chart::new(&site.health),
     };
-    out.insert(
-        "health.html".to_owned(),
+    sink.put(
+        "health.html",
         render_html(theme, "health.html", &site_ctx, "health.html", health)?,
-    );
+    )?;
 
     let not_found = NotFoundCtx {
         base_href: site.site_url.as_deref(),
     };
-    out.insert(
-        "404.html".to_owned(),
+    sink.put(
+        "404.html",
         render_html(theme, "404.html", &site_ctx, "404.html", not_found)?,
-    );
+    )?;
 
     if !has_index_page {
-        out.insert(
-            "index.html".to_owned(),
+        sink.put(
+            "index.html",
             render_html(
                 theme,
                 "home.html",
@@ -133,13 +138,18 @@ pub fn render_site(
                 "index.html",
                 HomeOnlyCtx { home: &home },
             )?,
-        );
+        )?;
     }
 
-    let pages = site
-        .pages
+    let mut last_for_url: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, page) in site.pages.iter().enumerate() {
+        last_for_url.insert(&page.url, i);
+    }
+    site.pages
         .par_iter()
-        .map(|page| {
+        .enumerate()
+        .filter(|(i, page)| last_for_url.get(page.url.as_str()) == Some(i))
+        .try_for_each(|(_, page)| {
             let is_home = page.url == "index.html";
             let ctx = PageCtx {
                 page,
@@ -147,16 +157,14 @@ pub fn render_site(
                 home: is_home.then_some(&home),
             };
             let html = render_html(theme, "page.html", &site_ctx, &page.url, ctx)?;
-            Ok((page.url.clone(), html))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    out.extend(pages);
+            sink.put(&page.url, html)
+        })?;
 
-    out.insert("toc.js".to_owned(), render_toc(site, theme, &site_ctx)?);
-    out.insert("sitemap.xml".to_owned(), sitemap(site, !has_index_page));
+    sink.put("toc.js", render_toc(site, theme, &site_ctx)?)?;
+    sink.put("sitemap.xml", sitemap(site, !has_index_page))?;
 
     for (name, bytes) in &theme.statics {
-        out.insert(format!("static/{name}"), bytes.clone());
+        sink.put(&format!("static/{name}"), bytes.clone())?;
     }
     let mut highlight = theme
         .statics
@@ -167,9 +175,21 @@ pub fn render_site(
         highlight.push(b'\n');
     }
     highlight.extend_from_slice(extra_css.as_bytes());
-    out.insert("static/highlight.css".to_owned(), highlight);
+    sink.put("static/highlight.css", highlight)?;
+    Ok(())
+}
 
-    Ok(out)
+/// Renders the whole site into a map (tests, `serve`).
+pub fn render_to_map(
+    site: &SiteView,
+    theme: &Theme,
+    extra_css: &str,
+) -> Result<BTreeMap<String, Vec<u8>>> {
+    let sink = std::sync::Mutex::new(BTreeMap::new());
+    render_site(site, theme, extra_css, &sink)?;
+    Ok(sink
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner))
 }
 
 /// Site-level fields every template sees: small and built once.

@@ -55,7 +55,7 @@ fn adr(n: u32, title: &str, status: &str) -> PageView {
             supersedes: vec![],
             superseded_by: vec![],
         }),
-        content: format!("<p>Decision {n}.</p>"),
+        content: format!("<p>Decision {n}.</p>").into(),
         ..PageView::default()
     }
 }
@@ -260,7 +260,7 @@ fn sample_site(site_url: Option<&str>) -> SiteView {
 
 fn render(site: &SiteView) -> BTreeMap<String, Vec<u8>> {
     let theme = Theme::load(None).expect("embedded theme loads");
-    render_site(site, &theme, ".hl-k { color: red; }").expect("site renders")
+    render_to_map(site, &theme, ".hl-k { color: red; }").expect("site renders")
 }
 
 fn text<'a>(out: &'a BTreeMap<String, Vec<u8>>, path: &str) -> &'a str {
@@ -508,7 +508,7 @@ fn theme_override_replaces_template_and_adds_static_files() {
     std::fs::write(dir.0.join("templates/.page.html.swp"), "{% broken").expect("write");
 
     let theme = Theme::load(Some(&dir.0)).expect("override loads");
-    let out = render_site(&sample_site(None), &theme, "").expect("renders");
+    let out = render_to_map(&sample_site(None), &theme, "").expect("renders");
     assert_eq!(
         text(&out, "runbooks/db.html"),
         "CUSTOM &lt;b&gt;x&lt;/b&gt; ../"
@@ -567,7 +567,7 @@ fn render_error_names_template_and_output() {
     let dir = TempDir::new("render-error");
     std::fs::write(dir.0.join("templates/home.html"), "{{ no_such_var }}").expect("write");
     let theme = Theme::load(Some(&dir.0)).expect("loads");
-    match render_site(&sample_site(None), &theme, "") {
+    match render_to_map(&sample_site(None), &theme, "") {
         Err(Error::Template { name, message }) => {
             assert_eq!(name, "home.html");
             assert!(message.contains("index.html"), "{message}");

@@ -204,7 +204,7 @@ pub struct PageView {
     /// `enforced_by` for standards.
     pub enforced_by: Option<String>,
     /// Rendered body HTML (trusted: markdown output).
-    pub content: String,
+    pub content: std::sync::Arc<str>,
     /// Headings h2..h3 for an on-page table of contents.
     pub toc: Vec<TocEntry>,
     /// Last git change date, when known.
