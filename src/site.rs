@@ -180,26 +180,37 @@ fn page_view(
             "Only one person owns this page (bus factor 1).".into(),
         );
     }
-    let errors = findings
+    // Findings that have a banner of their own are not counted again.
+    const BANNERED: [&str; 6] = [
+        "frontmatter-invalid",
+        "owner-missing",
+        "owner-single",
+        "review-stale",
+        "review-due-soon",
+        "review-missing",
+    ];
+    let other: Vec<&Diagnostic> = findings
         .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    if !findings.is_empty() {
-        let level = if errors > 0 {
-            "error"
-        } else if findings.iter().any(|d| d.severity == Severity::Warning) {
-            "warning"
-        } else {
-            "info"
-        };
-        push(
-            "findings",
-            level,
+        .filter(|d| !BANNERED.contains(&d.rule))
+        .collect();
+    if !other.is_empty() {
+        let worst = other
+            .iter()
+            .map(|d| d.severity)
+            .max()
+            .unwrap_or(Severity::Info);
+        let message = if other.len() == findings.len() {
             format!(
                 "{} finding(s) on this page; see the list below.",
-                findings.len()
-            ),
-        );
+                other.len()
+            )
+        } else {
+            format!(
+                "{} more finding(s) on this page; see the list below.",
+                other.len()
+            )
+        };
+        push("findings", worst.as_str(), message);
     }
     banners.sort_by_key(|b| match b.level.as_str() {
         "error" => 0,
@@ -315,6 +326,11 @@ fn summary(v: &PageView, p: &Page, findings: usize) -> PageSummary {
 }
 
 fn folder_label(folder: &str) -> String {
+    match folder.to_ascii_lowercase().as_str() {
+        "adr" | "adrs" => return "Decisions (ADRs)".into(),
+        "faq" => return "FAQ".into(),
+        _ => {}
+    }
     let words = folder.replace(['-', '_'], " ");
     let mut c = words.chars();
     match c.next() {
