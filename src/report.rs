@@ -135,15 +135,25 @@ pub fn print_human(findings: &[Diagnostic], colour: bool, sources: &dyn SourceTe
     }
 }
 
-/// The JSON report (SPEC "check output formats").
-pub fn json_report(findings: &[Diagnostic], pages: usize, today: Date) -> serde_json::Value {
-    json!({
-        "version": 1,
-        "today": today.to_string(),
-        "pages": pages,
-        "summary": Summary::of(findings),
-        "findings": findings,
-    })
+/// The JSON report (SPEC "check output formats"); fields in SPEC order.
+#[derive(serde::Serialize)]
+pub struct JsonReport<'a> {
+    version: u32,
+    today: String,
+    pages: usize,
+    summary: Summary,
+    findings: &'a [Diagnostic],
+}
+
+/// Builds the JSON report.
+pub fn json_report(findings: &[Diagnostic], pages: usize, today: Date) -> JsonReport<'_> {
+    JsonReport {
+        version: 1,
+        today: today.to_string(),
+        pages,
+        summary: Summary::of(findings),
+        findings,
+    }
 }
 
 fn gh_escape_data(s: &str) -> String {

@@ -57,6 +57,15 @@ pub(super) fn run_new(a: NewArgs) -> Result<Outcome> {
         &a.owner,
         today(a.today.as_deref())?,
     )?;
-    println!("{}", path.display());
+    // Print the path as the user would type it: relative to the current folder when inside it.
+    let shown = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| {
+            path.strip_prefix(cwd)
+                .ok()
+                .map(std::path::Path::to_path_buf)
+        })
+        .unwrap_or(path);
+    println!("{}", shown.display());
     Ok(Outcome::Clean)
 }
