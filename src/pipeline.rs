@@ -44,6 +44,58 @@ pub struct BuildReport {
     pub elapsed: std::time::Duration,
 }
 
+/// Options of `handbook check`.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// The date staleness is measured against.
+    pub today: Date,
+    /// `--changed-since REF`: report only on what changed since the merge base with REF.
+    pub changed_since: Option<String>,
+}
+
+/// Keeps the findings on changed files, plus link findings anywhere whose
+/// target is a changed (or deleted) page: the rules ran over the whole
+/// handbook, so cross-page problems caused by the change still show.
+fn only_changed(
+    h: &Handbook,
+    findings: Vec<Diagnostic>,
+    changed: &BTreeSet<PathBuf>,
+) -> Vec<Diagnostic> {
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let root = canonical(&h.config.root);
+    let content = canonical(&h.config.content_dir);
+    let changed_root_rel: BTreeSet<String> = changed
+        .iter()
+        .filter_map(|p| p.strip_prefix(&root).ok().map(crate::discover::to_slash))
+        .collect();
+    let changed_content_rel: BTreeSet<String> = changed
+        .iter()
+        .filter_map(|p| p.strip_prefix(&content).ok().map(crate::discover::to_slash))
+        .collect();
+    let pages_by_path: BTreeMap<&str, &crate::page::Page> = h
+        .pages
+        .iter()
+        .map(|p| (p.src.root_rel.as_str(), p))
+        .collect();
+    let links_into_changed = |d: &Diagnostic| -> bool {
+        let Some(page) = pages_by_path.get(d.path.as_str()) else {
+            return false;
+        };
+        page.md.links.iter().any(|l| {
+            (l.line, l.column) == (d.line, d.column)
+                && crate::markdown::resolve_link(&page.src.rel, l.dest.trim())
+                    .is_some_and(|t| changed_content_rel.contains(&t.path))
+        })
+    };
+    findings
+        .into_iter()
+        .filter(|d| {
+            changed_root_rel.contains(&d.path)
+                || (matches!(d.rule, "link-broken" | "anchor-broken") && links_into_changed(d))
+        })
+        .collect()
+}
+
 /// What a check found.
 #[derive(Debug, Clone)]
 pub struct CheckReport {
@@ -165,12 +217,16 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport> {
 }
 
 /// `handbook check`: stages 0-3, without highlighting code.
-pub fn check(root: &Path, today: Date) -> Result<CheckReport> {
+pub fn check(root: &Path, opts: &CheckOptions) -> Result<CheckReport> {
     let highlighter = Highlighter::plain();
     let config = load_config(root, &LoadOptions::default())?;
     let handbook = load_handbook(config, &highlighter)?;
-    let ev = run_rules(&handbook, today);
-    let findings = ev.all_findings();
+    let ev = run_rules(&handbook, opts.today);
+    let mut findings = ev.all_findings();
+    if let Some(reference) = &opts.changed_since {
+        let changed = crate::git::changed_since(&handbook.config.root, reference)?;
+        findings = only_changed(&handbook, findings, &changed);
+    }
     Ok(CheckReport {
         pages: handbook.pages.len(),
         sources: finding_sources(&handbook, &findings),

@@ -3,7 +3,7 @@
 use super::{root, today, Outcome};
 use crate::diag::{Severity, Summary};
 use crate::error::Result;
-use crate::pipeline::check;
+use crate::pipeline::{check, CheckOptions};
 use crate::report::{self, Format};
 use clap::Args;
 use std::path::PathBuf;
@@ -19,6 +19,10 @@ pub struct CheckArgs {
     /// Date to measure staleness against (default: SOURCE_DATE_EPOCH or today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
+    /// Report only pages changed since the merge base with this git ref
+    /// (rules that span pages still run over the whole handbook).
+    #[arg(long, value_name = "GIT_REF")]
+    pub changed_since: Option<String>,
     /// `warnings`: fail on warnings too.
     #[arg(long, value_parser = ["warnings"])]
     pub deny: Option<String>,
@@ -26,7 +30,11 @@ pub struct CheckArgs {
 
 pub(super) fn run(a: CheckArgs) -> Result<Outcome> {
     let today = today(a.today.as_deref())?;
-    let r = check(&root(a.dir), today)?;
+    let opts = CheckOptions {
+        today,
+        changed_since: a.changed_since,
+    };
+    let r = check(&root(a.dir), &opts)?;
     report::print(a.format, &r.findings, r.pages, today, &r.sources)?;
     let s = Summary::of(&r.findings);
     let fail_at = if a.deny.is_some() {

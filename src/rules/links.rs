@@ -2,6 +2,7 @@
 //! a page or file of the handbook, and `#fragments` at a heading id.
 
 use crate::diag::{Diagnostic, Severity};
+use crate::markdown::resolve_link;
 use crate::page::{Handbook, Page};
 use std::collections::{HashMap, HashSet};
 
@@ -38,156 +39,71 @@ impl<'h> LinkIndex<'h> {
     }
 }
 
-/// Is this link relative (something we can and should check)?
-fn is_relative(dest: &str) -> bool {
-    !(dest.is_empty()
-        || dest.starts_with('/')
-        || dest.starts_with("//")
-        || dest.contains("://")
-        || dest.starts_with("mailto:")
-        || dest.starts_with("tel:")
-        || dest.starts_with("data:")
-        || dest.starts_with("javascript:")
-        || dest.starts_with('{')
-        || dest.split_once(':').is_some_and(|(scheme, _)| {
-            !scheme.contains('/')
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
-        }))
-}
-
-/// Joins `rel` onto the folder of `page_path`, resolving `.` and `..`.
-/// `None` when it climbs out of the content folder.
-pub(super) fn resolve(page_path: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = page_path.split('/').collect();
-    parts.pop();
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 pub(super) fn check(page: &Page, idx: &LinkIndex<'_>, out: &mut Vec<Diagnostic>) {
     let path = &page.src.root_rel;
     for link in &page.md.links {
         let dest = link.dest.trim();
-        if !is_relative(dest) {
+        // External, site-absolute and out-of-tree links are not ours to check.
+        let Some(target) = resolve_link(&page.src.rel, dest) else {
             continue;
-        }
-        let (target, fragment) = match dest.split_once('#') {
-            Some((t, f)) => (t, Some(f)),
-            None => (dest, None),
         };
-        let target = target.split('?').next().unwrap_or(target);
+        let written = dest.split('#').next().unwrap_or(dest);
         let at = (link.line, link.column);
-        let anchors = if target.is_empty() {
-            idx.anchors.get(page.src.rel.as_str())
+        let folder = target.path.trim_end_matches('/');
+        let index_of_folder = ["index.md", "README.md", "readme.md", "index.html"]
+            .iter()
+            .map(|f| {
+                if folder.is_empty() {
+                    f.to_string()
+                } else {
+                    format!("{folder}/{f}")
+                }
+            })
+            .find(|p| idx.anchors.contains_key(p.as_str()));
+        let anchors = if let Some(a) = idx.anchors.get(target.path.as_str()) {
+            Some(a)
+        } else if idx.assets.contains(target.path.as_str()) {
+            None
+        } else if let Some(p) = index_of_folder {
+            idx.anchors.get(p.as_str())
+        } else if folder.is_empty() || idx.folders.contains(folder) {
+            None
         } else {
-            let decoded = percent_decode(target);
-            let Some(resolved) = resolve(&page.src.rel, &decoded) else {
-                continue; // points outside the content folder; not ours to check
-            };
-            let as_folder = resolved.trim_end_matches('/');
-            let index_of_folder = ["index.md", "README.md", "readme.md", "index.html"]
-                .iter()
-                .map(|f| {
-                    if as_folder.is_empty() {
-                        f.to_string()
-                    } else {
-                        format!("{as_folder}/{f}")
-                    }
-                })
-                .find(|p| idx.anchors.contains_key(p.as_str()));
-            if let Some(a) = idx.anchors.get(resolved.as_str()) {
-                Some(a)
-            } else if idx.assets.contains(resolved.as_str()) {
-                None
-            } else if let Some(p) = index_of_folder {
-                idx.anchors.get(p.as_str())
-            } else if idx.folders.contains(as_folder) {
-                None
-            } else {
-                out.push(
-                    Diagnostic::new(
-                        "link-broken",
-                        Severity::Error,
-                        path,
-                        at,
-                        format!(
-                            "link to `{target}` points at a file that does not exist ({resolved})"
-                        ),
-                    )
-                    .with_help(
-                        "fix the path (it is relative to this page's folder) or remove the link",
+            out.push(
+                Diagnostic::new(
+                    "link-broken",
+                    Severity::Error,
+                    path,
+                    at,
+                    format!(
+                        "link to `{written}` points at a file that does not exist ({})",
+                        target.path
                     ),
-                );
-                continue;
-            }
+                )
+                .with_help(
+                    "fix the path (it is relative to this page's folder) or remove the link",
+                ),
+            );
+            continue;
         };
-        if let (Some(frag), Some(ids)) = (fragment, anchors) {
-            let frag = percent_decode(frag);
-            if !frag.is_empty() && !ids.contains(frag.as_str()) {
+        if let (Some(frag), Some(ids)) = (target.fragment.as_deref(), anchors) {
+            if !frag.is_empty() && !ids.contains(frag) {
+                let where_ = if written.is_empty() {
+                    "this page"
+                } else {
+                    written
+                };
                 out.push(
                     Diagnostic::new(
                         "anchor-broken",
                         Severity::Warning,
                         path,
                         at,
-                        format!("`#{frag}` matches no heading in {}", if target.is_empty() { "this page" } else { target }),
+                        format!("`#{frag}` matches no heading in {where_}"),
                     )
                     .with_help("link to an existing heading id (shown by the # next to each heading on the site)"),
                 );
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn resolves_relative_paths() {
-        assert_eq!(resolve("a/b.md", "../c.md").as_deref(), Some("c.md"));
-        assert_eq!(resolve("a/b.md", "./d/e.md").as_deref(), Some("a/d/e.md"));
-        assert_eq!(resolve("b.md", "../x.md"), None);
-        assert_eq!(percent_decode("my%20page.md"), "my page.md");
-    }
-
-    #[test]
-    fn only_relative_links_are_checked() {
-        assert!(is_relative("a.md"));
-        assert!(is_relative("../a.md#x"));
-        assert!(!is_relative("https://x.dev/a.md"));
-        assert!(!is_relative("mailto:a@b"));
-        assert!(!is_relative("/abs.md"));
     }
 }

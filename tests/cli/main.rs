@@ -8,3 +8,4 @@ mod check;
 mod harness;
 mod init;
 mod input;
+mod rules;
