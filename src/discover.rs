@@ -56,16 +56,21 @@ pub fn discover(config: &Config) -> Result<Sources> {
     let content = &config.content_dir;
     let mut pages = Vec::new();
     let mut assets = Vec::new();
+    let out_dir = config
+        .out_dir
+        .canonicalize()
+        .unwrap_or_else(|_| config.out_dir.clone());
     let walker = walkdir::WalkDir::new(content)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
+            let name = e.file_name();
             e.depth() == 0
-                || (!e.file_name().to_string_lossy().starts_with('.')
-                    && !same_dir(e.path(), &config.out_dir)
-                    && e.file_name() != "node_modules"
-                    && e.file_name() != "target")
+                || !(name.to_string_lossy().starts_with('.')
+                    || name == "node_modules"
+                    || name == "target"
+                    || (e.file_type().is_dir() && is_out_dir(e.path(), &config.out_dir, &out_dir)))
         });
     for entry in walker {
         let entry = match entry {
@@ -111,12 +116,9 @@ pub fn discover(config: &Config) -> Result<Sources> {
     Ok(Sources { pages, assets })
 }
 
-fn same_dir(a: &Path, b: &Path) -> bool {
-    a == b
-        || (a
-            .canonicalize()
-            .ok()
-            .is_some_and(|ca| b.canonicalize().ok().is_some_and(|cb| ca == cb)))
+/// Is `dir` the output folder (as configured, or through a symlink)?
+fn is_out_dir(dir: &Path, out_dir: &Path, canonical_out_dir: &Path) -> bool {
+    dir == out_dir || dir.canonicalize().is_ok_and(|c| c == canonical_out_dir)
 }
 
 fn read_page(abs: &Path, rel: String, root_prefix: &str) -> Result<SourceFile> {

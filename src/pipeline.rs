@@ -51,6 +51,8 @@ pub struct CheckOptions {
     pub today: Date,
     /// `--changed-since REF`: report only on what changed since the merge base with REF.
     pub changed_since: Option<String>,
+    /// Keep the text of files with findings, to quote their lines (human format).
+    pub quote_sources: bool,
 }
 
 /// Keeps the findings on changed files, plus link findings anywhere whose
@@ -170,7 +172,42 @@ pub fn render_output(
     };
     render_site(&site, theme, &highlight_css(), &counter)?;
     counter.put("handbook.json", crate::catalog::catalog_json(&site))?;
+    put_search_index(h, &site, &counter)?;
     Ok(counter.count.into_inner())
+}
+
+/// Stage 5: the search index, into `sink`. Prints one warning line when the
+/// index is large. For measurements only: `HANDBOOK_NO_SEARCH=1` skips it and
+/// `HANDBOOK_TIMINGS=1` prints its cost.
+fn put_search_index(
+    h: &Handbook,
+    site: &crate::render::view::SiteView,
+    sink: &dyn Sink,
+) -> Result<()> {
+    if std::env::var_os("HANDBOOK_NO_SEARCH").is_some_and(|v| v == "1") {
+        return Ok(());
+    }
+    let start = Instant::now();
+    let index = crate::search::build_index(h, site, &crate::search::SearchConfig::default());
+    let built = start.elapsed();
+    if let Some(warning) = &index.warning {
+        eprintln!("{warning}");
+    }
+    let (files, bytes) = (index.files.len(), index.total_bytes);
+    for (path, data) in index.files {
+        sink.put(&path, data)?;
+    }
+    if std::env::var_os("HANDBOOK_TIMINGS").is_some_and(|v| v == "1") {
+        eprintln!(
+            "timing: search index: {} pages, {} sections, {} terms, {files} files, {bytes} bytes; built in {:.1} ms, written in {:.1} ms",
+            index.pages,
+            index.sections,
+            index.terms,
+            built.as_secs_f64() * 1e3,
+            (start.elapsed() - built).as_secs_f64() * 1e3
+        );
+    }
+    Ok(())
 }
 
 /// Counts the files passing through to another sink.
@@ -229,7 +266,11 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Result<CheckReport> {
     }
     Ok(CheckReport {
         pages: handbook.pages.len(),
-        sources: finding_sources(&handbook, &findings),
+        sources: if opts.quote_sources {
+            finding_sources(&handbook, &findings)
+        } else {
+            BTreeMap::new()
+        },
         findings,
     })
 }

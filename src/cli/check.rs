@@ -33,6 +33,7 @@ pub(super) fn run(a: CheckArgs) -> Result<Outcome> {
     let opts = CheckOptions {
         today,
         changed_since: a.changed_since,
+        quote_sources: a.format == Format::Human,
     };
     let r = check(&root(a.dir), &opts)?;
     report::print(a.format, &r.findings, r.pages, today, &r.sources)?;
