@@ -18,7 +18,10 @@ and the tail of the tool's stderr.
 Measurements are plain functions registered in MEASUREMENTS; each gets the
 corpus and the located tools and returns result rows, so new ones (serve
 edit-to-served latency, incremental rebuilds, ...) can be added beside
-`build` and `check`.
+`build` and `check`.  `--measure search` times the build with and without the
+search index (HANDBOOK_NO_SEARCH=1), reports the index size, and runs a few
+queries in headless Chromium (search.html from file://), reading the query
+time and the files each query loaded from #search-results.
 """
 
 from __future__ import annotations
@@ -31,13 +34,16 @@ import importlib.util
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -262,6 +268,7 @@ class Command:
     stdout: Path | None = None                   # where stdout goes (default /dev/null)
     stderr: Path | None = None                   # captured for error reports
     output_dir: Path | None = None               # counted for HTML files after the runs
+    env: dict = field(default_factory=dict)      # extra environment variables
 
 
 def run_child(cmd: Command, timeout: float = 0) -> Sample:
@@ -278,7 +285,7 @@ def run_child(cmd: Command, timeout: float = 0) -> Sample:
     ]
     reset_peak_rss()
     start = time.perf_counter()
-    pid = os.posix_spawn(cmd.argv[0], cmd.argv, os.environ, file_actions=actions)
+    pid = os.posix_spawn(cmd.argv[0], cmd.argv, {**os.environ, **cmd.env}, file_actions=actions)
     timer = None
     if timeout:
         timer = threading.Timer(timeout, kill_quietly, (pid,))
@@ -472,10 +479,98 @@ def measure_check(ctx: Context, corpus: Corpus) -> list[Row]:
     return [Row(corpus.label, corpus.pages, "check", "handbook", samples["handbook"])]
 
 
+SEARCH_QUERIES = ["failover", "postgres failover", "latency"]
+SEARCH_RESULTS: list[dict] = []     # filled by measure_search, printed after the table
+
+
+def find_chromium() -> str | None:
+    """Chromium for the search measurement: HANDBOOK_CHROMIUM, /usr/bin/chromium or PATH."""
+    for c in (os.environ.get("HANDBOOK_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if c and os.path.isfile(c) and os.access(c, os.X_OK):
+            return c
+    return None
+
+
+def run_search_page(chromium: str, site: Path, query: str) -> dict:
+    """Open search.html?q=QUERY from file:// in headless Chromium (real time, so
+    search.js's performance.now() figures are real) and read #search-results."""
+    profile = Path(tempfile.mkdtemp(prefix="bench-chromium-"))
+    url = (site / "search.html").as_uri() + "?" + urllib.parse.urlencode({"q": query})
+    try:
+        out = subprocess.run(
+            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run",
+             f"--user-data-dir={profile}", "--dump-dom", url],
+            capture_output=True, text=True, timeout=120).stdout
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    tag = re.search(r'<div id="search-results"[^>]*>', out)
+    attrs = dict(re.findall(r'(data-[a-z-]+)="([^"]*)"', tag.group(0))) if tag else {}
+    files = attrs.get("data-files", "").split()
+    size = lambda fs: sum((site / f).stat().st_size for f in fs if (site / f).is_file())
+    index_files = [f for f in files if not f.startswith("search/p/")]
+    return {"query": query, "state": attrs.get("data-state", "missing"),
+            "results": int(attrs.get("data-count", "0") or 0),
+            "ms": float(attrs.get("data-ms", "nan")), "rank_ms": float(attrs.get("data-rank-ms", "nan")),
+            "files": len(files), "index_bytes": size(index_files), "transfer_bytes": size(files)}
+
+
+def measure_search(ctx: Context, corpus: Corpus) -> list[Row]:
+    """The search index: build with and without it (HANDBOOK_NO_SEARCH=1, for
+    measurement only), its size on disk, and queries in headless Chromium."""
+    tool = ctx.tools.get("handbook")
+    if tool is None:
+        print("bench: search needs handbook; skipping", file=sys.stderr)
+        return []
+    commands = []
+    for name, env in (("handbook", {}), ("handbook-no-search", {"HANDBOOK_NO_SEARCH": "1"})):
+        out = out_dir(ctx, corpus, name, "search")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        argv = [tool.path, "build", str(corpus.handbook), "--dest", str(out), "--today", TODAY, "--quiet"]
+        commands.append(Command(name, argv, clear=[out], stderr=out.parent / f"{out.name}.stderr",
+                                output_dir=out, env=env))
+    samples = time_alternating(ctx, commands)
+    rows = [Row(corpus.label, corpus.pages, "search", c.tool, samples[c.tool], count_html(c.output_dir))
+            for c in commands]
+    site = commands[0].output_dir
+    index = [p for p in (site / "search").rglob("*") if p.is_file()]
+    with_s, without = rows[0].median_s, rows[1].median_s
+    result = {"pages": corpus.pages, "index_bytes": sum(p.stat().st_size for p in index),
+              "index_files": len(index), "build_s": with_s, "build_no_search_s": without,
+              "indexing_share": (with_s - without) / with_s if with_s else None, "queries": []}
+    chromium = find_chromium()
+    if chromium is None:
+        print("bench: chromium not found; skipping the search queries", file=sys.stderr)
+    else:
+        for q in SEARCH_QUERIES:
+            r = run_search_page(chromium, site, q)
+            result["queries"].append(r)
+            print(f"bench:   search {q!r}: {r['state']}, {r['results']} results, {r['ms']} ms, "
+                  f"{r['files']} files, {r['transfer_bytes'] / 1e3:.0f} KB", file=sys.stderr)
+    SEARCH_RESULTS.append(result)
+    return rows
+
+
+def search_summary() -> str:
+    """The search figures as markdown, one block per corpus."""
+    lines = []
+    for r in SEARCH_RESULTS:
+        share = "?" if r["indexing_share"] is None else f"{100 * r['indexing_share']:.0f} %"
+        lines.append(f"Search, {r['pages']} pages: index {r['index_bytes'] / 1e6:.1f} MB in "
+                     f"{r['index_files']} files; build {r['build_s']:.2f} s with it, "
+                     f"{r['build_no_search_s']:.2f} s without (indexing {share} of the build)")
+        for q in r["queries"]:
+            lines.append(f"- `{q['query']}`: {q['results']} results in {q['ms']} ms after the data "
+                         f"loaded; first query loads {q['files']} files, {q['transfer_bytes'] / 1e3:.0f} KB "
+                         f"({q['index_bytes'] / 1e3:.0f} KB index, the rest result snippets)")
+    return "\n".join(lines)
+
+
 # name -> function(ctx, corpus) -> rows.  Add new measurements here.
 MEASUREMENTS: dict[str, Callable[[Context, Corpus], list[Row]]] = {
     "build": measure_build,
     "check": measure_check,
+    "search": measure_search,
 }
 
 
@@ -624,10 +719,14 @@ def run(args) -> int:
           f"passes on to a child until exec; figures at the floor mean 'at most this')")
     print()
     print(table)
+    if SEARCH_RESULTS:
+        print()
+        print(search_summary())
     payload = {
         "started": machine["started"], "today": TODAY, "runs": args.runs, "warmup": args.warmup, "machine": machine,
         "tools": {t.name: dataclasses.asdict(t) for t in tools.values()},
         "corpora": corpora, "results": [r.to_json() for r in rows],
+        "search": SEARCH_RESULTS,
     }
     path = write_json(args.workdir, payload)
     print(f"\nResults: {path}")

@@ -1,7 +1,7 @@
 //! `handbook.json`: the machine-readable catalog of pages and health, for
 //! other tools. Built from the view model so it always agrees with the site.
 
-use crate::render::view::{FindingView, SiteView};
+use crate::render::view::{DomainHealthView, FindingView, SiteView};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -9,7 +9,7 @@ struct Catalog<'a> {
     version: u32,
     today: &'a str,
     pages: Vec<CatalogPage<'a>>,
-    health: CatalogHealth,
+    health: CatalogHealth<'a>,
 }
 
 #[derive(Serialize)]
@@ -30,9 +30,59 @@ struct CatalogPage<'a> {
 }
 
 #[derive(Serialize)]
-struct CatalogHealth {
-    domains: Vec<serde_json::Value>,
+struct CatalogHealth<'a> {
+    domains: Vec<CatalogDomain<'a>>,
     follow_through: FollowThrough,
+}
+
+#[derive(Serialize)]
+struct CatalogDomain<'a> {
+    domain: &'a str,
+    score: u8,
+    band: &'a str,
+    dimensions: CatalogDimensions<'a>,
+}
+
+/// The five dimensions, in SPEC order.
+#[derive(Serialize)]
+struct CatalogDimensions<'a> {
+    coverage: CatalogDimension<'a>,
+    recovery: CatalogDimension<'a>,
+    decision_traceability: CatalogDimension<'a>,
+    onboarding_transfer: CatalogDimension<'a>,
+    ownership_rotation: CatalogDimension<'a>,
+}
+
+#[derive(Serialize)]
+struct CatalogDimension<'a> {
+    score: Option<u8>,
+    evidence: Vec<&'a str>,
+}
+
+impl<'a> CatalogDomain<'a> {
+    fn new(d: &'a DomainHealthView) -> Self {
+        let dim = |key: &str| {
+            let found = d.dimensions.iter().find(|x| x.key == key);
+            CatalogDimension {
+                score: found.and_then(|x| x.score),
+                evidence: found
+                    .map(|x| x.evidence.iter().map(|e| e.text.as_str()).collect())
+                    .unwrap_or_default(),
+            }
+        };
+        CatalogDomain {
+            domain: &d.domain,
+            score: d.score,
+            band: &d.band,
+            dimensions: CatalogDimensions {
+                coverage: dim("coverage"),
+                recovery: dim("recovery"),
+                decision_traceability: dim("decision_traceability"),
+                onboarding_transfer: dim("onboarding_transfer"),
+                ownership_rotation: dim("ownership_rotation"),
+            },
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -43,9 +93,9 @@ struct FollowThrough {
     overdue: usize,
 }
 
-/// Serialises the catalog. `findings` per page lists that page's findings.
-/// `health.domains` stays empty until the scored dashboard exists;
-/// `closed_by_due` is `null` until git history tells when actions closed.
+/// Serialises the catalog. `findings` per page lists that page's findings;
+/// `health` holds the dashboard's domain scores (lowest first) and
+/// follow-through numbers (`closed_by_due` is `null` without git history).
 pub fn catalog_json(site: &SiteView) -> Vec<u8> {
     let pages = site
         .pages
@@ -66,24 +116,18 @@ pub fn catalog_json(site: &SiteView) -> Vec<u8> {
             findings: &p.findings,
         })
         .collect();
-    let actions = site.pages.iter().flat_map(|p| &p.actions);
-    let (mut total, mut closed, mut overdue) = (0, 0, 0);
-    for a in actions {
-        total += 1;
-        closed += usize::from(a.done);
-        overdue += usize::from(a.overdue);
-    }
+    let ft = &site.health.follow_through;
     let cat = Catalog {
         version: 1,
         today: &site.today,
         pages,
         health: CatalogHealth {
-            domains: Vec::new(),
+            domains: site.health.domains.iter().map(CatalogDomain::new).collect(),
             follow_through: FollowThrough {
-                actions: total,
-                closed,
-                closed_by_due: None,
-                overdue,
+                actions: ft.actions,
+                closed: ft.closed,
+                closed_by_due: ft.closed_by_due,
+                overdue: ft.overdue,
             },
         },
     };

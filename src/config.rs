@@ -43,6 +43,8 @@ pub struct Config {
     pub runbook_sections: Vec<String>,
     /// `[kinds.adr] proposed-max-age`.
     pub adr_proposed_max_age: Interval,
+    /// `[health]`: thresholds of the health dashboard's score.
+    pub health: HealthConfig,
     /// Findings about the config itself (unknown keys).
     pub findings: Vec<Diagnostic>,
 }
@@ -75,6 +77,40 @@ pub struct OwnersConfig {
     pub registry: Option<PathBuf>,
     /// Fall back to CODEOWNERS.
     pub codeowners: bool,
+}
+
+/// `[health]`: the thresholds of the skill-distribution score on
+/// `health.html` (see the README's "Health score" section).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthConfig {
+    /// `coverage-partial`: active people behind a domain's owners for coverage 1.
+    pub coverage_partial: u32,
+    /// `coverage-full`: active people for coverage 2.
+    pub coverage_full: u32,
+    /// `decision-links`: other pages that must link an accepted ADR for
+    /// decision traceability 2.
+    pub decision_links: u32,
+    /// `rotation-window`: how far back ownership rotation looks.
+    pub rotation_window: Interval,
+    /// `rotation-editors`: distinct people editing a domain's runbooks in
+    /// the window that count as rotation.
+    pub rotation_editors: u32,
+    /// `hidden-fragility-from`, `healthy-core-from`, `resilient-from`: the
+    /// lowest total of each band above structural risk.
+    pub bands: [u32; 3],
+}
+
+impl Default for HealthConfig {
+    fn default() -> Self {
+        HealthConfig {
+            coverage_partial: 2,
+            coverage_full: 3,
+            decision_links: 1,
+            rotation_window: Interval::Days(182),
+            rotation_editors: 2,
+            bands: [4, 7, 9],
+        }
+    }
 }
 
 /// The default required runbook sections.
@@ -170,10 +206,13 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
     let owners = p.section(&table, "owners");
     let check = p.section(&table, "check");
     let kinds = p.section(&table, "kinds");
+    let health_table = p.section(&table, "health");
     p.unknown_keys(
         &table,
         "",
-        &["book", "build", "review", "owners", "check", "kinds"],
+        &[
+            "book", "build", "review", "owners", "check", "kinds", "health",
+        ],
     );
     p.unknown_keys(
         &book,
@@ -205,6 +244,7 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
     );
     p.unknown_keys(&owners, "owners", &["registry", "codeowners"]);
     p.unknown_keys(&check, "check", &["rules"]);
+    let health = p.health(&health_table)?;
 
     let title = p.string(&book, "book", "title")?.unwrap_or_else(|| {
         root.file_name()
@@ -374,6 +414,7 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
         rule_levels,
         runbook_sections,
         adr_proposed_max_age,
+        health,
         findings: p.findings,
     })
 }
@@ -534,6 +575,92 @@ impl Parser<'_> {
         }
     }
 
+    fn uint(&self, table: &Table, section: &str, key: &str) -> Result<Option<u32>> {
+        match table.get(key) {
+            None => Ok(None),
+            Some(Value::Integer(n)) => u32::try_from(*n).map(Some).map_err(|_| {
+                self.error_at(
+                    section,
+                    key,
+                    format!("`{key}` in [{section}] must be a whole number from 0, found {n}"),
+                )
+            }),
+            Some(other) => Err(self.error_at(
+                section,
+                key,
+                format!(
+                    "`{key}` in [{section}] must be a whole number, found {}",
+                    other.type_str()
+                ),
+            )),
+        }
+    }
+
+    /// `[health]`: thresholds, checked for order (a partial level above the
+    /// full one, or bands out of order, is a config error).
+    fn health(&mut self, t: &Table) -> Result<HealthConfig> {
+        const KEYS: [&str; 8] = [
+            "coverage-partial",
+            "coverage-full",
+            "decision-links",
+            "rotation-window",
+            "rotation-editors",
+            "hidden-fragility-from",
+            "healthy-core-from",
+            "resilient-from",
+        ];
+        self.unknown_keys(t, "health", &KEYS);
+        let d = HealthConfig::default();
+        let s = "health";
+        let mut h = HealthConfig {
+            coverage_partial: self.uint(t, s, KEYS[0])?.unwrap_or(d.coverage_partial),
+            coverage_full: self.uint(t, s, KEYS[1])?.unwrap_or(d.coverage_full),
+            decision_links: self.uint(t, s, KEYS[2])?.unwrap_or(d.decision_links),
+            rotation_window: self.interval(t, s, KEYS[3])?.unwrap_or(d.rotation_window),
+            rotation_editors: self.uint(t, s, KEYS[4])?.unwrap_or(d.rotation_editors),
+            bands: d.bands,
+        };
+        for (i, key) in KEYS[5..].iter().enumerate() {
+            if let Some(n) = self.uint(t, s, key)? {
+                h.bands[i] = n;
+            }
+        }
+        if h.coverage_partial > h.coverage_full {
+            return Err(self.error_at(
+                s,
+                KEYS[0],
+                format!(
+                    "`coverage-partial` ({}) must not be above `coverage-full` ({})",
+                    h.coverage_partial, h.coverage_full
+                ),
+            ));
+        }
+        if h.rotation_window == Interval::Never {
+            return Err(self.error_at(
+                s,
+                KEYS[3],
+                "`rotation-window` must be a duration such as \"182d\" or \"6m\", not \"never\""
+                    .into(),
+            ));
+        }
+        if !(1 <= h.bands[0]
+            && h.bands[0] < h.bands[1]
+            && h.bands[1] < h.bands[2]
+            && h.bands[2] <= 10)
+        {
+            let key = KEYS[5..]
+                .iter()
+                .find(|k| t.contains_key(**k))
+                .copied()
+                .unwrap_or(KEYS[5]);
+            return Err(self.error_at(s, key, format!(
+                "band thresholds must rise within 1..=10: hidden-fragility-from ({}) < healthy-core-from ({}) < resilient-from ({})",
+                h.bands[0], h.bands[1], h.bands[2]
+            )));
+        }
+        Ok(h)
+    }
+
     fn interval(&self, table: &Table, section: &str, key: &str) -> Result<Option<Interval>> {
         match self.string(table, section, key)? {
             None => Ok(None),
@@ -609,6 +736,30 @@ mod tests {
         assert_eq!(c.runbook_sections, vec!["A".to_string()]);
         assert_eq!(c.adr_proposed_max_age, Interval::Days(60));
         assert_eq!(c.review.interval_for(Kind::Guide), Interval::Months(12));
+    }
+
+    #[test]
+    fn health_thresholds() {
+        let c = parse("").unwrap();
+        assert_eq!(c.health, HealthConfig::default());
+        let c = parse("[health]\ncoverage-full = 4\nrotation-window = \"90d\"\nresilient-from = 10\nbogus = 1\n").unwrap();
+        assert_eq!(c.health.coverage_full, 4);
+        assert_eq!(c.health.rotation_window, Interval::Days(90));
+        assert_eq!(c.health.bands, [4, 7, 10]);
+        assert_eq!(c.findings.len(), 1);
+        assert_eq!(c.findings[0].line, 5);
+        assert!(matches!(
+            parse("[health]\ncoverage-partial = 5\n"),
+            Err(Error::Config { line: 2, .. })
+        ));
+        assert!(matches!(
+            parse("[health]\n\nhealthy-core-from = 3\n"),
+            Err(Error::Config { line: 3, .. })
+        ));
+        assert!(matches!(
+            parse("[health]\nrotation-editors = -1\n"),
+            Err(Error::Config { line: 2, .. })
+        ));
     }
 
     #[test]

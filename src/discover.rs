@@ -53,6 +53,20 @@ const ROOT_FILES: [&str; 4] = ["book.toml", "owners.yaml", "CODEOWNERS", "SUMMAR
 
 /// Walks `config.content_dir` and reads what it finds.
 pub fn discover(config: &Config) -> Result<Sources> {
+    let (pages, assets) = discover_paths(config);
+    let root_prefix = root_prefix(config);
+    let mut pages: Vec<SourceFile> = pages
+        .into_par_iter()
+        .map(|(rel, abs)| read_page(&abs, rel, &root_prefix))
+        .collect::<Result<_>>()?;
+    pages.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok(Sources { pages, assets })
+}
+
+/// The walk of [`discover`] without reading pages: markdown pages as
+/// `(rel, absolute path)` and assets, both sorted by `rel`. For callers
+/// that keep page texts between runs (`serve` re-reads only changed files).
+pub fn discover_paths(config: &Config) -> (Vec<(String, PathBuf)>, Vec<AssetFile>) {
     let content = &config.content_dir;
     let mut pages = Vec::new();
     let mut assets = Vec::new();
@@ -103,17 +117,19 @@ pub fn discover(config: &Config) -> Result<Sources> {
             });
         }
     }
-    let root_prefix = content
+    pages.sort_by(|a, b| a.0.cmp(&b.0));
+    assets.sort_by(|a, b| a.rel.cmp(&b.rel));
+    (pages, assets)
+}
+
+/// The content dir relative to the handbook root (`src`), '/'-separated;
+/// empty when the root is the content dir. Prefix of [`SourceFile::root_rel`].
+pub fn root_prefix(config: &Config) -> String {
+    config
+        .content_dir
         .strip_prefix(&config.root)
         .map(to_slash)
-        .unwrap_or_default();
-    let mut pages: Vec<SourceFile> = pages
-        .into_par_iter()
-        .map(|(rel, abs)| read_page(&abs, rel, &root_prefix))
-        .collect::<Result<_>>()?;
-    pages.sort_by(|a, b| a.rel.cmp(&b.rel));
-    assets.sort_by(|a, b| a.rel.cmp(&b.rel));
-    Ok(Sources { pages, assets })
+        .unwrap_or_default()
 }
 
 /// Is `dir` the output folder (as configured, or through a symlink)?
@@ -121,7 +137,9 @@ fn is_out_dir(dir: &Path, out_dir: &Path, canonical_out_dir: &Path) -> bool {
     dir == out_dir || dir.canonicalize().is_ok_and(|c| c == canonical_out_dir)
 }
 
-fn read_page(abs: &Path, rel: String, root_prefix: &str) -> Result<SourceFile> {
+/// Reads one page: `rel` under the content dir, `root_prefix` as from
+/// [`root_prefix`].
+pub fn read_page(abs: &Path, rel: String, root_prefix: &str) -> Result<SourceFile> {
     let bytes = std::fs::read(abs).map_err(io_err(abs))?;
     let root_rel = if root_prefix.is_empty() {
         rel.clone()

@@ -46,6 +46,14 @@ pub enum Error {
     /// A command-line value is invalid (bad date, unknown kind, ...).
     #[error("{0}")]
     Usage(String),
+    /// `serve` could not listen or watch (busy port, bad `--bind`).
+    #[error("cannot serve on {addr}: {reason}")]
+    Serve {
+        /// The address (`127.0.0.1:3000`) or folder concerned.
+        addr: String,
+        /// What went wrong and what to do (`port 3000 is in use; pass --port`).
+        reason: String,
+    },
 }
 
 /// Result alias for the library.

@@ -2,9 +2,10 @@
 //!
 //! The build is a pipeline of stages over plain data (see [`pipeline`]):
 //! [`config`] → [`discover`] → parse ([`frontmatter`], [`page`]) →
-//! [`rules`] → render ([`markdown`], [`site`], [`render`]) → [`output`].
-//! `build`, `check` and (later) `serve` share the same stages and the same
-//! rules engine.
+//! [`rules`] → render ([`markdown`], [`site`], [`render`]) → [`search`] →
+//! [`output`].
+//! `build`, `check` and `serve` share the same stages and the same rules
+//! engine; `serve` keeps the site in memory and rebuilds only what changed.
 
 pub mod catalog;
 pub mod cli;
@@ -15,6 +16,8 @@ pub mod discover;
 pub mod error;
 pub mod frontmatter;
 pub mod git;
+pub mod health;
+pub mod history;
 pub mod kind;
 pub mod markdown;
 pub mod output;
@@ -25,6 +28,9 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod scaffold;
+pub mod search;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod site;
 
 pub use config::Config;

@@ -66,6 +66,8 @@ pub struct Handbook {
     pub assets: Vec<AssetFile>,
     /// Findings about config files (unknown keys).
     pub config_findings: Vec<Diagnostic>,
+    /// Git history of the pages (unknown until read; see [`crate::history`]).
+    pub history: crate::history::History,
 }
 
 /// Parses every source in parallel. `highlighter` decides whether code is

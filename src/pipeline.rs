@@ -5,12 +5,12 @@
 use crate::config::{load_config, Config, LoadOptions};
 use crate::date::Date;
 use crate::diag::Diagnostic;
-use crate::discover::discover;
+use crate::discover::{discover, AssetFile};
 use crate::error::{Error, Result};
 use crate::markdown::{highlight_css, Highlighter};
 use crate::output::{check_out_dir, Staging};
 use crate::owners::{load_registry, CodeOwners};
-use crate::page::{parse_pages, Handbook};
+use crate::page::{parse_pages, Handbook, Page};
 use crate::render::{render_site, Sink, Theme};
 use crate::rules::{run_rules, Evaluation};
 use std::collections::{BTreeMap, BTreeSet};
@@ -131,20 +131,38 @@ fn finding_sources(h: &Handbook, findings: &[Diagnostic]) -> BTreeMap<String, St
 
 /// Stages 1-2 after the config: owners, discovery and parsing.
 pub fn load_handbook(config: Config, highlighter: &Highlighter) -> Result<Handbook> {
+    load_handbook_with(config, |config| {
+        let sources = discover(config)?;
+        if config.book_toml.is_none() && sources.pages.is_empty() {
+            return Ok((Vec::new(), sources.assets));
+        }
+        Ok((
+            parse_pages(sources.pages, config, highlighter),
+            sources.assets,
+        ))
+    })
+}
+
+/// [`load_handbook`] with discovery and parsing done by `pages`, which
+/// returns the parsed pages (sorted by path) and the assets. `serve` passes
+/// a closure that re-reads and re-parses only the files that changed.
+pub fn load_handbook_with(
+    config: Config,
+    pages: impl FnOnce(&Config) -> Result<(Vec<Page>, Vec<AssetFile>)>,
+) -> Result<Handbook> {
     let (registry, registry_findings) = load_registry(&config)?;
     let codeowners = if config.owners.codeowners {
         CodeOwners::load(&config.root, &config.content_dir)?
     } else {
         CodeOwners::default()
     };
-    let sources = discover(&config)?;
-    if config.book_toml.is_none() && sources.pages.is_empty() {
+    let (pages, assets) = pages(&config)?;
+    if config.book_toml.is_none() && pages.is_empty() {
         return Err(Error::Usage(format!(
             "{}: no book.toml and no markdown files here; pass the handbook root (the folder holding book.toml or your .md pages), or run `handbook init`",
             config.root.display()
         )));
     }
-    let pages = parse_pages(sources.pages, &config, highlighter);
     let mut config_findings = config.findings.clone();
     config_findings.extend(registry_findings);
     Ok(Handbook {
@@ -152,9 +170,26 @@ pub fn load_handbook(config: Config, highlighter: &Highlighter) -> Result<Handbo
         registry,
         codeowners,
         pages,
-        assets: sources.assets,
+        assets,
         config_findings,
+        history: crate::history::History::default(),
     })
+}
+
+/// Stage 1b: fills in the git history that `pending` (started with
+/// [`crate::history::start`] before loading, so `git log` runs while the
+/// pages are parsed) has read, and warns once per process about a shallow
+/// clone.
+pub fn with_history(mut h: Handbook, pending: crate::history::Pending, today: Date) -> Handbook {
+    static SHALLOW_REPORTED: std::sync::atomic::AtomicBool =
+        std::sync::atomic::AtomicBool::new(false);
+    h.history = pending.finish(&h.pages, today, &h.config.health);
+    if let Some(warning) = h.history.shallow_warning(&h.config.root) {
+        if !SHALLOW_REPORTED.swap(true, Ordering::Relaxed) {
+            eprintln!("{warning}");
+        }
+    }
+    h
 }
 
 /// Stages 4-5: renders the site into `sink`; returns how many files it wrote.
@@ -170,20 +205,35 @@ pub fn render_output(
         inner: sink,
         count: AtomicUsize::new(0),
     };
-    render_site(&site, theme, &highlight_css(), &counter)?;
-    counter.put("handbook.json", crate::catalog::catalog_json(&site))?;
+    render_view(&site, theme, &highlight_css(), &counter)?;
     put_search_index(h, &site, &counter)?;
     Ok(counter.count.into_inner())
+}
+
+/// Stage 4 without the search index: every template, the theme's static
+/// files (`extra_css`, the highlighting CSS, appended to
+/// `static/highlight.css`) and `handbook.json`. `serve` calls it with the
+/// CSS computed once per session and builds the search index apart, off the
+/// edit-to-reload path.
+pub fn render_view(
+    site: &crate::render::view::SiteView,
+    theme: &Theme,
+    extra_css: &str,
+    sink: &dyn Sink,
+) -> Result<()> {
+    render_site(site, theme, extra_css, sink)?;
+    sink.put("handbook.json", crate::catalog::catalog_json(site))
 }
 
 /// Stage 5: the search index, into `sink`. Prints one warning line when the
 /// index is large. For measurements only: `HANDBOOK_NO_SEARCH=1` skips it and
 /// `HANDBOOK_TIMINGS=1` prints its cost.
-fn put_search_index(
+pub fn put_search_index(
     h: &Handbook,
     site: &crate::render::view::SiteView,
     sink: &dyn Sink,
 ) -> Result<()> {
+    use rayon::prelude::*;
     if std::env::var_os("HANDBOOK_NO_SEARCH").is_some_and(|v| v == "1") {
         return Ok(());
     }
@@ -194,9 +244,10 @@ fn put_search_index(
         eprintln!("{warning}");
     }
     let (files, bytes) = (index.files.len(), index.total_bytes);
-    for (path, data) in index.files {
-        sink.put(&path, data)?;
-    }
+    index
+        .files
+        .into_par_iter()
+        .try_for_each(|(path, data)| sink.put(&path, data))?;
     if std::env::var_os("HANDBOOK_TIMINGS").is_some_and(|v| v == "1") {
         eprintln!(
             "timing: search index: {} pages, {} sections, {} terms, {files} files, {bytes} bytes; built in {:.1} ms, written in {:.1} ms",
@@ -236,7 +287,8 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport> {
     )?;
     check_out_dir(&config.out_dir, &config.root, &config.content_dir)?;
     let theme = Theme::load(config.theme_dir.as_deref())?;
-    let handbook = load_handbook(config, &highlighter)?;
+    let history = crate::history::start(&config.root, &config.content_dir);
+    let handbook = with_history(load_handbook(config, &highlighter)?, history, opts.today);
     let ev = run_rules(&handbook, opts.today);
     let staging = Staging::new(&handbook.config.out_dir)?;
     staging.copy_assets(&handbook.assets)?;
@@ -257,7 +309,8 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport> {
 pub fn check(root: &Path, opts: &CheckOptions) -> Result<CheckReport> {
     let highlighter = Highlighter::plain();
     let config = load_config(root, &LoadOptions::default())?;
-    let handbook = load_handbook(config, &highlighter)?;
+    let history = crate::history::start(&config.root, &config.content_dir);
+    let handbook = with_history(load_handbook(config, &highlighter)?, history, opts.today);
     let ev = run_rules(&handbook, opts.today);
     let mut findings = ev.all_findings();
     if let Some(reference) = &opts.changed_since {

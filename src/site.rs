@@ -49,7 +49,11 @@ pub fn site_view(h: &Handbook, ev: &Evaluation, today: Date) -> SiteView {
         nav: nav(h, ev),
         kinds: kind_indexes(&summaries),
         owners: owner_views(h, ev, &pages, &summaries),
-        health: health(h, ev, &pages, &summaries),
+        health: {
+            let mut v = health(h, ev, &pages, &summaries);
+            crate::health::add_scores(&mut v, h, ev, &pages, &summaries, today);
+            v
+        },
         pages,
     }
 }
@@ -173,6 +177,22 @@ fn page_view(
         ),
         _ => {}
     }
+    if let Some(edit) = st
+        .outdated
+        .as_ref()
+        .filter(|_| findings.iter().any(|d| d.rule == "review-outdated"))
+    {
+        push(
+            "outdated",
+            "warning",
+            format!(
+                "Edited since its last review: changed on {} by {}, after the review on {}. Check the change, then bump `reviewed:`.",
+                edit.date,
+                edit.author,
+                p.front.reviewed.map(|d| d.to_string()).unwrap_or_default()
+            ),
+        );
+    }
     if st.single_owner() {
         push(
             "single-owner",
@@ -181,13 +201,14 @@ fn page_view(
         );
     }
     // Findings that have a banner of their own are not counted again.
-    const BANNERED: [&str; 6] = [
+    const BANNERED: [&str; 7] = [
         "frontmatter-invalid",
         "owner-missing",
         "owner-single",
         "review-stale",
         "review-due-soon",
         "review-missing",
+        "review-outdated",
     ];
     let other: Vec<&Diagnostic> = findings
         .iter()
@@ -256,6 +277,7 @@ fn page_view(
         .as_ref()
         .map(|t| t.replace("{path}", &p.src.root_rel));
     let owners = dedup_owners(st.owners.iter().map(|(_, o)| owner_ref(h, o)).collect());
+    let last = h.history.page(&p.src.rel).and_then(|f| f.last.as_ref());
     PageView {
         path: p.src.rel.clone(),
         source_path: p.src.root_rel.clone(),
@@ -295,8 +317,8 @@ fn page_view(
                 text: x.text.clone(),
             })
             .collect(),
-        last_changed: None,
-        last_author: None,
+        last_changed: last.map(|e| e.date.to_string()),
+        last_author: last.map(|e| e.author.clone()),
     }
 }
 
@@ -582,6 +604,8 @@ fn health(
         errors: summary.error,
         warnings: summary.warning,
         infos: summary.info,
+        // Scored parts: filled by `crate::health::add_scores`.
+        ..HealthView::default()
     }
 }
 

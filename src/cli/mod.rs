@@ -4,6 +4,8 @@
 mod build;
 mod check;
 mod init;
+#[cfg(feature = "serve")]
+mod serve;
 
 use crate::date::Date;
 use crate::error::{Error, Result};
@@ -26,6 +28,10 @@ pub enum Command {
     Build(build::BuildArgs),
     /// Check every page against the rules; exit 1 on errors.
     Check(check::CheckArgs),
+    /// Preview the site: build into memory, serve it on 127.0.0.1:3000,
+    /// rebuild on every save and reload open pages.
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
     /// Scaffold a new handbook: book.toml, owners.yaml, one page per kind.
     Init(init::InitArgs),
     /// Create a page from a kind's template and print its path.
@@ -46,6 +52,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Build(a) => build::run(a),
         Command::Check(a) => check::run(a),
+        #[cfg(feature = "serve")]
+        Command::Serve(a) => serve::run(a),
         Command::Init(a) => init::run_init(a),
         Command::New(a) => init::run_new(a),
     }

@@ -30,12 +30,15 @@
 //! - `owner.html`: `owner` ([`view::OwnerView`]);
 //! - `health.html`: `health` ([`view::HealthView`]) and `chart`: `width`,
 //!   `height`, `label_width`, `max`, `rows` of `{label, kind, y, total,
-//!   stale, unowned, w_total, w_stale, w_unowned}` (SVG user units);
+//!   stale, unowned, w_total, w_stale, w_unowned}` (SVG user units), and
+//!   `domain_chart` ([`crate::health::DomainChart`]) for the domain scores;
 //! - `404.html`: `base_href`: `site.site_url` when set, else null. A 404
 //!   page is served at whatever URL was missing, so relative links only work
 //!   if the server serves it from the root or `<base href>` is set; with no
 //!   `site-url` the links are root-relative-by-convention (`root` is `""`),
 //!   which is right for the common case of a missing top-level page.
+//! - `search.html`: nothing more; `static/search.js` reads the query from
+//!   the URL and the index under `search/` (see [`crate::search`]);
 //! - `toc.js` (not autoescaped): `site`, `kinds_json` and `sections_json`,
 //!   already escaped for embedding in a script. `kinds_json` is an array of
 //!   `[label, url, count, stale]`; `sections_json` an array of
@@ -71,6 +74,18 @@ pub trait Sink: Sync {
     /// Stores one file at a root-relative, '/'-separated path. A later
     /// call for the same path replaces the earlier file.
     fn put(&self, path: &str, bytes: Vec<u8>) -> Result<()>;
+
+    /// Asked before a template is rendered into `path`; returning false
+    /// skips rendering it (and its `put`). `key()` is a fingerprint of
+    /// everything the template sees (its name and serialised context), so
+    /// equal keys mean equal output under the same [`Theme`]. `serve` uses
+    /// this to re-render only what changed; the default renders everything
+    /// and never computes a key. Statics, `sitemap.xml` and non-template
+    /// files are always `put`.
+    fn wants(&self, path: &str, key: &dyn Fn() -> u64) -> bool {
+        let _ = (path, key);
+        true
+    }
 }
 
 impl Sink for std::sync::Mutex<BTreeMap<String, Vec<u8>>> {
@@ -96,48 +111,55 @@ pub fn render_site(site: &SiteView, theme: &Theme, extra_css: &str, sink: &dyn S
     let has_index_page = site.pages.iter().any(|p| p.url == "index.html");
 
     site.kinds.par_iter().try_for_each(|kind| {
-        let html = render_html(theme, "kind.html", &site_ctx, &kind.url, KindCtx { kind })?;
-        sink.put(&kind.url, html)
+        render_html(
+            sink,
+            theme,
+            "kind.html",
+            &site_ctx,
+            &kind.url,
+            KindCtx { kind },
+        )
     })?;
 
     site.owners.par_iter().try_for_each(|owner| {
-        let html = render_html(
+        render_html(
+            sink,
             theme,
             "owner.html",
             &site_ctx,
             &owner.url,
             OwnerCtx { owner },
-        )?;
-        sink.put(&owner.url, html)
+        )
     })?;
 
     let health = HealthCtx {
         health: &site.health,
         chart: Chart::new(&site.health),
+        domain_chart: crate::health::DomainChart::new(&site.health),
     };
-    sink.put(
-        "health.html",
-        render_html(theme, "health.html", &site_ctx, "health.html", health)?,
-    )?;
+    render_html(sink, theme, "health.html", &site_ctx, "health.html", health)?;
 
     let not_found = NotFoundCtx {
         base_href: site.site_url.as_deref(),
     };
-    sink.put(
-        "404.html",
-        render_html(theme, "404.html", &site_ctx, "404.html", not_found)?,
+    render_html(sink, theme, "404.html", &site_ctx, "404.html", not_found)?;
+    render_html(
+        sink,
+        theme,
+        "search.html",
+        &site_ctx,
+        "search.html",
+        SearchCtx {},
     )?;
 
     if !has_index_page {
-        sink.put(
+        render_html(
+            sink,
+            theme,
+            "home.html",
+            &site_ctx,
             "index.html",
-            render_html(
-                theme,
-                "home.html",
-                &site_ctx,
-                "index.html",
-                HomeOnlyCtx { home: &home },
-            )?,
+            HomeOnlyCtx { home: &home },
         )?;
     }
 
@@ -156,11 +178,10 @@ pub fn render_site(site: &SiteView, theme: &Theme, extra_css: &str, sink: &dyn S
                 is_home,
                 home: is_home.then_some(&home),
             };
-            let html = render_html(theme, "page.html", &site_ctx, &page.url, ctx)?;
-            sink.put(&page.url, html)
+            render_html(sink, theme, "page.html", &site_ctx, &page.url, ctx)
         })?;
 
-    sink.put("toc.js", render_toc(site, theme, &site_ctx)?)?;
+    render_toc(site, theme, &site_ctx, sink)?;
     sink.put("sitemap.xml", sitemap(site, !has_index_page))?;
 
     for (name, bytes) in &theme.statics {
@@ -312,7 +333,12 @@ struct OwnerCtx<'a> {
 struct HealthCtx<'a> {
     health: &'a HealthView,
     chart: Chart<'a>,
+    domain_chart: crate::health::DomainChart<'a>,
 }
+
+/// `search.html` needs only the common fields; the browser does the rest.
+#[derive(Debug, Serialize)]
+struct SearchCtx {}
 
 #[derive(Debug, Serialize)]
 struct NotFoundCtx<'a> {
@@ -399,21 +425,52 @@ fn root_of(url: &str) -> String {
     "../".repeat(url.matches('/').count())
 }
 
-/// Renders one HTML template with the common fields plus `extra`.
+/// Renders one HTML template with the common fields plus `extra` into
+/// `sink` at `url`, unless the sink does not want it ([`Sink::wants`]).
 fn render_html<T: Serialize>(
+    sink: &dyn Sink,
     theme: &Theme,
     template: &str,
     site: &SiteCtx<'_>,
     url: &str,
     extra: T,
-) -> Result<Vec<u8>> {
+) -> Result<()> {
     let ctx = Ctx {
         site,
         root: root_of(url),
         current_url: url,
         extra,
     };
-    render_template(theme, template, url, &ctx)
+    emit(sink, theme, template, url, &ctx)
+}
+
+/// Renders `template` with `ctx` into `sink` at `output`, if the sink
+/// wants it.
+fn emit<T: Serialize>(
+    sink: &dyn Sink,
+    theme: &Theme,
+    template: &str,
+    output: &str,
+    ctx: &T,
+) -> Result<()> {
+    if !sink.wants(output, &|| fingerprint(template, ctx)) {
+        return Ok(());
+    }
+    sink.put(output, render_template(theme, template, output, ctx)?)
+}
+
+/// A 64-bit hash of a template name and its context serialised as JSON:
+/// the key of [`Sink::wants`].
+fn fingerprint<T: Serialize>(template: &str, ctx: &T) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    template.hash(&mut hasher);
+    // A context that does not serialise fails to render too, so the key
+    // of that case does not matter.
+    serde_json::to_vec(ctx)
+        .unwrap_or_default()
+        .hash(&mut hasher);
+    hasher.finish()
 }
 
 fn render_template<T: Serialize>(
@@ -446,8 +503,13 @@ fn flatten(err: &tera::Error) -> String {
 /// One sidebar item: `[title, rel, flags]` (see the module docs).
 type TocItem<'a> = (&'a str, &'a str, u8);
 
-/// Renders `toc.js`: the sidebar data for every page, built once.
-fn render_toc(site: &SiteView, theme: &Theme, site_ctx: &SiteCtx<'_>) -> Result<Vec<u8>> {
+/// Renders `toc.js` into `sink`: the sidebar data for every page, built once.
+fn render_toc(
+    site: &SiteView,
+    theme: &Theme,
+    site_ctx: &SiteCtx<'_>,
+    sink: &dyn Sink,
+) -> Result<()> {
     const STALE: u8 = 1;
     const UNOWNED: u8 = 2;
     const LITERAL: u8 = 4;
@@ -495,7 +557,7 @@ fn render_toc(site: &SiteView, theme: &Theme, site_ctx: &SiteCtx<'_>) -> Result<
         kinds_json: json_for_script(&kinds),
         sections_json: json_for_script(&sections),
     };
-    render_template(theme, "toc.js", "toc.js", &ctx)
+    emit(sink, theme, "toc.js", "toc.js", &ctx)
 }
 
 /// `folder/x/y.html` → `x/y` (or `y.html` → `y` at the root), when the

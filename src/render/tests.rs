@@ -243,6 +243,7 @@ fn sample_site(site_url: Option<&str>) -> SiteView {
         errors: 0,
         warnings: 1,
         infos: 0,
+        ..HealthView::default()
     };
     SiteView {
         title: "Acme <Handbook>".into(),

@@ -51,6 +51,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/404.html"),
     ),
     (
+        "search.html",
+        include_str!("../../themes/default/templates/search.html"),
+    ),
+    (
         "toc.js",
         include_str!("../../themes/default/templates/toc.js"),
     ),
@@ -65,6 +69,10 @@ const STATIC: &[(&str, &[u8])] = &[
     (
         "handbook.js",
         include_bytes!("../../themes/default/static/handbook.js"),
+    ),
+    (
+        "search.js",
+        include_bytes!("../../themes/default/static/search.js"),
     ),
 ];
 

@@ -94,7 +94,7 @@ pub struct FindingView {
 /// A banner at the top of a page.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Banner {
-    /// `stale`, `due-soon`, `unreviewed`, `unowned`, `single-owner`, `invalid`, `findings`.
+    /// `stale`, `due-soon`, `unreviewed`, `outdated`, `unowned`, `single-owner`, `invalid`, `findings`.
     pub kind: String,
     /// `error`, `warning` or `info` (for styling).
     pub level: String,
@@ -348,4 +348,138 @@ pub struct HealthView {
     pub warnings: usize,
     /// Totals: infos.
     pub infos: usize,
+    /// Skill-distribution score per domain, lowest score first.
+    pub domains: Vec<DomainHealthView>,
+    /// Follow-through on actions.
+    pub follow_through: FollowThroughView,
+    /// Pages per active person, most loaded first.
+    pub owner_load: Vec<OwnerLoadView>,
+    /// What git history was available.
+    pub git: GitView,
+    /// Lowest totals of the bands hidden fragility, healthy core and
+    /// resilient (`[health]` in book.toml).
+    pub band_from: [u32; 3],
+}
+
+/// One piece of evidence behind a score.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Evidence {
+    /// One plain-text sentence.
+    pub text: String,
+    /// Root-relative URL of the page (or owner page) it is about, if any.
+    pub url: Option<String>,
+}
+
+/// One of the five dimensions of a domain's score.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct DimensionView {
+    /// `coverage`, `recovery`, `decision_traceability`, `onboarding_transfer`, `ownership_rotation`.
+    pub key: String,
+    /// Human label (`Decision traceability`).
+    pub label: String,
+    /// 0, 1 or 2; `None` when unknown (rotation without git history).
+    pub score: Option<u8>,
+    /// Why: one line per owner, runbook, ADR, guide or change.
+    pub evidence: Vec<Evidence>,
+}
+
+/// What to do next in a domain: its lowest dimension.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct NextMove {
+    /// Dimension key.
+    pub key: String,
+    /// Dimension label.
+    pub label: String,
+    /// Its score.
+    pub score: u8,
+    /// One sentence: the transfer move that raises it.
+    pub advice: String,
+}
+
+/// The skill-distribution score of one domain (`domain:`, else the top folder).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct DomainHealthView {
+    /// Domain name.
+    pub domain: String,
+    /// Fragment id of the domain's section on `health.html` (`domain-payments`).
+    pub anchor: String,
+    /// Pages in the domain.
+    pub pages: usize,
+    /// Sum of the known dimensions, 0-10 (an unknown one counts 0).
+    pub score: u8,
+    /// `structural-risk`, `hidden-fragility`, `healthy-core` or `resilient`.
+    pub band: String,
+    /// Human label of the band (`Hidden fragility`).
+    pub band_label: String,
+    /// The five dimensions, in the order coverage, recovery, decision
+    /// traceability, onboarding transfer, ownership rotation.
+    pub dimensions: Vec<DimensionView>,
+    /// The lowest known dimension below 2, if any.
+    pub next_move: Option<NextMove>,
+}
+
+/// Overdue actions of one owner.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct OwnerOverdue {
+    /// Owner id (`payments`, `bob`); empty for actions without an owner.
+    pub owner: String,
+    /// Display label.
+    pub label: String,
+    /// Owner page URL, when there is one.
+    pub url: Option<String>,
+    /// The overdue actions, oldest due date first.
+    pub actions: Vec<OwnedAction>,
+}
+
+/// Follow-through numbers (from incident-review practice).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct FollowThroughView {
+    /// Actions on all pages.
+    pub actions: usize,
+    /// Of those, done.
+    pub closed: usize,
+    /// Done, and already done on their due date (or without one), from git
+    /// history; `None` without history.
+    pub closed_by_due: Option<usize>,
+    /// Open and past due.
+    pub overdue: usize,
+    /// `closed` as a whole percentage of `actions` (0 without actions).
+    pub closed_percent: u32,
+    /// `closed_by_due` as a whole percentage of `actions`.
+    pub closed_by_due_percent: Option<u32>,
+    /// Closed actions whose closing history does not reach back to their
+    /// due date (not counted in `closed_by_due`; 0 when that is unknown).
+    pub closed_untimed: usize,
+    /// Overdue actions grouped by owner, most first.
+    pub overdue_by_owner: Vec<OwnerOverdue>,
+    /// Runbooks that have actions.
+    pub runbooks_with_actions: usize,
+    /// Runbooks whose actions are all done.
+    pub runbooks_all_closed: Vec<PageSummary>,
+}
+
+/// How many pages one active person owns (directly or through a team).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct OwnerLoadView {
+    /// The person.
+    pub person: OwnerRef,
+    /// Pages whose owners include them.
+    pub pages: usize,
+    /// `pages` as a whole percentage of the pages whose owners are known.
+    pub percent: u32,
+}
+
+/// What git history the dashboard had.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct GitView {
+    /// History was read.
+    pub known: bool,
+    /// Why not, when it was not.
+    pub reason: Option<String>,
+    /// The clone is shallow (dates may be wrong).
+    pub shallow: bool,
+    /// Commits that touched the content folder.
+    pub commits: usize,
+    /// First day of the ownership-rotation window, `YYYY-MM-DD`.
+    pub window_start: Option<String>,
 }

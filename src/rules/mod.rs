@@ -5,6 +5,7 @@
 
 mod adr;
 mod content;
+mod history;
 mod links;
 mod ownership;
 mod staleness;
@@ -70,6 +71,9 @@ pub struct PageStatus {
     pub due: Option<Date>,
     /// Review state.
     pub review: ReviewState,
+    /// The newest commit after `reviewed` that edited the page (from git
+    /// history; `None` when there is none, no review date, or no history).
+    pub outdated: Option<crate::history::Edit>,
 }
 
 impl PageStatus {
@@ -149,6 +153,7 @@ pub fn run_rules(handbook: &Handbook, today: Date) -> Evaluation {
             }
             ownership::check(page, status, &cx, &mut out);
             staleness::check(page, status, &cx, &mut out);
+            history::check(page, status, &cx, &mut out);
             content::check(page, &cx, &mut out);
             adr::check(page, &adr_index, &cx, &mut out);
             links::check(page, &link_index, &mut out);
@@ -228,6 +233,12 @@ pub fn evaluate(handbook: &Handbook, page: &Page, today: Date) -> PageStatus {
         }
         _ => ReviewState::Fresh,
     };
+    let outdated = page
+        .front
+        .reviewed
+        .filter(|r| *r <= today)
+        .and_then(|_| handbook.history.page(&page.src.rel))
+        .and_then(|f| f.outdated.clone());
     PageStatus {
         owners,
         from_codeowners,
@@ -235,6 +246,7 @@ pub fn evaluate(handbook: &Handbook, page: &Page, today: Date) -> PageStatus {
         interval,
         due,
         review,
+        outdated,
     }
 }
 

@@ -6,6 +6,10 @@
 mod build;
 mod check;
 mod harness;
+mod health;
 mod init;
 mod input;
 mod rules;
+mod search;
+#[cfg(feature = "serve")]
+mod serve;

@@ -1,0 +1,821 @@
+//! The health dashboard's numbers: per domain the skill-distribution score
+//! (five dimensions, 0-2 each, each with its evidence), follow-through on
+//! actions, and owner load. Pure: reads the handbook, the rule results,
+//! the page views and the git facts ([`crate::history`]); never touches
+//! the disk. The README's "Health score" section documents the method;
+//! keep the two in step.
+//!
+//! A domain is a page's `domain:`, else its top folder; pages at the root
+//! without `domain:` belong to none. Thresholds come from `[health]` in
+//! book.toml ([`crate::config::HealthConfig`]).
+
+use crate::config::HealthConfig;
+use crate::date::Date;
+use crate::kind::Kind;
+use crate::owners::Owner;
+use crate::page::{Handbook, Page};
+use crate::render::view::{
+    DimensionView, DomainHealthView, Evidence, FollowThroughView, GitView, HealthView, NextMove,
+    OwnedAction, OwnerLoadView, OwnerOverdue, OwnerRef, PageSummary, PageView,
+};
+use crate::rules::{Evaluation, PageStatus, ReviewState};
+use crate::site::owner_file;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The five dimensions: key (as in `handbook.json`) and label.
+pub const DIMENSIONS: [(&str, &str); 5] = [
+    ("coverage", "Coverage"),
+    ("recovery", "Recovery"),
+    ("decision_traceability", "Decision traceability"),
+    ("onboarding_transfer", "Onboarding transfer"),
+    ("ownership_rotation", "Ownership rotation"),
+];
+
+/// The bands: id and label, lowest first.
+const BANDS: [(&str, &str); 4] = [
+    ("structural-risk", "Structural risk"),
+    ("hidden-fragility", "Hidden fragility"),
+    ("healthy-core", "Healthy core"),
+    ("resilient", "Resilient"),
+];
+
+/// Fills the scored parts of `view` (domains, follow-through, owner load,
+/// git) for `h`. `pages` and `summaries` are the page views, in page order.
+pub fn add_scores(
+    view: &mut HealthView,
+    h: &Handbook,
+    ev: &Evaluation,
+    pages: &[PageView],
+    summaries: &[PageSummary],
+    today: Date,
+) {
+    let cx = Cx {
+        h,
+        ev,
+        pages,
+        cfg: &h.config.health,
+        window_start: h.history.window_start,
+        inbound: inbound_links(h),
+    };
+    let mut by_domain: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, p) in h.pages.iter().enumerate() {
+        if let Some(d) = p.domain().map(str::trim).filter(|d| !d.is_empty()) {
+            by_domain.entry(d).or_default().push(i);
+        }
+    }
+    let mut domains: Vec<DomainHealthView> = by_domain
+        .into_iter()
+        .map(|(d, idx)| cx.domain(d, &idx))
+        .collect();
+    domains.sort_by(|a, b| a.score.cmp(&b.score).then_with(|| a.domain.cmp(&b.domain)));
+    view.domains = domains;
+    view.follow_through = follow_through(h, summaries, &view.overdue_actions, today);
+    view.owner_load = owner_load(h, ev);
+    view.band_from = h.config.health.bands;
+    view.git = GitView {
+        known: h.history.known(),
+        reason: h.history.reason().map(String::from),
+        shallow: h.history.shallow(),
+        commits: match &h.history.state {
+            crate::history::GitState::Available { commits, .. } => *commits,
+            crate::history::GitState::Unknown { .. } => 0,
+        },
+        window_start: h.history.window_start.map(|d| d.to_string()),
+    };
+}
+
+/// The band of a total, with the thresholds `[hidden-fragility,
+/// healthy-core, resilient]`.
+pub fn band(score: u8, bands: [u32; 3]) -> (&'static str, &'static str) {
+    let n = bands.iter().filter(|&&b| u32::from(score) >= b).count();
+    BANDS[n.min(3)]
+}
+
+/// Inputs shared by the dimension functions.
+struct Cx<'a> {
+    h: &'a Handbook,
+    ev: &'a Evaluation,
+    pages: &'a [PageView],
+    cfg: &'a HealthConfig,
+    window_start: Option<Date>,
+    /// Page index → indexes of the other pages linking to it (folder
+    /// index pages, which list everything, do not count).
+    inbound: HashMap<usize, BTreeSet<usize>>,
+}
+
+/// A page that introduces its folder (`index.md`, `README.md`).
+fn is_index(p: &Page) -> bool {
+    let file = p.src.rel.rsplit('/').next().unwrap_or(&p.src.rel);
+    let stem = file.split('.').next().unwrap_or(file);
+    stem.eq_ignore_ascii_case("index") || stem.eq_ignore_ascii_case("readme")
+}
+
+fn inbound_links(h: &Handbook) -> HashMap<usize, BTreeSet<usize>> {
+    let by_rel: HashMap<&str, usize> = h
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.src.rel.as_str(), i))
+        .collect();
+    let mut inbound: HashMap<usize, BTreeSet<usize>> = HashMap::new();
+    for (i, p) in h.pages.iter().enumerate().filter(|(_, p)| !is_index(p)) {
+        for l in p.md.links.iter().filter(|l| !l.is_image) {
+            let Some(t) = crate::markdown::resolve_link(&p.src.rel, l.dest.trim()) else {
+                continue;
+            };
+            if let Some(&j) = by_rel.get(t.path.as_str()) {
+                if j != i {
+                    inbound.entry(j).or_default().insert(i);
+                }
+            }
+        }
+    }
+    inbound
+}
+
+fn fresh(st: &PageStatus) -> bool {
+    matches!(
+        st.review,
+        ReviewState::Fresh | ReviewState::DueSoon | ReviewState::Never
+    )
+}
+
+/// "reviewed 2026-10-01", "stale since 2026-05-17", "never reviewed".
+fn review_words(p: &Page, st: &PageStatus) -> String {
+    match st.review {
+        ReviewState::Stale => format!(
+            "stale (review was due {})",
+            st.due.map(|d| d.to_string()).unwrap_or_default()
+        ),
+        ReviewState::Missing => "never reviewed".into(),
+        ReviewState::Never => "no review needed".into(),
+        ReviewState::Fresh | ReviewState::DueSoon => match p.front.reviewed {
+            Some(r) => format!("fresh (reviewed {r})"),
+            None => "fresh".into(),
+        },
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn ev_page(text: String, p: &PageView) -> Evidence {
+    Evidence {
+        text,
+        url: Some(p.url.clone()),
+    }
+}
+
+fn ev_text(text: impl Into<String>) -> Evidence {
+    Evidence {
+        text: text.into(),
+        url: None,
+    }
+}
+
+fn level(n: usize, partial: u32, full: u32) -> u8 {
+    if n as u64 >= u64::from(full) {
+        2
+    } else if n as u64 >= u64::from(partial) {
+        1
+    } else {
+        0
+    }
+}
+
+impl Cx<'_> {
+    fn domain(&self, domain: &str, idx: &[usize]) -> DomainHealthView {
+        let (coverage, people) = self.coverage(idx);
+        let dims = [
+            coverage,
+            self.recovery(idx),
+            self.decisions(idx),
+            self.onboarding(idx),
+            self.rotation(idx, people),
+        ];
+        let score: u8 = dims.iter().filter_map(|d| d.score).sum();
+        let next_move = dims
+            .iter()
+            .filter_map(|d| d.score.filter(|s| *s < 2).map(|s| (s, d)))
+            .min_by_key(|(s, _)| *s)
+            .map(|(s, d)| NextMove {
+                key: d.key.clone(),
+                label: d.label.clone(),
+                score: s,
+                advice: advice(&d.key, s).to_string(),
+            });
+        let (band, band_label) = band(score, self.cfg.bands);
+        DomainHealthView {
+            domain: domain.to_string(),
+            anchor: format!("domain-{}", crate::site::owner_file(&domain.to_lowercase())),
+            pages: idx.len(),
+            score,
+            band: band.to_string(),
+            band_label: band_label.to_string(),
+            dimensions: dims.into(),
+            next_move,
+        }
+    }
+
+    fn dim(i: usize, score: Option<u8>, evidence: Vec<Evidence>) -> DimensionView {
+        DimensionView {
+            key: DIMENSIONS[i].0.to_string(),
+            label: DIMENSIONS[i].1.to_string(),
+            score,
+            evidence,
+        }
+    }
+
+    /// Distinct active people behind the domain's owners. An owner whose
+    /// members are unknown (a team without a member list, or no
+    /// owners.yaml) counts as one person.
+    fn coverage(&self, idx: &[usize]) -> (DimensionView, usize) {
+        let reg = &self.h.registry;
+        let mut owners: BTreeMap<&str, &Owner> = BTreeMap::new();
+        for &i in idx {
+            for (_, o) in &self.ev.statuses[i].owners {
+                owners.entry(o.id()).or_insert(o);
+            }
+        }
+        let mut people: BTreeSet<String> = BTreeSet::new();
+        let mut lines = Vec::new();
+        for (id, o) in &owners {
+            let url = Some(format!("owners/{}.html", owner_file(id)));
+            let label = reg.label(o);
+            let text = match reg.active_people(o) {
+                Some(p) if p.is_empty() => format!("{label}: no active member"),
+                Some(p) => {
+                    let names: Vec<&str> = p.iter().map(String::as_str).collect();
+                    let text = if matches!(o, Owner::Team(_)) {
+                        format!("{label}: {}", names.join(", "))
+                    } else {
+                        label.clone()
+                    };
+                    people.extend(p);
+                    text
+                }
+                None => {
+                    people.insert(format!("{id} (members unknown)"));
+                    format!("{label}: members unknown, counted as one person")
+                }
+            };
+            lines.push(Evidence { text, url });
+        }
+        let n = people.len();
+        let mut evidence = vec![ev_text(if owners.is_empty() {
+            "no page in the domain has an owner".to_string()
+        } else {
+            format!(
+                "{} behind the owners: {}",
+                plural(n, "active person", "active people"),
+                people.iter().cloned().collect::<Vec<_>>().join(", ")
+            )
+        })];
+        evidence.extend(lines);
+        let score = level(n, self.cfg.coverage_partial, self.cfg.coverage_full);
+        (Self::dim(0, Some(score), evidence), n)
+    }
+
+    /// Runbooks: none → 0; all fresh, complete and without overdue
+    /// actions → 2; otherwise 1.
+    fn recovery(&self, idx: &[usize]) -> DimensionView {
+        let mut good = Vec::new();
+        let mut bad = Vec::new();
+        for &i in idx
+            .iter()
+            .filter(|&&i| self.h.pages[i].kind == Kind::Runbook)
+        {
+            let (p, st, v) = (&self.h.pages[i], &self.ev.statuses[i], &self.pages[i]);
+            let complete = !self.ev.page_findings[i]
+                .iter()
+                .any(|d| d.rule == "runbook-section-missing");
+            let overdue = v.actions.iter().filter(|a| a.overdue).count();
+            let mut words = vec![review_words(p, st)];
+            if !complete {
+                words.push("missing a required section".into());
+            }
+            if overdue > 0 {
+                words.push(plural(overdue, "overdue action", "overdue actions"));
+            }
+            let line = ev_page(format!("{}: {}", p.title, words.join(", ")), v);
+            if fresh(st) && complete && overdue == 0 {
+                good.push(line);
+            } else {
+                bad.push(line);
+            }
+        }
+        let score = match (good.len(), bad.len()) {
+            (0, 0) => 0,
+            (_, 0) => 2,
+            _ => 1,
+        };
+        let mut evidence = bad;
+        evidence.extend(good);
+        if evidence.is_empty() {
+            evidence.push(ev_text("no runbook in this domain"));
+        }
+        Self::dim(1, Some(score), evidence)
+    }
+
+    /// ADRs: no accepted or proposed one → 0; every accepted one linked
+    /// from `decision-links` other pages and not stale → 2; otherwise 1.
+    fn decisions(&self, idx: &[usize]) -> DimensionView {
+        let mut evidence = Vec::new();
+        let (mut accepted, mut traced, mut proposed) = (0, 0, 0);
+        for &i in idx.iter().filter(|&&i| self.h.pages[i].kind == Kind::Adr) {
+            let (p, st, v) = (&self.h.pages[i], &self.ev.statuses[i], &self.pages[i]);
+            let status = p.front.status.as_deref().unwrap_or("");
+            let links = self.inbound.get(&i).map_or(0, BTreeSet::len);
+            // Titles usually carry the number already ("ADR 0002: ...").
+            let name = match p.adr_number {
+                Some(n) if !p.title.to_ascii_lowercase().starts_with("adr") => {
+                    format!("ADR {n}: {}", p.title)
+                }
+                _ => p.title.clone(),
+            };
+            match status {
+                "accepted" => {
+                    accepted += 1;
+                    let ok = links as u64 >= u64::from(self.cfg.decision_links.max(1))
+                        && st.review != ReviewState::Stale;
+                    traced += usize::from(ok);
+                    let mut words = vec![if links == 0 {
+                        "accepted, not linked from any other page".to_string()
+                    } else {
+                        format!(
+                            "accepted, linked from {}",
+                            plural(links, "other page", "other pages")
+                        )
+                    }];
+                    if st.review == ReviewState::Stale {
+                        words.push(review_words(p, st));
+                    }
+                    evidence.push(ev_page(format!("{name}: {}", words.join(", ")), v));
+                }
+                "proposed" => {
+                    proposed += 1;
+                    evidence.push(ev_page(format!("{name}: proposed"), v));
+                }
+                other => {
+                    let other = if other.is_empty() { "no status" } else { other };
+                    evidence.push(ev_page(format!("{name}: {other} (does not count)"), v));
+                }
+            }
+        }
+        let score = if accepted + proposed == 0 {
+            evidence.push(ev_text("no accepted or proposed ADR in this domain"));
+            0
+        } else if accepted > 0 && traced == accepted {
+            2
+        } else {
+            1
+        };
+        Self::dim(2, Some(score), evidence)
+    }
+
+    /// Guides (not folder index pages): none → 0; one fresh → 2; only
+    /// stale or unreviewed ones → 1.
+    fn onboarding(&self, idx: &[usize]) -> DimensionView {
+        let mut evidence = Vec::new();
+        let mut any_fresh = false;
+        for &i in idx {
+            let (p, st, v) = (&self.h.pages[i], &self.ev.statuses[i], &self.pages[i]);
+            if p.kind != Kind::Guide || is_index(p) {
+                continue;
+            }
+            any_fresh |= fresh(st);
+            evidence.push(ev_page(format!("{}: {}", p.title, review_words(p, st)), v));
+        }
+        let score = if evidence.is_empty() {
+            evidence.push(ev_text("no guide in this domain"));
+            0
+        } else if any_fresh {
+            2
+        } else {
+            1
+        };
+        Self::dim(3, Some(score), evidence)
+    }
+
+    /// From git: owners changed within the window, or enough people edited
+    /// the domain's runbooks → 2; owners unchanged but several people → 1;
+    /// one person, unchanged → 0. Unknown without history.
+    fn rotation(&self, idx: &[usize], people: usize) -> DimensionView {
+        let history = &self.h.history;
+        let (Some(ws), true) = (self.window_start, history.known()) else {
+            let why = history.reason().unwrap_or("no git history");
+            return Self::dim(4, None, vec![ev_text(format!("unknown: {why}"))]);
+        };
+        if idx
+            .iter()
+            .all(|&i| history.page(&self.h.pages[i].src.rel).is_none())
+        {
+            return Self::dim(
+                4,
+                None,
+                vec![ev_text("unknown: no commit touches this domain's pages")],
+            );
+        }
+        let mut evidence = Vec::new();
+        let mut changed = false;
+        let mut editors: BTreeSet<&str> = BTreeSet::new();
+        for &i in idx {
+            let (p, v) = (&self.h.pages[i], &self.pages[i]);
+            let Some(f) = history.page(&p.src.rel) else {
+                continue;
+            };
+            if let Some(c) = &f.owners_change {
+                changed = true;
+                let list = |o: &[String]| {
+                    if o.is_empty() {
+                        "none".to_string()
+                    } else {
+                        o.join(", ")
+                    }
+                };
+                evidence.push(ev_page(
+                    format!(
+                        "owners of {} changed since {ws}: were {}, now {}",
+                        p.title,
+                        list(&c.was),
+                        list(&p.front.owners)
+                    ),
+                    v,
+                ));
+            }
+            if p.kind == Kind::Runbook {
+                editors.extend(f.editors_in_window.iter().map(String::as_str));
+            }
+        }
+        let enough_editors = editors.len() as u64 >= u64::from(self.cfg.rotation_editors.max(1));
+        evidence.push(ev_text(if editors.is_empty() {
+            format!("no runbook edits since {ws}")
+        } else {
+            format!(
+                "runbooks edited by {} since {ws}: {}",
+                plural(editors.len(), "person", "people"),
+                editors.iter().copied().collect::<Vec<_>>().join(", ")
+            )
+        }));
+        let score = if changed || enough_editors {
+            2
+        } else if people >= 2 {
+            evidence.insert(
+                0,
+                ev_text(format!(
+                    "owners unchanged since {ws}, shared by {people} people"
+                )),
+            );
+            1
+        } else {
+            let who = if people == 0 {
+                "nobody holds the domain"
+            } else {
+                "one person holds the domain"
+            };
+            evidence.insert(0, ev_text(format!("owners unchanged since {ws}: {who}")));
+            0
+        };
+        Self::dim(4, Some(score), evidence)
+    }
+}
+
+/// The transfer move that raises a dimension from `score`.
+fn advice(key: &str, score: u8) -> &'static str {
+    match (key, score) {
+        ("coverage", 0) => "Add a second active owner: pair someone with the current owner on the next change and add them to `owners:`.",
+        ("coverage", _) => "Bring one more person into ownership of the domain's key pages.",
+        ("recovery", 0) => "Write the first runbook for the domain's most likely failure.",
+        ("recovery", _) => "Review the stale or incomplete runbooks listed and close their overdue actions.",
+        ("decision_traceability", 0) => "Record the domain's most important standing decision as an ADR.",
+        ("decision_traceability", _) => "Accept or reject the proposed ADRs, and link each accepted one from the runbooks and guides that rely on it.",
+        ("onboarding_transfer", 0) => "Write an onboarding guide for the domain, with a newcomer as co-author.",
+        ("onboarding_transfer", _) => "Have a newcomer review the stale guide and bump `reviewed:`.",
+        ("ownership_rotation", 0) => "Hand the next runbook review (or one page's ownership) to someone other than the usual owner.",
+        _ => "Rotate one page's ownership, or have a second person review a runbook, this quarter.",
+    }
+}
+
+fn percent(part: usize, whole: usize) -> u32 {
+    if whole == 0 {
+        0
+    } else {
+        ((part as f64 * 100.0 / whole as f64).round()) as u32
+    }
+}
+
+fn follow_through(
+    h: &Handbook,
+    summaries: &[PageSummary],
+    overdue_actions: &[OwnedAction],
+    today: Date,
+) -> FollowThroughView {
+    let reg = &h.registry;
+    let (mut actions, mut closed, mut by_due, mut overdue) = (0, 0, 0, 0);
+    let (mut timed, mut untimed) = (0, 0);
+    let mut runbooks_with_actions = 0;
+    let mut runbooks_all_closed = Vec::new();
+    for (i, p) in h.pages.iter().enumerate() {
+        let facts = h.history.page(&p.src.rel);
+        for (j, a) in p.front.actions.iter().enumerate() {
+            actions += 1;
+            closed += usize::from(a.done);
+            overdue += usize::from(!a.done && a.due.is_some_and(|d| d < today));
+            if a.done {
+                match facts.and_then(|f| f.actions_closed_by_due.get(j).copied().flatten()) {
+                    Some(on_time) => {
+                        timed += 1;
+                        by_due += usize::from(on_time);
+                    }
+                    None => untimed += 1,
+                }
+            }
+        }
+        if p.kind == Kind::Runbook && !p.front.actions.is_empty() {
+            runbooks_with_actions += 1;
+            if p.front.actions.iter().all(|a| a.done) {
+                runbooks_all_closed.push(summaries[i].clone());
+            }
+        }
+    }
+    // Unknown unless history dates at least one closed action.
+    let closed_by_due = (timed > 0).then_some(by_due);
+    let mut groups: BTreeMap<String, OwnerOverdue> = BTreeMap::new();
+    for oa in overdue_actions {
+        let (id, label, url) = match oa.action.owner.as_deref().map(str::trim) {
+            Some(w) if !w.is_empty() => {
+                let o = reg.resolve(w);
+                let id = o.id().to_string();
+                let url = Some(format!("owners/{}.html", owner_file(&id)));
+                (id, reg.label(&o), url)
+            }
+            _ => (String::new(), "(no owner)".to_string(), None),
+        };
+        groups
+            .entry(id.clone())
+            .or_insert_with(|| OwnerOverdue {
+                owner: id,
+                label,
+                url,
+                actions: Vec::new(),
+            })
+            .actions
+            .push(oa.clone());
+    }
+    let mut overdue_by_owner: Vec<OwnerOverdue> = groups.into_values().collect();
+    overdue_by_owner.sort_by(|a, b| {
+        b.actions
+            .len()
+            .cmp(&a.actions.len())
+            .then_with(|| a.owner.cmp(&b.owner))
+    });
+    runbooks_all_closed.sort_by(|a, b| {
+        a.title
+            .to_lowercase()
+            .cmp(&b.title.to_lowercase())
+            .then_with(|| a.url.cmp(&b.url))
+    });
+    FollowThroughView {
+        actions,
+        closed,
+        closed_by_due,
+        overdue,
+        closed_percent: percent(closed, actions),
+        closed_by_due_percent: closed_by_due.map(|n| percent(n, actions)),
+        closed_untimed: if closed_by_due.is_some() { untimed } else { 0 },
+        overdue_by_owner,
+        runbooks_with_actions,
+        runbooks_all_closed,
+    }
+}
+
+/// Pages per active person (through teams too), plus registered active
+/// people who own nothing. Pages whose owners' members are unknown are
+/// left out.
+fn owner_load(h: &Handbook, ev: &Evaluation) -> Vec<OwnerLoadView> {
+    let reg = &h.registry;
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for (id, p) in &reg.people {
+        if p.active {
+            counts.insert(id.clone(), 0);
+        }
+    }
+    let mut known = 0;
+    for st in &ev.statuses {
+        if let Some(people) = st.active_people.as_ref().filter(|p| !p.is_empty()) {
+            known += 1;
+            for person in people {
+                *counts.entry(person.clone()).or_default() += 1;
+            }
+        }
+    }
+    let mut out: Vec<OwnerLoadView> = counts
+        .into_iter()
+        .map(|(id, pages)| {
+            let o = reg.resolve(&format!("@{id}"));
+            OwnerLoadView {
+                person: OwnerRef {
+                    label: reg.label(&o),
+                    kind: "person".into(),
+                    url: format!("owners/{}.html", owner_file(&id)),
+                    id,
+                },
+                pages,
+                percent: percent(pages, known),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.pages
+            .cmp(&a.pages)
+            .then_with(|| a.person.id.cmp(&b.person.id))
+    });
+    out
+}
+
+/// Geometry of the per-domain score chart on `health.html` (inline SVG,
+/// no script): one stacked bar per domain, a segment per dimension, over
+/// the four band zones. Computed here so the template only draws.
+#[derive(Debug, Serialize)]
+pub struct DomainChart<'a> {
+    /// SVG width in user units.
+    pub width: u32,
+    /// SVG height.
+    pub height: u32,
+    /// Room for the domain names on the left.
+    pub label_width: u32,
+    /// Width of one score point.
+    pub unit: u32,
+    /// Height of the plot area (zones span it).
+    pub plot_height: u32,
+    /// The band zones along the axis.
+    pub zones: Vec<ChartZone>,
+    /// Axis ticks 0..=10.
+    pub ticks: Vec<ChartTick>,
+    /// One bar per domain, in dashboard order.
+    pub rows: Vec<DomainChartRow<'a>>,
+}
+
+/// A band's stretch of the axis.
+#[derive(Debug, Serialize)]
+pub struct ChartZone {
+    /// Band id.
+    pub band: &'static str,
+    /// Band label.
+    pub label: &'static str,
+    /// Left edge.
+    pub x: u32,
+    /// Width.
+    pub w: u32,
+}
+
+/// An axis tick.
+#[derive(Debug, Serialize)]
+pub struct ChartTick {
+    /// Position.
+    pub x: u32,
+    /// The score there.
+    pub value: u32,
+}
+
+/// One domain's bar.
+#[derive(Debug, Serialize)]
+pub struct DomainChartRow<'a> {
+    /// Domain name.
+    pub domain: &'a str,
+    /// Top of the row.
+    pub y: u32,
+    /// Total score.
+    pub score: u8,
+    /// Band id.
+    pub band: &'a str,
+    /// Band label.
+    pub band_label: &'a str,
+    /// Where the total is printed.
+    pub text_x: u32,
+    /// One segment per dimension with a score above 0.
+    pub segments: Vec<ChartSegment<'a>>,
+    /// Labels of dimensions that are unknown.
+    pub unknown: Vec<&'a str>,
+}
+
+/// One dimension's part of a bar.
+#[derive(Debug, Serialize)]
+pub struct ChartSegment<'a> {
+    /// Dimension key (for the colour class).
+    pub key: &'a str,
+    /// Dimension label.
+    pub label: &'a str,
+    /// Its score.
+    pub score: u8,
+    /// Left edge.
+    pub x: u32,
+    /// Width.
+    pub w: u32,
+}
+
+impl<'a> DomainChart<'a> {
+    const WIDTH: u32 = 640;
+    const LABEL_WIDTH: u32 = 150;
+    const UNIT: u32 = 36;
+    const ROW_HEIGHT: u32 = 30;
+    const TOP: u32 = 22;
+    const AXIS: u32 = 22;
+
+    /// Lays out the chart for `health.domains`.
+    pub fn new(health: &'a HealthView) -> Self {
+        let bands = health.band_from;
+        let x0 = Self::LABEL_WIDTH;
+        let at = |points: u32| x0 + points.min(10) * Self::UNIT;
+        let rows: Vec<DomainChartRow<'a>> = health
+            .domains
+            .iter()
+            .zip(0u32..)
+            .map(|(d, i)| {
+                let mut cum = 0u32;
+                let mut segments = Vec::new();
+                let mut unknown = Vec::new();
+                for dim in &d.dimensions {
+                    match dim.score {
+                        Some(s) if s > 0 => {
+                            segments.push(ChartSegment {
+                                key: &dim.key,
+                                label: &dim.label,
+                                score: s,
+                                x: at(cum),
+                                w: u32::from(s) * Self::UNIT,
+                            });
+                            cum += u32::from(s);
+                        }
+                        Some(_) => {}
+                        None => unknown.push(dim.label.as_str()),
+                    }
+                }
+                DomainChartRow {
+                    domain: &d.domain,
+                    y: Self::TOP + i * Self::ROW_HEIGHT,
+                    score: d.score,
+                    band: &d.band,
+                    band_label: &d.band_label,
+                    text_x: at(cum) + 8,
+                    segments,
+                    unknown,
+                }
+            })
+            .collect();
+        let count = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+        let plot_height = count.saturating_mul(Self::ROW_HEIGHT).max(Self::ROW_HEIGHT);
+        let edges = [0, bands[0], bands[1], bands[2], 10];
+        let zones = BANDS
+            .iter()
+            .enumerate()
+            .map(|(i, (band, label))| ChartZone {
+                band,
+                label,
+                x: at(edges[i]),
+                w: at(edges[i + 1].max(edges[i])) - at(edges[i]),
+            })
+            .collect();
+        DomainChart {
+            width: Self::WIDTH,
+            height: Self::TOP + plot_height + Self::AXIS,
+            label_width: x0,
+            unit: Self::UNIT,
+            plot_height,
+            zones,
+            ticks: (0..=10).map(|v| ChartTick { x: at(v), value: v }).collect(),
+            rows,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bands_follow_the_thresholds() {
+        let b = [4, 7, 9];
+        assert_eq!(band(0, b).0, "structural-risk");
+        assert_eq!(band(3, b).0, "structural-risk");
+        assert_eq!(band(4, b).0, "hidden-fragility");
+        assert_eq!(band(6, b).0, "hidden-fragility");
+        assert_eq!(band(7, b).0, "healthy-core");
+        assert_eq!(band(8, b).0, "healthy-core");
+        assert_eq!(band(9, b).0, "resilient");
+        assert_eq!(band(10, b).0, "resilient");
+        assert_eq!(band(5, [2, 5, 10]).0, "healthy-core");
+    }
+
+    #[test]
+    fn levels_and_percentages() {
+        assert_eq!(level(1, 2, 3), 0);
+        assert_eq!(level(2, 2, 3), 1);
+        assert_eq!(level(5, 2, 3), 2);
+        assert_eq!(percent(1, 3), 33);
+        assert_eq!(percent(2, 3), 67);
+        assert_eq!(percent(0, 0), 0);
+    }
+}

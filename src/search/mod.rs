@@ -1,0 +1,504 @@
+//! Stage 5: the client-side search index.
+//!
+//! Pure: reads the [`Handbook`] and its [`SiteView`], returns the files of the
+//! index (root-relative path → bytes); never touches the disk. The browser
+//! side is `themes/default/static/search.js`; the format below is the
+//! contract between the two.
+//!
+//! # Documents
+//!
+//! One document per page section: the text before the first `h2`, then one
+//! per `h2` (a page has at most [`MAX_SECTIONS`]; later ones join the last).
+//! A section's fields are the page title (and tags), the section's headings
+//! and its body text. Pages with `search: false`, and pages whose URL a later
+//! page takes (as in the renderer), are left out. Terms come from
+//! [`text::tokenize`].
+//!
+//! # Files (all under `search/`, all JavaScript, so they load from `file://`)
+//!
+//! Every file calls one function of `window.__handbookSearch`, which
+//! `search.js` defines before it injects the `<script>` tag:
+//!
+//! - `manifest.js` → `manifest({v, build, pages, per_file, shards, facets})`: `shards`
+//!   is `[[first_term, name], …]` sorted by term (code point order; the
+//!   first is `""`), so a term lives in the last shard whose first term is
+//!   not greater; `facets` maps `kind`, `owner`, `domain` and `stale` to
+//!   `[[value, label, pages, name], …]`. Small: no per-page data.
+//! - `NAME.js` (`t-<hash>`) → `shard(name, {term: postings})`: the inverted
+//!   index for a range of terms, packed to about [`SHARD_TARGET_BYTES`] (a
+//!   very common term may make a larger shard on its own). `postings` is a
+//!   flat array of integers, sorted by page then section, each
+//!   `((page_delta * 64) + section) * 16 + code`: `page_delta` is the page
+//!   number minus the previous entry's (the first counts from 0), and `code`
+//!   is 8 if the term is in the page title, + 4 if in a heading of the
+//!   section (or a tag of the page), + 0–3 for how often it is in the body
+//!   (0: never, 1: once, 2: 2–3 times, 3: more).
+//! - `NAME.js` (`f-<hash>`) → `facet(name, {value: page_deltas})`: for one
+//!   facet, the pages with each value, delta-encoded; loaded only when that
+//!   filter is on.
+//! - `p/N.js` → `pages(N, [{t, u, k, K, o, d, s, w, x}, …])`: pages
+//!   `N * per_file` up to [`PAGES_PER_FILE`] more (`per_file` in the
+//!   manifest): title, URL, kind and kind label, owners `[[id, label]]`,
+//!   domain, stale and owned (0/1), and sections `[[anchor, heading, text]]`
+//!   with the body text cut to [`SearchConfig::snippet_chars`], for
+//!   snippets. Loaded only for the results on screen.
+//!
+//! Shard and facet names are hashes of their content, and over HTTP page
+//! files are requested with `?b=<build>` (the manifest's hash of the whole
+//! index), so a browser cache never mixes two builds.
+
+mod postings;
+pub mod text;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::markdown::RenderedMarkdown;
+use crate::page::{Handbook, Page};
+use crate::render::view::{PageView, SiteView};
+
+/// Sections per page: later `h2`s are folded into the last one.
+pub const MAX_SECTIONS: usize = 64;
+
+/// Pages per result file (`search/p/N.js`). Fewer, larger files make the
+/// build faster (creating files is much of the index's cost) and each result
+/// shown loads more bytes: 8 pages are about 20 KB.
+pub const PAGES_PER_FILE: usize = 8;
+
+/// About how many bytes of postings go into one shard file.
+pub const SHARD_TARGET_BYTES: usize = 32 * 1024;
+
+/// Warn when the whole index is larger than this (`search.warn-bytes`).
+pub const DEFAULT_WARN_BYTES: u64 = 5 * 1000 * 1000;
+
+/// Body characters kept per section for snippets: enough for a snippet
+/// around a match in most sections, while the result files stay small.
+pub const DEFAULT_SNIPPET_CHARS: usize = 500;
+
+/// The folder the index is written to, under the site root.
+pub const DIR: &str = "search";
+
+/// Settings of the index.
+#[derive(Debug, Clone)]
+pub struct SearchConfig {
+    /// Print a warning when the index is larger than this many bytes.
+    pub warn_bytes: u64,
+    /// Characters of each section's body kept for result snippets.
+    pub snippet_chars: usize,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            warn_bytes: DEFAULT_WARN_BYTES,
+            snippet_chars: DEFAULT_SNIPPET_CHARS,
+        }
+    }
+}
+
+/// The built index.
+#[derive(Debug, Clone, Default)]
+pub struct SearchIndex {
+    /// Root-relative path (`search/manifest.js`) → bytes.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Pages in the index.
+    pub pages: usize,
+    /// Sections (documents) in the index.
+    pub sections: usize,
+    /// Distinct terms.
+    pub terms: usize,
+    /// Bytes of all files together.
+    pub total_bytes: u64,
+    /// One line to print when the index is over `warn_bytes`.
+    pub warning: Option<String>,
+}
+
+/// One page as the index sees it.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct SearchPage {
+    title: String,
+    url: String,
+    kind: String,
+    kind_label: String,
+    /// `(id, label)`.
+    owners: Vec<(String, String)>,
+    domain: Option<String>,
+    tags: Vec<String>,
+    stale: bool,
+    owned: bool,
+    sections: Vec<Section>,
+}
+
+/// One section of a page: before the first `h2`, or from one `h2` to the next.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Section {
+    /// Heading id (empty for the part before the first `h2`).
+    anchor: String,
+    /// The `h2` text (empty for the first part).
+    heading: String,
+    /// Text of the other headings inside the section (`h1`, `h3`…), one per line.
+    subheadings: String,
+    /// Body text.
+    body: String,
+}
+
+/// Builds the index of every page that does not opt out with `search: false`.
+/// `site` must be the view of `h` (its pages in the same order).
+pub fn build_index(h: &Handbook, site: &SiteView, cfg: &SearchConfig) -> SearchIndex {
+    index_pages(&collect_pages(&h.pages, &site.pages), cfg)
+}
+
+/// The pages to index, in page order: opted-out pages and pages whose URL a
+/// later page takes are skipped.
+fn collect_pages(pages: &[Page], views: &[PageView]) -> Vec<SearchPage> {
+    let mut last_for_url: HashMap<&str, usize> = HashMap::new();
+    for (i, v) in views.iter().enumerate() {
+        last_for_url.insert(&v.url, i);
+    }
+    pages
+        .par_iter()
+        .zip(views.par_iter())
+        .enumerate()
+        .filter(|(i, (p, v))| p.front.search && last_for_url.get(v.url.as_str()) == Some(i))
+        .map(|(_, (p, v))| SearchPage {
+            title: v.title.clone(),
+            url: v.url.clone(),
+            kind: v.kind.clone(),
+            kind_label: if p.kind_unknown.is_some() {
+                v.kind.clone()
+            } else {
+                v.kind_label.clone()
+            },
+            owners: v
+                .owners
+                .iter()
+                .map(|o| (o.id.clone(), o.label.clone()))
+                .collect(),
+            domain: p.domain().map(str::to_owned),
+            tags: p.front.tags.clone(),
+            stale: v.stale,
+            owned: v.owned,
+            sections: sections_of(&p.md),
+        })
+        .collect()
+}
+
+/// Splits a page's plain text at its `h2` headings. Heading lines are found
+/// in the text in document order (each heading is a line of its own there).
+fn sections_of(md: &RenderedMarkdown) -> Vec<Section> {
+    let headings: Vec<_> = md.headings.iter().filter(|h| !h.text.is_empty()).collect();
+    let mut next = 0;
+    let mut sections = vec![Section::default()];
+    for line in md.text.lines() {
+        let line = line.trim();
+        // Look a few headings ahead, so one heading that cannot be found
+        // does not hide the rest.
+        let found = headings
+            .iter()
+            .enumerate()
+            .skip(next)
+            .take(4)
+            .find(|(_, h)| h.text == line)
+            .map(|(i, h)| (i, *h));
+        let current = sections.len() - 1;
+        match found {
+            Some((i, h)) => {
+                next = i + 1;
+                if h.level == 2 && sections.len() < MAX_SECTIONS {
+                    sections.push(Section {
+                        anchor: h.id.clone(),
+                        heading: h.text.clone(),
+                        ..Section::default()
+                    });
+                } else {
+                    let s = &mut sections[current];
+                    push_line(&mut s.subheadings, line);
+                }
+            }
+            None => push_line(&mut sections[current].body, line),
+        }
+    }
+    // The part before the first h2 stays even when empty: a match on the
+    // title alone then links to the top of the page.
+    sections
+}
+
+fn push_line(out: &mut String, line: &str) {
+    if line.is_empty() {
+        return;
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(line);
+}
+
+/// A content-addressed file name: `prefix-<48-bit hash of data>`.
+fn content_name(prefix: &str, data: &[u8]) -> String {
+    format!("{prefix}-{:012x}", postings::hash_bytes(data) >> 16)
+}
+
+/// Wraps `data` (JSON) in a call of `window.__handbookSearch.<func>`.
+fn script(func: &str, key: &str, data: &str) -> Vec<u8> {
+    format!("window.__handbookSearch.{func}({key},{data});\n").into_bytes()
+}
+
+/// What the browser reads from one page fragment.
+#[derive(Serialize)]
+struct PageFragment<'a> {
+    t: &'a str,
+    u: &'a str,
+    k: &'a str,
+    #[serde(rename = "K")]
+    kind_label: &'a str,
+    o: &'a [(String, String)],
+    d: Option<&'a str>,
+    s: u8,
+    w: u8,
+    x: Vec<(&'a str, &'a str, String)>,
+}
+
+/// One facet value in the manifest: `[value, label, pages, file name]`.
+type FacetEntry = (String, String, usize, String);
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    v: u32,
+    build: String,
+    pages: usize,
+    per_file: usize,
+    sections: usize,
+    shards: &'a [(String, String)],
+    facets: BTreeMap<&'static str, Vec<FacetEntry>>,
+}
+
+/// The first `max` characters of `text`, whitespace collapsed, cut at a word
+/// boundary unless that would lose more than half.
+fn snippet_text(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max + max / 4));
+    let mut chars = 0;
+    let mut space = false;
+    let mut last_space = None;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = chars > 0;
+            continue;
+        }
+        if chars + usize::from(space) >= max {
+            // Out of room in a word: end at the last word boundary, if it
+            // is not too far back.
+            if let Some(at) = last_space.filter(|&at| !space && at * 2 >= out.len()) {
+                out.truncate(at);
+            }
+            return out;
+        }
+        if space {
+            last_space = Some(out.len());
+            out.push(' ');
+            chars += 1;
+            space = false;
+        }
+        out.push(c);
+        chars += 1;
+    }
+    out
+}
+
+/// Builds every file of the index from the pages to index.
+fn index_pages(pages: &[SearchPage], cfg: &SearchConfig) -> SearchIndex {
+    let terms = postings::invert(pages);
+    let sections: usize = pages.iter().map(|p| p.sections.len()).sum();
+    let term_count = terms.len();
+
+    // Each term's `"term":[...]`, packed into shards in term order.
+    let entries: Vec<&str> = terms.iter().map(|(_, e)| e.as_str()).collect();
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut shards: Vec<(String, String)> = Vec::new();
+    let mut start = 0;
+    while start < entries.len() {
+        let mut end = start;
+        let mut size = 2;
+        while end < entries.len()
+            && (end == start || size + entries[end].len() < SHARD_TARGET_BYTES)
+        {
+            size += entries[end].len() + 1;
+            end += 1;
+        }
+        let mut data = String::with_capacity(size);
+        data.push('{');
+        data.push_str(&entries[start..end].join(","));
+        data.push('}');
+        let name = content_name("t", data.as_bytes());
+        let first = if shards.is_empty() {
+            String::new()
+        } else {
+            terms[start].0.clone()
+        };
+        files.insert(
+            format!("{DIR}/{name}.js"),
+            script("shard", &format!("\"{name}\""), &data),
+        );
+        shards.push((first, name));
+        start = end;
+    }
+
+    let facets = facet_files(pages, &mut files);
+
+    let fragments: Vec<(String, Vec<u8>)> = pages
+        .par_chunks(PAGES_PER_FILE)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let fragments: Vec<PageFragment<'_>> = chunk
+                .iter()
+                .map(|p| PageFragment {
+                    t: &p.title,
+                    u: &p.url,
+                    k: &p.kind,
+                    kind_label: &p.kind_label,
+                    o: &p.owners,
+                    d: p.domain.as_deref(),
+                    s: u8::from(p.stale),
+                    w: u8::from(p.owned),
+                    x: p.sections
+                        .iter()
+                        .map(|s| {
+                            (
+                                s.anchor.as_str(),
+                                s.heading.as_str(),
+                                snippet_text(&s.body, cfg.snippet_chars),
+                            )
+                        })
+                        .collect(),
+                })
+                .collect();
+            let json = serde_json::to_string(&fragments).unwrap_or_default();
+            (
+                format!("{DIR}/p/{n}.js"),
+                script("pages", &n.to_string(), &json),
+            )
+        })
+        .collect();
+    files.extend(fragments);
+
+    let mut build = 0u64;
+    for (path, bytes) in &files {
+        build = (build.rotate_left(7) ^ postings::hash_str(path) ^ postings::hash_bytes(bytes))
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    let manifest = Manifest {
+        v: 1,
+        build: format!("{:012x}", build >> 16),
+        pages: pages.len(),
+        per_file: PAGES_PER_FILE,
+        sections,
+        shards: &shards,
+        facets,
+    };
+    let json = serde_json::to_string(&manifest).unwrap_or_default();
+    files.insert(
+        format!("{DIR}/manifest.js"),
+        format!("window.__handbookSearch.manifest({json});\n").into_bytes(),
+    );
+
+    let total_bytes: u64 = files.values().map(|b| b.len() as u64).sum();
+    let warning = (total_bytes > cfg.warn_bytes).then(|| {
+        format!(
+            "warning: the search index is {:.1} MB in {} files (over {:.1} MB); a query loads only a few of them, but `search: false` keeps pages nobody searches out of it",
+            total_bytes as f64 / 1e6,
+            files.len(),
+            cfg.warn_bytes as f64 / 1e6
+        )
+    });
+    SearchIndex {
+        files,
+        pages: pages.len(),
+        sections,
+        terms: term_count,
+        total_bytes,
+        warning,
+    }
+}
+
+/// Writes one file per facet (kind, owner, domain, stale) listing the pages
+/// of each value, and returns the manifest's facet table.
+fn facet_files(
+    pages: &[SearchPage],
+    files: &mut BTreeMap<String, Vec<u8>>,
+) -> BTreeMap<&'static str, Vec<FacetEntry>> {
+    // facet → value → (label, pages)
+    let mut values: BTreeMap<&'static str, BTreeMap<String, (String, Vec<u32>)>> = BTreeMap::new();
+    for (n, p) in pages.iter().enumerate() {
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        let mut add = |facet: &'static str, value: &str, label: &str| {
+            let v = values
+                .entry(facet)
+                .or_default()
+                .entry(value.to_owned())
+                .or_insert_with(|| (label.to_owned(), Vec::new()));
+            if v.1.last() != Some(&n) {
+                v.1.push(n);
+            }
+        };
+        add("kind", &p.kind, &p.kind_label);
+        for (id, label) in &p.owners {
+            add("owner", id, label);
+        }
+        if let Some(d) = &p.domain {
+            add("domain", d, d);
+        }
+        if p.stale {
+            add("stale", "true", "Stale");
+        }
+    }
+    let mut out: BTreeMap<&'static str, Vec<FacetEntry>> = BTreeMap::new();
+    for facet in ["kind", "owner", "domain", "stale"] {
+        out.insert(facet, Vec::new());
+    }
+    for (facet, vals) in values {
+        // One file per facet: `{value: page_deltas, …}`.
+        let mut data = String::from("{");
+        let mut entries = Vec::with_capacity(vals.len());
+        for (value, (label, pages)) in vals {
+            if data.len() > 1 {
+                data.push(',');
+            }
+            data.push_str(&serde_json::to_string(&value).unwrap_or_default());
+            data.push_str(":[");
+            let mut last = 0;
+            for (i, p) in pages.iter().enumerate() {
+                if i > 0 {
+                    data.push(',');
+                }
+                postings::push_u64(&mut data, u64::from(p - last));
+                last = *p;
+            }
+            data.push(']');
+            entries.push((value, label, pages.len()));
+        }
+        data.push('}');
+        let name = content_name("f", data.as_bytes());
+        files.insert(
+            format!("{DIR}/{name}.js"),
+            script("facet", &format!("\"{name}\""), &data),
+        );
+        let list = out.entry(facet).or_default();
+        list.extend(
+            entries
+                .into_iter()
+                .map(|(value, label, count)| (value, label, count, name.clone())),
+        );
+        if facet == "owner" {
+            list.sort_by(|a, b| {
+                a.1.to_lowercase()
+                    .cmp(&b.1.to_lowercase())
+                    .then_with(|| a.0.cmp(&b.0))
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,644 @@
+//! `handbook serve`: builds the site into memory, serves it over HTTP and
+//! rebuilds it as files change, reloading open tabs.
+//!
+//! Threads: the caller's thread runs the session (first build, then one
+//! rebuild per batch of file events); four HTTP workers share one
+//! [`tiny_http::Server`]; one thread answers parked long-polls
+//! (`reload`); the watcher and its debouncer run their own threads; the
+//! search index is built on a one-thread pool, off the edit-to-reload path.
+//!
+//! State is one `ServeState` behind an `Arc`: the last good site
+//! (`RwLock`, swapped whole so a request never sees half a build), the
+//! error of the last rebuild if it failed, and the generation counter.
+//! Nothing is written to disk. Ctrl-C (or SIGTERM) stops the watcher,
+//! answers parked long-polls, unblocks and joins the workers, and returns.
+//!
+//! See `memo` for what a rebuild reuses, `watch` for what is watched,
+//! `http` for what is served.
+
+mod http;
+mod memo;
+mod reload;
+mod watch;
+
+use crate::date::Date;
+use crate::error::{Error, Result};
+use memo::{Built, Files, Memo};
+use reload::Reloader;
+use std::collections::HashSet;
+use std::net::{SocketAddr, TcpListener};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::{Duration, Instant};
+
+/// Options of `handbook serve`.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Address to listen on (`127.0.0.1`).
+    pub bind: String,
+    /// Port (`3000`; 0 picks a free one).
+    pub port: u16,
+    /// Open the site in a browser once it is served.
+    pub open: bool,
+    /// Fixed date for staleness; `None` uses `SOURCE_DATE_EPOCH` or the
+    /// clock at each rebuild.
+    pub today: Option<Date>,
+    /// Poll the file system instead of using native notifications.
+    pub poll: bool,
+}
+
+/// HTTP worker threads.
+const WORKERS: usize = 4;
+
+/// After a rebuild, the search index is rebuilt once no file event came
+/// for this long (it costs more than the rebuild itself on large books).
+const SEARCH_IDLE: Duration = Duration::from_millis(400);
+
+/// What the session thread waits for.
+enum Msg {
+    /// Paths the watcher reported, or its error.
+    Changed(std::result::Result<Vec<PathBuf>, String>),
+    /// The search index of build `build` is ready.
+    Search { build: u64, files: Files },
+    /// Ctrl-C.
+    Stop,
+}
+
+/// The site as served.
+#[derive(Clone)]
+pub(crate) struct Published {
+    /// Every file but the search index.
+    files: Arc<Files>,
+    /// The search index (may lag the files by one rebuild).
+    search: Arc<Files>,
+    /// The error of the last rebuild, when it failed.
+    error: Option<Arc<str>>,
+}
+
+impl Published {
+    /// A file of the site.
+    pub(crate) fn get(&self, path: &str) -> Option<Arc<[u8]>> {
+        self.files
+            .get(path)
+            .or_else(|| self.search.get(path))
+            .cloned()
+    }
+}
+
+/// Shared between the session, the HTTP workers and the reload thread.
+pub(crate) struct ServeState {
+    published: RwLock<Published>,
+    reloader: Reloader,
+}
+
+impl ServeState {
+    /// The site as served now (a cheap copy of three pointers).
+    pub(crate) fn published(&self) -> Published {
+        self.published
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn update(&self, f: impl FnOnce(&mut Published)) {
+        let mut p = self
+            .published
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        f(&mut p);
+    }
+}
+
+/// Runs `handbook serve` on the handbook at `root` until Ctrl-C.
+pub fn serve(root: &Path, opts: &ServeOptions) -> Result<()> {
+    let listener = bind(&opts.bind, opts.port)?;
+    let addr = listener.local_addr().map_err(|e| Error::Serve {
+        addr: format!("{}:{}", opts.bind, opts.port),
+        reason: e.to_string(),
+    })?;
+    let server = tiny_http::Server::from_listener(listener, None).map_err(|e| Error::Serve {
+        addr: addr.to_string(),
+        reason: e.to_string(),
+    })?;
+    let server = Arc::new(server);
+
+    let (tx, rx) = channel::<Msg>();
+    {
+        let tx = tx.clone();
+        if let Err(e) = ctrlc::set_handler(move || {
+            let _ = tx.send(Msg::Stop);
+        }) {
+            eprintln!("warning: cannot catch Ctrl-C ({e}); stop with a signal instead");
+        }
+    }
+
+    let state = Arc::new(ServeState {
+        published: RwLock::new(Published {
+            files: Arc::new(Files::new()),
+            search: Arc::new(Files::new()),
+            error: None,
+        }),
+        reloader: Reloader::new(),
+    });
+
+    let mut session = Session {
+        root: std::path::absolute(root).unwrap_or_else(|_| root.to_owned()),
+        today: opts.today,
+        memo: Memo::new(root),
+        state: Arc::clone(&state),
+        tx: tx.clone(),
+        build_id: 0,
+        good: None,
+        search_running: false,
+        search_announced: false,
+        search_due: None,
+        search_pool: rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .thread_name(|_| "handbook-search".to_owned())
+            .start_handler(|_| lower_priority())
+            .build()
+            .ok(),
+        config: None,
+        timings: std::env::var_os("HANDBOOK_TIMINGS").is_some_and(|v| v == "1"),
+    };
+    // Watch first, so that nothing saved during the first build is missed
+    // (later rebuilds trust the watcher to report every change).
+    let watch_tx = tx.clone();
+    let mut watcher = watch::Watch::new(opts.poll, move |r| {
+        let _ = watch_tx.send(Msg::Changed(r));
+    })
+    .map_err(|e| Error::Serve {
+        addr: session.root.display().to_string(),
+        reason: format!("cannot watch files: {e}; try --poll"),
+    })?;
+    session.config = crate::config::load_config(root, &crate::config::LoadOptions::default()).ok();
+    session.watch(&mut watcher);
+
+    // The first build: a problem with the handbook itself (no such folder,
+    // nothing to build) stops here; a broken config or theme is shown in
+    // the browser like any later failure.
+    match session.rebuild(&HashSet::new(), true, true) {
+        Err(e @ Error::Usage(_)) => return Err(e),
+        Err(e) => crate::report::print_error(&e),
+        Ok(()) => {}
+    }
+    let mut filter = session.watch(&mut watcher);
+
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|i| {
+            let server = Arc::clone(&server);
+            let state = Arc::clone(&state);
+            std::thread::Builder::new()
+                .name(format!("handbook-http-{i}"))
+                .spawn(move || worker(&server, &state))
+        })
+        .collect::<std::io::Result<_>>()
+        .map_err(|e| Error::Serve {
+            addr: addr.to_string(),
+            reason: format!("cannot start HTTP workers: {e}"),
+        })?;
+    let reload_state = Arc::clone(&state);
+    let reload_thread = std::thread::Builder::new()
+        .name("handbook-reload".to_owned())
+        .spawn(move || reload_state.reloader.run())
+        .map_err(|e| Error::Serve {
+            addr: addr.to_string(),
+            reason: format!("cannot start the reload thread: {e}"),
+        })?;
+
+    let url = url_of(addr);
+    eprintln!("serving {} at {url}", root.display());
+    eprintln!("watching for changes; press Ctrl-C to stop");
+    if opts.open {
+        open_browser(&url);
+    }
+
+    session.run(&rx, &mut watcher, &mut filter);
+
+    // Shut down: no more events, answer parked long-polls, unblock and
+    // join the workers.
+    drop(watcher);
+    state.reloader.stop();
+    for _ in 0..WORKERS {
+        server.unblock();
+    }
+    for w in workers {
+        let _ = w.join();
+    }
+    let _ = reload_thread.join();
+    eprintln!("stopped");
+    Ok(())
+}
+
+/// Binds the listening socket; a busy port is a clear error.
+fn bind(host: &str, port: u16) -> Result<TcpListener> {
+    let shown = if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    };
+    listen(host, port).map_err(|e| Error::Serve {
+        reason: match e.kind() {
+            std::io::ErrorKind::AddrInUse => {
+                format!("port {port} is in use; pass --port to choose another (0 picks a free one)")
+            }
+            std::io::ErrorKind::AddrNotAvailable => {
+                format!("{host} is not an address of this machine; pass --bind 127.0.0.1")
+            }
+            std::io::ErrorKind::PermissionDenied => {
+                format!(
+                    "not allowed to listen on port {port}; pass --port 3000 or another above 1023"
+                )
+            }
+            _ => e.to_string(),
+        },
+        addr: shown,
+    })
+}
+
+/// A listening socket with `TCP_NODELAY`, which accepted connections
+/// inherit: without it the tail of every response waits for the client's
+/// delayed ACK (some 40 ms), which a live preview would feel.
+fn listen(host: &str, port: u16) -> std::io::Result<TcpListener> {
+    use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+    use std::net::ToSocketAddrs;
+    let mut last = std::io::Error::new(
+        std::io::ErrorKind::AddrNotAvailable,
+        "the address resolves to nothing",
+    );
+    for addr in (host, port).to_socket_addrs()? {
+        let attempt = (|| {
+            let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+            // As std does on Unix: a restart may reuse a port in TIME_WAIT
+            // (a port some program listens on is still refused).
+            #[cfg(unix)]
+            socket.set_reuse_address(true)?;
+            socket.set_tcp_nodelay(true)?;
+            socket.bind(&SockAddr::from(addr))?;
+            socket.listen(128)?;
+            Ok::<_, std::io::Error>(TcpListener::from(socket))
+        })();
+        match attempt {
+            Ok(l) => return Ok(l),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
+/// The URL to print: a wildcard bind is reached through localhost.
+fn url_of(addr: SocketAddr) -> String {
+    let ip = addr.ip();
+    let host = if ip.is_unspecified() {
+        "localhost".to_owned()
+    } else if ip.is_ipv6() {
+        format!("[{ip}]")
+    } else {
+        ip.to_string()
+    };
+    format!("http://{host}:{}/", addr.port())
+}
+
+/// `--open`: asks the desktop to open `url`; failures are ignored.
+fn open_browser(url: &str) {
+    let candidates: &[(&str, &[&str])] = if cfg!(target_os = "macos") {
+        &[("open", &[])]
+    } else if cfg!(windows) {
+        &[("cmd", &["/C", "start", ""])]
+    } else {
+        &[
+            ("xdg-open", &[]),
+            ("gio", &["open"]),
+            ("sensible-browser", &[]),
+        ]
+    };
+    for (program, args) in candidates {
+        let child = std::process::Command::new(program)
+            .args(*args)
+            .arg(url)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        if let Ok(mut child) = child {
+            // Reap it without making anyone wait.
+            let _ = std::thread::Builder::new()
+                .name("handbook-open".to_owned())
+                .spawn(move || child.wait());
+            return;
+        }
+    }
+}
+
+/// Lowers the calling thread's CPU priority (nice 10), so that building
+/// the search index in the background does not slow the next rebuild.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority only reads its integer arguments; on Linux,
+    // PRIO_PROCESS with id 0 applies to the calling thread alone.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+}
+
+/// One HTTP worker: answers requests until the server is unblocked. A
+/// panic while answering one request is caught (the client gets a 500).
+fn worker(server: &tiny_http::Server, state: &ServeState) {
+    loop {
+        match server.recv() {
+            Ok(request) => {
+                let _ = catch_unwind(AssertUnwindSafe(|| http::handle(request, state)));
+            }
+            // `unblock()` (shutdown), or an accept error; the listener
+            // keeps working after the latter, so only stop on shutdown.
+            Err(_) if state.reloader.is_stopping() => return,
+            Err(_) => std::thread::sleep(Duration::from_millis(10)),
+        }
+    }
+}
+
+/// The session: the memo, the last good build and the search job.
+struct Session {
+    root: PathBuf,
+    today: Option<Date>,
+    memo: Memo,
+    state: Arc<ServeState>,
+    tx: Sender<Msg>,
+    /// Counts successful builds.
+    build_id: u64,
+    /// The last good build, for the search index.
+    good: Option<Arc<Built>>,
+    search_running: bool,
+    /// Whether "search index ready" was printed.
+    search_announced: bool,
+    /// Build the search index when idle until then.
+    search_due: Option<Instant>,
+    search_pool: Option<rayon::ThreadPool>,
+    /// The config of the last build that loaded one (what to watch).
+    config: Option<crate::config::Config>,
+    /// `HANDBOOK_TIMINGS=1`: also print what changed.
+    timings: bool,
+}
+
+impl Session {
+    /// Handles events until Ctrl-C.
+    fn run(&mut self, rx: &Receiver<Msg>, watcher: &mut watch::Watch, filter: &mut watch::Filter) {
+        loop {
+            let msg = match self.search_due {
+                Some(due) => match rx.recv_timeout(due.saturating_duration_since(Instant::now())) {
+                    Ok(m) => m,
+                    Err(RecvTimeoutError::Timeout) => {
+                        self.start_search();
+                        continue;
+                    }
+                    Err(RecvTimeoutError::Disconnected) => return,
+                },
+                None => match rx.recv() {
+                    Ok(m) => m,
+                    Err(_) => return,
+                },
+            };
+            let mut paths = HashSet::new();
+            let mut stop = false;
+            // The watcher lost events: check every file's stamp next time.
+            let mut check_all = false;
+            let mut handle =
+                |msg: Msg, session: &mut Session, paths: &mut HashSet<PathBuf>| match msg {
+                    Msg::Stop => stop = true,
+                    Msg::Changed(Ok(p)) => {
+                        for p in p {
+                            if p.as_os_str() == watch::RESCAN {
+                                check_all = true;
+                            } else if filter.relevant(&p) {
+                                paths.insert(p);
+                            }
+                        }
+                    }
+                    Msg::Changed(Err(e)) => {
+                        eprintln!("warning: file watcher: {e}");
+                        check_all = true;
+                    }
+                    Msg::Search { build, files } => session.search_done(build, files),
+                };
+            handle(msg, self, &mut paths);
+            // Coalesce whatever else is already queued into one rebuild.
+            while let Ok(more) = rx.try_recv() {
+                handle(more, self, &mut paths);
+            }
+            if stop {
+                return;
+            }
+            if paths.is_empty() && !check_all {
+                continue;
+            }
+            let theme_dirty = check_all || paths.iter().any(|p| filter.in_theme(p));
+            if self.timings {
+                let mut shown: Vec<String> =
+                    paths.iter().map(|p| p.display().to_string()).collect();
+                shown.sort();
+                eprintln!("timing: changed: {}", shown.join(", "));
+            }
+            if let Err(e) = self.rebuild(&paths, theme_dirty, check_all) {
+                crate::report::print_error(&e);
+            }
+            *filter = self.watch(watcher);
+        }
+    }
+
+    /// Points the watcher at what the last loaded config names.
+    fn watch(&self, watcher: &mut watch::Watch) -> watch::Filter {
+        let targets = watch::targets(&self.root, self.config.as_ref());
+        watcher.set_targets(&targets);
+        watch::Filter::new(
+            targets,
+            self.config.as_ref().map(|c| c.out_dir.clone()),
+            self.config.as_ref().and_then(|c| c.theme_dir.clone()),
+        )
+    }
+
+    /// Rebuilds and publishes; on failure keeps the last good site and
+    /// shows the error. Either way open tabs reload if anything changed.
+    fn rebuild(
+        &mut self,
+        dirty: &HashSet<PathBuf>,
+        theme_dirty: bool,
+        check_all: bool,
+    ) -> Result<()> {
+        let start = Instant::now();
+        let today = match self.today {
+            Some(d) => d,
+            None => Date::today_from_env().map_err(Error::Usage)?,
+        };
+        // Let go of the last build so the memo can take its pages back
+        // without copying them (a running search job may still hold it).
+        self.good = None;
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            self.memo.rebuild(today, dirty, theme_dirty, check_all)
+        }));
+        let result = result.unwrap_or_else(|panic| {
+            // A bug, not the user's fault: start over next time, keep serving.
+            self.memo.reset();
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            Err(Error::Serve {
+                addr: self.root.display().to_string(),
+                reason: format!("internal error while rebuilding (please report it): {what}"),
+            })
+        });
+        match result {
+            Ok(r) => {
+                let had_error = self.state.published().error.is_some();
+                self.build_id += 1;
+                self.config = Some(r.config);
+                self.good = Some(r.built);
+                self.state.update(|p| {
+                    p.files = r.files;
+                    p.error = None;
+                });
+                if r.changed > 0 || had_error {
+                    self.state.reloader.bump();
+                } else if self.build_id > 1 {
+                    // A save that changed nothing: nothing to say.
+                    return Ok(());
+                }
+                eprintln!(
+                    "{} {} pages in {:.0} ms ({} parsed, {} rendered, {} files changed); {}",
+                    if self.build_id == 1 {
+                        "built"
+                    } else {
+                        "rebuilt"
+                    },
+                    r.pages,
+                    start.elapsed().as_secs_f64() * 1e3,
+                    r.parsed,
+                    r.rendered,
+                    r.changed,
+                    r.summary
+                );
+                // The first index is wanted at once; later ones when idle.
+                self.search_due = Some(if self.build_id == 1 {
+                    Instant::now()
+                } else {
+                    Instant::now() + SEARCH_IDLE
+                });
+                Ok(())
+            }
+            Err(e) => {
+                let message = error_text(&e);
+                self.state
+                    .update(|p| p.error = Some(Arc::from(message.as_str())));
+                self.state.reloader.bump();
+                eprintln!("rebuild failed; still serving the last good build");
+                Err(e)
+            }
+        }
+    }
+
+    /// Starts building the search index of the last good build, unless
+    /// one is being built (it restarts when that one is done).
+    fn start_search(&mut self) {
+        self.search_due = None;
+        if self.search_running {
+            return;
+        }
+        let Some(built) = self.good.clone() else {
+            return;
+        };
+        let build = self.build_id;
+        let tx = self.tx.clone();
+        let job = move || {
+            // Copy what the index is built from and let go of the build at
+            // once: the next rebuild takes its pages back (and waits for
+            // this copy rather than copying them itself).
+            let (handbook, site) = (built.handbook.clone(), built.site.clone());
+            drop(built);
+            let sink = Mutex::new(std::collections::BTreeMap::new());
+            let files = catch_unwind(AssertUnwindSafe(|| {
+                crate::pipeline::put_search_index(&handbook, &site, &sink)
+            }));
+            drop((handbook, site));
+            let files: Files = match files {
+                Ok(Ok(())) => sink
+                    .into_inner()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .into_iter()
+                    .map(|(k, v): (String, Vec<u8>)| (k, Arc::from(v)))
+                    .collect(),
+                Ok(Err(e)) => {
+                    crate::report::print_error(&e);
+                    Files::new()
+                }
+                Err(_) => Files::new(),
+            };
+            let _ = tx.send(Msg::Search { build, files });
+        };
+        self.search_running = true;
+        match &self.search_pool {
+            Some(pool) => pool.spawn(job),
+            None => job(),
+        }
+    }
+
+    /// Publishes a finished search index if it is still the newest.
+    fn search_done(&mut self, build: u64, files: Files) {
+        self.search_running = false;
+        if build == self.build_id {
+            if !self.search_announced {
+                self.search_announced = true;
+                eprintln!("search index ready; after changes it is rebuilt in the background");
+            }
+            let mut old = Arc::new(files);
+            self.state
+                .update(|p| std::mem::swap(&mut p.search, &mut old));
+            // Freeing the old index (thousands of files) takes a while.
+            let _ = std::thread::Builder::new()
+                .name("handbook-free".to_owned())
+                .spawn(move || drop(old));
+        } else {
+            // A newer build came meanwhile: index that one when idle.
+            self.search_due = Some(Instant::now() + SEARCH_IDLE);
+        }
+    }
+}
+
+/// An error and its causes, as the console shows them.
+fn error_text(e: &Error) -> String {
+    let mut text = format!("error: {e}");
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(&format!("\n  caused by: {s}"));
+        source = s.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_for_addresses() {
+        let a: SocketAddr = "127.0.0.1:3000".parse().unwrap();
+        assert_eq!(url_of(a), "http://127.0.0.1:3000/");
+        let a: SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        assert_eq!(url_of(a), "http://localhost:8080/");
+        let a: SocketAddr = "[::1]:3000".parse().unwrap();
+        assert_eq!(url_of(a), "http://[::1]:3000/");
+    }
+
+    #[test]
+    fn a_busy_port_is_a_clear_error() {
+        let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let err = bind("127.0.0.1", port).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!("port {port} is in use; pass --port")),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,262 @@
+//! Live reload: the build generation, the long-poll endpoint and what
+//! `serve` injects into every HTML page (the reload script and, while the
+//! last rebuild failed, the error overlay).
+//!
+//! Protocol: a page served at generation N runs a script that requests
+//! `GET /__reload?gen=N`. The request is parked (it does not hold one of the
+//! four HTTP workers) until the generation differs from N or 25 s pass; the
+//! answer is `{"gen":M}`. The page reloads when M ≠ N and asks again when
+//! not. A long-poll, not a timer: an idle tab costs one open request.
+//!
+//! Never blocks the HTTP workers; never panics on what a client sends.
+
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+/// How long a long-poll is held before it is answered with the same
+/// generation.
+const HOLD: Duration = Duration::from_secs(25);
+
+/// At most this many long-polls are parked at once; more get a 503 and
+/// their script retries a second later.
+const MAX_PARKED: usize = 512;
+
+/// The long-poll path.
+pub(crate) const PATH: &str = "/__reload";
+
+/// The generation counter and the parked long-polls.
+pub(crate) struct Reloader {
+    inner: Mutex<Inner>,
+    cv: Condvar,
+}
+
+struct Inner {
+    gen: u64,
+    parked: Vec<Parked>,
+    stopping: bool,
+}
+
+struct Parked {
+    request: tiny_http::Request,
+    seen: u64,
+    deadline: Instant,
+}
+
+impl Reloader {
+    /// Generation 0, nothing parked.
+    pub(crate) fn new() -> Reloader {
+        Reloader {
+            inner: Mutex::new(Inner {
+                gen: 0,
+                parked: Vec::new(),
+                stopping: false,
+            }),
+            cv: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The current generation.
+    pub(crate) fn generation(&self) -> u64 {
+        self.lock().gen
+    }
+
+    /// Starts a new generation and wakes every parked long-poll.
+    pub(crate) fn bump(&self) -> u64 {
+        let mut inner = self.lock();
+        inner.gen += 1;
+        self.cv.notify_all();
+        inner.gen
+    }
+
+    /// Answers `request` (a long-poll that has seen generation `seen`) now
+    /// if the generation differs, else parks it.
+    pub(crate) fn park(&self, request: tiny_http::Request, seen: u64) {
+        let mut inner = self.lock();
+        if inner.stopping || inner.gen != seen {
+            let gen = inner.gen;
+            drop(inner);
+            answer(request, gen);
+        } else if inner.parked.len() >= MAX_PARKED {
+            drop(inner);
+            let _ = request.respond(tiny_http::Response::empty(503));
+        } else {
+            inner.parked.push(Parked {
+                request,
+                seen,
+                deadline: Instant::now() + HOLD,
+            });
+            self.cv.notify_all();
+        }
+    }
+
+    /// Answers parked long-polls as generations change or they time out;
+    /// returns after [`stop`](Self::stop), once all are answered.
+    pub(crate) fn run(&self) {
+        let mut inner = self.lock();
+        loop {
+            let now = Instant::now();
+            let gen = inner.gen;
+            let stopping = inner.stopping;
+            let (due, keep): (Vec<Parked>, Vec<Parked>) = inner
+                .parked
+                .drain(..)
+                .partition(|p| stopping || p.seen != gen || p.deadline <= now);
+            inner.parked = keep;
+            if !due.is_empty() {
+                drop(inner);
+                for p in due {
+                    answer(p.request, gen);
+                }
+                inner = self.lock();
+                continue;
+            }
+            if stopping {
+                return;
+            }
+            inner = match inner.parked.iter().map(|p| p.deadline).min() {
+                Some(deadline) => {
+                    let wait = deadline.saturating_duration_since(now);
+                    self.cv
+                        .wait_timeout(inner, wait)
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .0
+                }
+                None => self.cv.wait(inner).unwrap_or_else(PoisonError::into_inner),
+            };
+        }
+    }
+
+    /// Whether [`stop`](Self::stop) was called.
+    pub(crate) fn is_stopping(&self) -> bool {
+        self.lock().stopping
+    }
+
+    /// Answers everything parked and makes [`run`](Self::run) return.
+    pub(crate) fn stop(&self) {
+        self.lock().stopping = true;
+        self.cv.notify_all();
+    }
+}
+
+fn answer(request: tiny_http::Request, gen: u64) {
+    let body = format!("{{\"gen\":{gen}}}");
+    let mut response = tiny_http::Response::from_string(body);
+    for (name, value) in [
+        ("Content-Type", "application/json"),
+        ("Cache-Control", "no-store"),
+    ] {
+        if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+            response.add_header(h);
+        }
+    }
+    let _ = request.respond(response);
+}
+
+/// The generation a long-poll says it has seen: `gen=N` in the query;
+/// `None` when missing or malformed (answered at once with the current one).
+pub(crate) fn seen_generation(query: &str) -> Option<u64> {
+    query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("gen="))
+        .and_then(|v| v.parse().ok())
+}
+
+/// The reload script for a page served at generation `gen`. It keeps the
+/// scroll position across the reload (sessionStorage, per path) and asks
+/// `location.origin` explicitly, since a page may set `<base href>` to the
+/// production site (the 404 page does when `site-url` is set).
+pub(crate) fn script(gen: u64) -> String {
+    format!(
+        r#"<script>/* handbook serve: live reload */(function(){{var g={gen},k="handbook-serve-scroll:"+location.pathname;try{{var y=sessionStorage.getItem(k);if(y!==null){{sessionStorage.removeItem(k);var s=function(){{window.scrollTo(0,+y)}};if(document.readyState==="complete")s();else addEventListener("load",s)}}}}catch(e){{}}function p(){{fetch(location.origin+"{PATH}?gen="+g,{{cache:"no-store"}}).then(function(r){{if(!r.ok)throw r;return r.json()}}).then(function(d){{if(d.gen!==g){{try{{sessionStorage.setItem(k,String(window.scrollY))}}catch(e){{}}location.reload()}}else p()}},function(){{setTimeout(p,1000)}})}}p()}})();</script>"#
+    )
+}
+
+/// The error overlay: a panel fixed at the top of the page with the error
+/// text (escaped), shown until the next good build.
+pub(crate) fn overlay(error: &str) -> String {
+    format!(
+        concat!(
+            r#"<div id="handbook-error-overlay" role="alert" style="position:fixed;top:0;left:0;right:0;z-index:2147483647;max-height:70vh;overflow:auto;margin:0;padding:1rem 1.5rem;background:#3b0a0a;color:#fff;border-bottom:4px solid #e5484d;box-shadow:0 4px 24px rgba(0,0,0,.4);font:14px/1.5 system-ui,sans-serif">"#,
+            r#"<p style="margin:0 0 .5rem;font-weight:bold">The last rebuild failed; you are seeing the last good build.</p>"#,
+            r#"<pre style="margin:0;white-space:pre-wrap;font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace">{}</pre>"#,
+            r#"<p style="margin:.5rem 0 0;opacity:.85">Fix it and save: this page reloads by itself. <button type="button" onclick="this.parentNode.parentNode.remove()">Hide</button></p></div>"#
+        ),
+        escape(error)
+    )
+}
+
+/// Inserts `extra` before the last `</body>` (any case), or appends it.
+pub(crate) fn inject(html: &[u8], extra: &str) -> Vec<u8> {
+    let at = rfind_ci(html, b"</body>").unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + extra.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(extra.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+fn rfind_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.len() > hay.len() {
+        return None;
+    }
+    (0..=hay.len() - needle.len())
+        .rev()
+        .find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn injects_before_the_last_body_end_tag() {
+        let html = b"<html><body><p>x</p></BODY></html>";
+        let out = String::from_utf8(inject(html, "<i>")).unwrap();
+        assert_eq!(out, "<html><body><p>x</p><i></BODY></html>");
+        let out = String::from_utf8(inject(b"no body", "<i>")).unwrap();
+        assert_eq!(out, "no body<i>");
+    }
+
+    #[test]
+    fn overlay_escapes_the_error() {
+        let o = overlay("book.toml:1:2: <script>alert(1)</script> & \"x\"");
+        assert!(o.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;"));
+        assert!(!o.contains("<script>alert"));
+        assert!(o.starts_with("<div id=\"handbook-error-overlay\""));
+    }
+
+    #[test]
+    fn reads_the_generation_from_the_query() {
+        assert_eq!(seen_generation("gen=12"), Some(12));
+        assert_eq!(seen_generation("x=1&gen=3"), Some(3));
+        assert_eq!(seen_generation("gen=abc"), None);
+        assert_eq!(seen_generation(""), None);
+    }
+
+    #[test]
+    fn script_polls_with_the_generation() {
+        let s = script(7);
+        assert!(s.contains("var g=7"));
+        assert!(s.contains("/__reload?gen="));
+        assert!(s.starts_with("<script>") && s.ends_with("</script>"));
+    }
+}

@@ -1,0 +1,958 @@
+//! `handbook serve`: the real binary on a real port (`--port 0`, the URL
+//! read from stderr), real file edits, plain HTTP over `TcpStream`. Every
+//! wait has a deadline and the server is always killed ([`Serve`]'s Drop).
+
+use crate::harness::{list_files, HandbookTest, TODAY};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long a rebuild may take to show (debug build, loaded CI machine).
+const REBUILD: Duration = Duration::from_secs(15);
+
+/// A running `handbook serve`; killed when dropped.
+struct Serve {
+    child: Child,
+    addr: SocketAddr,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Serve {
+    /// Starts `handbook serve --port 0 --today TODAY` in the handbook's root
+    /// and waits for its `serving ... at URL` line.
+    fn start(t: &HandbookTest) -> Serve {
+        Serve::start_with(t, &[])
+    }
+
+    fn start_with(t: &HandbookTest, extra: &[&str]) -> Serve {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
+            .args(["serve", "--port", "0", "--today", TODAY])
+            .args(extra)
+            .current_dir(t.root())
+            .env_remove("SOURCE_DATE_EPOCH")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("starting handbook serve");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        {
+            let pipe = child.stderr.take().unwrap();
+            let stderr = Arc::clone(&stderr);
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines() {
+                    let Ok(line) = line else { break };
+                    if let Some(url) = line
+                        .strip_prefix("serving ")
+                        .and_then(|l| l.split(" at ").nth(1))
+                    {
+                        let _ = tx.send(url.to_owned());
+                    }
+                    let mut s = stderr.lock().unwrap();
+                    s.push_str(&line);
+                    s.push('\n');
+                }
+            });
+        }
+        let mut serve = Serve {
+            child,
+            addr: "127.0.0.1:1".parse().unwrap(),
+            stderr,
+        };
+        let url = match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(url) => url,
+            Err(_) => panic!("serve did not start:\n{}", serve.stderr()),
+        };
+        let hostport = url
+            .strip_prefix("http://")
+            .and_then(|u| u.strip_suffix('/'))
+            .unwrap_or_else(|| panic!("odd URL {url}"));
+        serve.addr = hostport.parse().unwrap();
+        assert!(serve.addr.ip().is_loopback(), "binds loopback by default");
+        serve
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    fn get(&self, path: &str) -> Resp {
+        get(self.addr, path)
+    }
+
+    /// The current generation (a long-poll without `gen` answers at once).
+    fn generation(&self) -> u64 {
+        self.get("/__reload").gen()
+    }
+
+    /// GETs `path` until `ok` holds or [`REBUILD`] passes.
+    #[track_caller]
+    fn wait_for(&self, path: &str, what: &str, ok: impl Fn(&Resp) -> bool) -> Resp {
+        let deadline = Instant::now() + REBUILD;
+        loop {
+            let r = self.get(path);
+            if ok(&r) {
+                return r;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "{path}: {what} did not happen within {REBUILD:?}; last response {}:\n{}\n--- server stderr\n{}",
+                    r.status,
+                    r.body,
+                    self.stderr()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP response.
+#[derive(Debug)]
+struct Resp {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Resp {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn gen(&self) -> u64 {
+        assert_eq!(self.status, 200, "{}", self.body);
+        let v: serde_json::Value = serde_json::from_str(&self.body).unwrap();
+        v["gen"].as_u64().unwrap()
+    }
+
+    /// The `<main>` element, without the injected script and overlay.
+    fn main(&self) -> &str {
+        let start = self.body.find("<main").unwrap_or(0);
+        let end = self.body[start..]
+            .find("</main>")
+            .map_or(self.body.len(), |e| start + e);
+        &self.body[start..end]
+    }
+}
+
+/// `GET path` with `Connection: close`, sent as written (no normalising of
+/// `..`), with a 30 s read timeout (a long-poll answers within 25 s).
+fn get(addr: SocketAddr, path: &str) -> Resp {
+    let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    // Read to the end, or to Content-Length for servers that keep the
+    // connection open anyway (Chromium's DevTools).
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        let n = s.read(&mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        raw.extend_from_slice(&buf[..n]);
+        if let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+            let len = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            if len.is_some_and(|len| raw.len() >= end + 4 + len) {
+                break;
+            }
+        }
+    }
+    parse_response(&raw)
+}
+
+fn parse_response(raw: &[u8]) -> Resp {
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no header end in {:?}", String::from_utf8_lossy(raw)));
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status: u16 = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|c| c.parse().ok())
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    let chunked = headers.iter().any(|(n, v)| {
+        n.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked")
+    });
+    if chunked {
+        let mut out = Vec::new();
+        let mut rest = &body[..];
+        loop {
+            let eol = rest.windows(2).position(|w| w == b"\r\n").unwrap();
+            let size = usize::from_str_radix(
+                String::from_utf8_lossy(&rest[..eol])
+                    .split(';')
+                    .next()
+                    .unwrap()
+                    .trim(),
+                16,
+            )
+            .unwrap();
+            rest = &rest[eol + 2..];
+            if size == 0 {
+                break;
+            }
+            out.extend_from_slice(&rest[..size]);
+            rest = &rest[size + 2..];
+        }
+        body = out;
+    }
+    Resp {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
+}
+
+const PAGE: &str = "src/guides/single.md";
+const PAGE_URL: &str = "/guides/single.html";
+
+fn page_text(body: &str) -> String {
+    format!("---\ntitle: Single owner\nowners: [\"@alice\"]\nreviewed: 2026-10-01\n---\n\n{body}\n")
+}
+
+#[test]
+fn serve_edit_is_served_and_bumps_the_generation() {
+    let t = HandbookTest::fixture("build/basic");
+    let s = Serve::start(&t);
+    let r = s.get(PAGE_URL);
+    assert_eq!(r.status, 200, "{}", s.stderr());
+    assert_eq!(r.header("Content-Type"), Some("text/html; charset=utf-8"));
+    assert_eq!(r.header("Cache-Control"), Some("no-store"));
+    assert!(r.body.contains("/__reload?gen="), "reload script injected");
+    let gen = s.generation();
+
+    // A long-poll for the current generation waits for the next one.
+    let addr = s.addr;
+    let poll = std::thread::spawn(move || get(addr, &format!("/__reload?gen={gen}")).gen());
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(!poll.is_finished(), "the long-poll waits for a change");
+
+    t.write(PAGE, &page_text("Freshly edited paragraph 7731."));
+    let r = s.wait_for(PAGE_URL, "the edit", |r| {
+        r.body.contains("Freshly edited paragraph 7731.")
+    });
+    assert_eq!(r.status, 200);
+    let new_gen = poll.join().unwrap();
+    assert!(new_gen > gen, "generation {gen} → {new_gen}");
+    assert!(
+        r.body.contains(&format!("var g={new_gen}")),
+        "page carries the new generation"
+    );
+
+    // An atomic save (write a temp file, rename it over the page).
+    let tmp = t.path("src/guides/.single.md.tmp-save");
+    std::fs::write(&tmp, page_text("Saved atomically 5521.")).unwrap();
+    std::fs::rename(&tmp, t.path(PAGE)).unwrap();
+    s.wait_for(PAGE_URL, "the atomic save", |r| {
+        r.body.contains("Saved atomically 5521.")
+    });
+
+    // Serving writes nothing into the handbook.
+    assert!(!t.exists("book"), "serve wrote a build folder");
+    assert!(!s.stderr().contains("panicked"), "{}", s.stderr());
+}
+
+#[test]
+fn serve_edits_reach_every_page_that_shows_them() {
+    let t = HandbookTest::fixture("build/basic");
+    let s = Serve::start(&t);
+
+    // A body edit changes that page only.
+    t.write(PAGE, &page_text("First body 2236."));
+    s.wait_for(PAGE_URL, "the first edit", |r| {
+        r.body.contains("First body 2236.")
+    });
+    let kinds_before = s.get("/kinds/guide.html");
+    t.write(PAGE, &page_text("Body only 3141."));
+    s.wait_for(PAGE_URL, "the body edit", |r| {
+        r.body.contains("Body only 3141.")
+    });
+    assert_eq!(s.get("/kinds/guide.html").main(), kinds_before.main());
+
+    // A new title shows on the listings and on pages that link to it.
+    let adr = t.read("src/adr/0002-old-sessions.md");
+    t.write(
+        "src/adr/0002-old-sessions.md",
+        &adr.replace("title: Old server sessions", "title: Sticky sessions 2718"),
+    );
+    s.wait_for(
+        "/adr/0003-new-tokens.html",
+        "the new title on the superseding ADR",
+        |r| r.body.contains("Sticky sessions 2718"),
+    );
+    s.wait_for("/kinds/adr.html", "the new title in the ADR log", |r| {
+        r.body.contains("Sticky sessions 2718")
+    });
+    s.wait_for("/toc.js", "the new title in the sidebar", |r| {
+        r.body.contains("Sticky sessions 2718")
+    });
+
+    // A link added to a body is checked at once.
+    t.write(PAGE, &page_text("See [nowhere](missing-page-1618.md)."));
+    let r = s.wait_for(PAGE_URL, "the new link", |r| {
+        r.body.contains("missing-page-1618")
+    });
+    assert!(
+        r.body.contains("link-broken"),
+        "the finding shows: {}",
+        r.main()
+    );
+    s.wait_for("/health.html", "the finding on the health page", |r| {
+        r.body.contains("missing-page-1618")
+    });
+
+    // A heading renamed away breaks the anchor another page links to.
+    let x = t.read("src/adr/0001-x.md");
+    assert!(x.contains("## Context {#ctx}"), "{x}");
+    t.write(
+        "src/adr/0001-x.md",
+        &x.replace("## Context {#ctx}", "## Background"),
+    );
+    s.wait_for("/guides/links.html", "the broken anchor", |r| {
+        r.body.contains("anchor-broken")
+    });
+}
+
+#[test]
+fn serve_ignores_editor_temp_files() {
+    let t = HandbookTest::fixture("build/basic");
+    let s = Serve::start(&t);
+    let gen = s.generation();
+    for name in [
+        "src/guides/4913",
+        "src/guides/.single.md.swp",
+        "src/guides/single.md~",
+    ] {
+        t.write(name, "scratch");
+    }
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(
+        s.generation(),
+        gen,
+        "temp files caused a reload:\n{}",
+        s.stderr()
+    );
+    assert_eq!(
+        s.get("/guides/4913").status,
+        404,
+        "temp files are not content"
+    );
+}
+
+#[test]
+fn serve_add_rename_delete_update_listings() {
+    let t = HandbookTest::fixture("build/basic");
+    let s = Serve::start(&t);
+    let runbook = |title: &str| {
+        format!("---\ntitle: {title}\nkind: runbook\nowners: [payments]\nreviewed: 2026-10-01\n---\n\n## Failure signature\n\nx\n")
+    };
+
+    t.write(
+        "src/runbooks/cache-flush.md",
+        &runbook("Flush the cache 4411"),
+    );
+    s.wait_for("/runbooks/cache-flush.html", "the new page", |r| {
+        r.status == 200
+    });
+    s.wait_for("/kinds/runbook.html", "the kind index", |r| {
+        r.body.contains("Flush the cache 4411")
+    });
+    s.wait_for("/toc.js", "the sidebar", |r| {
+        r.body.contains("Flush the cache 4411")
+    });
+
+    std::fs::rename(
+        t.path("src/runbooks/cache-flush.md"),
+        t.path("src/runbooks/cache-purge.md"),
+    )
+    .unwrap();
+    s.wait_for("/runbooks/cache-purge.html", "the renamed page", |r| {
+        r.status == 200
+    });
+    let gone = s.wait_for("/runbooks/cache-flush.html", "the old URL to go", |r| {
+        r.status == 404
+    });
+    assert!(
+        gone.body.contains("Page not found"),
+        "404 page body: {}",
+        gone.body
+    );
+    assert_eq!(
+        gone.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    let index = s.get("/kinds/runbook.html");
+    assert!(
+        index.body.contains("runbooks/cache-purge.html"),
+        "{}",
+        index.main()
+    );
+    assert!(
+        !index.body.contains("runbooks/cache-flush.html"),
+        "{}",
+        index.main()
+    );
+
+    std::fs::remove_file(t.path("src/runbooks/cache-purge.md")).unwrap();
+    s.wait_for(
+        "/runbooks/cache-purge.html",
+        "the deleted page to go",
+        |r| r.status == 404,
+    );
+    s.wait_for("/kinds/runbook.html", "the index to drop it", |r| {
+        !r.body.contains("Flush the cache 4411")
+    });
+    s.wait_for("/toc.js", "the sidebar to drop it", |r| {
+        !r.body.contains("Flush the cache 4411")
+    });
+}
+
+#[test]
+fn serve_broken_config_keeps_the_last_good_site_with_an_overlay() {
+    let t = HandbookTest::fixture("build/basic");
+    let s = Serve::start(&t);
+    assert!(!s.get(PAGE_URL).body.contains("handbook-error-overlay"));
+    let good = t.read("book.toml");
+
+    t.write("book.toml", "[book\ntitle = \"Broken <b>\"\n");
+    let r = s.wait_for(PAGE_URL, "the overlay", |r| {
+        r.body.contains("id=\"handbook-error-overlay\"")
+    });
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains("Basic Handbook"),
+        "the last good build is still served"
+    );
+    assert!(r.main().contains("<h1"), "with its content");
+    let overlay = &r.body[r.body.find("handbook-error-overlay").unwrap()..];
+    assert!(
+        overlay.contains("book.toml"),
+        "the overlay names the file: {overlay}"
+    );
+    assert!(!overlay.contains("<b>"), "the error text is escaped");
+    assert!(
+        s.stderr().contains("book.toml"),
+        "and the console shows it:\n{}",
+        s.stderr()
+    );
+    // The overlay is on every page, the 404 page included.
+    assert!(s
+        .get("/kinds/adr.html")
+        .body
+        .contains("handbook-error-overlay"));
+    assert!(s.get("/nope.html").body.contains("handbook-error-overlay"));
+
+    t.write("book.toml", &good);
+    s.wait_for(PAGE_URL, "the overlay to clear", |r| {
+        r.status == 200 && !r.body.contains("handbook-error-overlay")
+    });
+
+    // Broken frontmatter is a finding: the page is rebuilt, flagged.
+    t.write(PAGE, "---\ntitle: [unclosed\n---\n\nStill here 9090.\n");
+    let r = s.wait_for(PAGE_URL, "the flagged page", |r| {
+        r.body.contains("Still here 9090.")
+    });
+    assert!(
+        !r.body.contains("handbook-error-overlay"),
+        "not a failed build"
+    );
+    assert!(
+        r.body.contains("could not be read"),
+        "flagged: {}",
+        r.main()
+    );
+}
+
+#[test]
+fn serve_theme_error_shows_overlay_until_fixed() {
+    let t = HandbookTest::fixture("build/basic");
+    t.write(
+        "theme/templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}THEMED {{ page.title }}{% endblock main %}",
+    );
+    let toml = t
+        .read("book.toml")
+        .replace("[build]\n", "[build]\ntheme = \"theme\"\n");
+    t.write("book.toml", &toml);
+    let s = Serve::start(&t);
+    assert!(s.get(PAGE_URL).body.contains("THEMED"), "{}", s.stderr());
+    t.write(
+        "theme/templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}{{ page.title {% endblock main %}",
+    );
+    let r = s.wait_for(PAGE_URL, "the overlay", |r| {
+        r.body.contains("handbook-error-overlay")
+    });
+    assert!(
+        r.body.contains("THEMED"),
+        "the last good build is still served"
+    );
+    t.write(
+        "theme/templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}RETHEMED {{ page.title }}{% endblock main %}",
+    );
+    s.wait_for(PAGE_URL, "the fixed theme", |r| {
+        r.body.contains("RETHEMED") && !r.body.contains("handbook-error-overlay")
+    });
+}
+
+#[test]
+fn serve_never_serves_files_outside_the_site() {
+    let t = HandbookTest::fixture("build/basic");
+    t.write("secret.txt", "TOP-SECRET-4242");
+    t.write("src/files/note.txt", "a normal asset 8181");
+    t.write("outside/inner.txt", "TOP-SECRET-DIR-5353");
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(t.path("secret.txt"), t.path("src/leak.txt")).unwrap();
+        std::os::unix::fs::symlink(t.path("outside"), t.path("src/linked")).unwrap();
+        std::os::unix::fs::symlink(t.path("src/files/note.txt"), t.path("src/alias.txt")).unwrap();
+    }
+    let s = Serve::start(&t);
+    let r = s.get("/files/note.txt");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body, "a normal asset 8181");
+    assert_eq!(r.header("Content-Type"), Some("text/plain; charset=utf-8"));
+
+    let attempts = [
+        "/../Cargo.toml",
+        "/../secret.txt",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/..%2f..%2fetc/passwd",
+        "/..%2fsecret.txt",
+        "//etc/passwd",
+        "/static/../../x",
+        "/static/../../secret.txt",
+        "/static/%2e%2e/%2e%2e/secret.txt",
+        "/..\\secret.txt",
+        "/%5c..%5csecret.txt",
+        "/secret.txt%00.html",
+        "/C:/Windows/win.ini",
+        "/leak.txt",
+        "/linked/inner.txt",
+        "/secret.txt",
+        "/book.toml",
+        "/src/guides/single.md",
+        "/guides/single.md",
+    ];
+    for path in attempts {
+        let r = s.get(path);
+        assert!(
+            r.status == 404 || r.status == 400,
+            "{path}: status {} body {}",
+            r.status,
+            r.body
+        );
+        for secret in ["TOP-SECRET", "root:x:", "[package]", "[book]"] {
+            assert!(
+                !r.body.contains(secret),
+                "{path} leaked {secret}: {}",
+                r.body
+            );
+        }
+    }
+    #[cfg(unix)]
+    {
+        let r = s.get("/alias.txt");
+        assert_eq!(
+            r.status, 200,
+            "a link to a file inside the content dir is content"
+        );
+        assert_eq!(r.body, "a normal asset 8181");
+    }
+}
+
+#[test]
+fn serve_answers_with_types_redirects_and_404s() {
+    let t = HandbookTest::fixture("build/basic");
+    t.write_bytes("src/img/dot.png", b"\x89PNG\r\n\x1a\nfake");
+    let s = Serve::start(&t);
+    for (path, ty) in [
+        ("/", "text/html; charset=utf-8"),
+        ("/index.html", "text/html; charset=utf-8"),
+        ("/guides/", "text/html; charset=utf-8"),
+        ("/static/style.css", "text/css; charset=utf-8"),
+        ("/toc.js", "text/javascript; charset=utf-8"),
+        ("/handbook.json", "application/json"),
+        ("/sitemap.xml", "application/xml; charset=utf-8"),
+        ("/img/dot.png", "image/png"),
+    ] {
+        let r = s.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.header("Content-Type"), Some(ty), "{path}");
+        assert_eq!(r.header("Cache-Control"), Some("no-store"), "{path}");
+    }
+    assert!(
+        !s.get("/toc.js").body.contains("__reload"),
+        "scripts only in HTML"
+    );
+    let r = s.get("/guides");
+    assert_eq!(r.status, 301);
+    assert_eq!(r.header("Location"), Some("/guides/"));
+    let r = s.get("/no/such/page.html");
+    assert_eq!(r.status, 404);
+    assert!(r.body.contains("Page not found"));
+    assert!(
+        r.body.contains("/__reload?gen="),
+        "the 404 page reloads too"
+    );
+}
+
+#[test]
+fn serve_answers_a_hundred_concurrent_requests() {
+    let t = HandbookTest::fixture("build/basic");
+    let s = Serve::start(&t);
+    let addr = s.addr;
+    let gen = s.generation();
+    // Parked long-polls (more than there are workers) block nobody.
+    let polls: Vec<_> = (0..8)
+        .map(|_| std::thread::spawn(move || get(addr, &format!("/__reload?gen={gen}"))))
+        .collect();
+    std::thread::sleep(Duration::from_millis(100));
+    let paths = [
+        "/",
+        PAGE_URL,
+        "/kinds/adr.html",
+        "/toc.js",
+        "/static/style.css",
+    ];
+    let expected: Vec<String> = paths.iter().map(|p| s.get(p).body).collect();
+    let expected = Arc::new(expected);
+    let start = Instant::now();
+    let threads: Vec<_> = (0..20)
+        .map(|i| {
+            let expected = Arc::clone(&expected);
+            std::thread::spawn(move || {
+                for j in 0..5 {
+                    let k = (i + j) % paths.len();
+                    let r = get(addr, paths[k]);
+                    assert_eq!(r.status, 200, "{}", paths[k]);
+                    assert_eq!(r.body, expected[k], "{} came back different", paths[k]);
+                }
+            })
+        })
+        .collect();
+    for th in threads {
+        th.join().expect("a request failed");
+    }
+    assert!(start.elapsed() < Duration::from_secs(20));
+    assert!(
+        polls.iter().all(|p| !p.is_finished()),
+        "long-polls still parked"
+    );
+    drop(s);
+    for p in polls {
+        let _ = p.join();
+    }
+}
+
+#[test]
+fn serve_busy_port_is_a_clear_error() {
+    let t = HandbookTest::fixture("build/basic");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let r = t.run(&["serve", "--port", &port]);
+    r.assert_code(2);
+    assert!(
+        r.stderr
+            .contains(&format!("port {port} is in use; pass --port")),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn serve_missing_folder_is_a_usage_error() {
+    let t = HandbookTest::empty();
+    let r = t.run(&["serve", "no-such-dir", "--port", "0"]);
+    r.assert_code(2);
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_stops_cleanly_on_ctrl_c() {
+    let t = HandbookTest::fixture("build/basic");
+    let before = list_files(t.root());
+    let mut s = Serve::start(&t);
+    let addr = s.addr;
+    let gen = s.generation();
+    let poll = std::thread::spawn(move || get(addr, &format!("/__reload?gen={gen}")));
+    std::thread::sleep(Duration::from_millis(100));
+    let status = Command::new("kill")
+        .args(["-INT", &s.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let exit = loop {
+        if let Some(status) = s.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "serve did not stop on SIGINT");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(exit.code(), Some(0), "{}", s.stderr());
+    // The parked long-poll was answered, not cut off.
+    assert_eq!(poll.join().unwrap().status, 200);
+    // Give the stderr reader a moment to see the last line.
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(s.stderr().contains("stopped"), "{}", s.stderr());
+    assert_eq!(list_files(t.root()), before, "serve left files behind");
+}
+
+/// The browser test: headless Chromium, driven over the DevTools protocol,
+/// opens a served page; after an edit of its markdown the page reloads by
+/// itself (a fresh document, scroll position kept) and shows the new text.
+#[test]
+fn serve_browser_reloads_after_an_edit() {
+    let Some(chromium) = chromium() else {
+        if std::env::var_os("HANDBOOK_REQUIRE_BROWSER").is_some() {
+            panic!("HANDBOOK_REQUIRE_BROWSER is set but Chromium is missing (/usr/bin/chromium, PATH, HANDBOOK_CHROMIUM)");
+        }
+        eprintln!(
+            "SKIPPED serve_browser_reloads_after_an_edit: Chromium not found (/usr/bin/chromium, \
+             PATH, HANDBOOK_CHROMIUM); install it, or set HANDBOOK_REQUIRE_BROWSER=1 to make \
+             this a failure"
+        );
+        return;
+    };
+    let t = HandbookTest::fixture("build/basic");
+    let long_body = |marker: &str| {
+        let mut b = format!("{marker}\n\n");
+        for i in 0..150 {
+            b.push_str(&format!("Paragraph {i} of a long page.\n\n"));
+        }
+        page_text(&b)
+    };
+    t.write(PAGE, &long_body("Before the edit 1357."));
+    let s = Serve::start(&t);
+    let page_url = format!("http://{}{PAGE_URL}", s.addr);
+    let browser = Browser::launch(&chromium, &page_url);
+    let mut cdp = browser.page(&page_url);
+
+    let main_text = "(document.querySelector('main')||{innerText:''}).innerText";
+    cdp.wait_for(main_text, |v| {
+        v.as_str()
+            .is_some_and(|s| s.contains("Before the edit 1357."))
+    });
+    cdp.wait_for("document.readyState", |v| v == "complete");
+    // Mark this document, and scroll: a reload drops the mark, keeps the scroll.
+    cdp.eval("window.__handbookTestMark = 1; window.scrollTo(0, 400); window.scrollY");
+    cdp.wait_for("window.scrollY", |v| v.as_f64().is_some_and(|y| y > 300.0));
+
+    t.write(PAGE, &long_body("After the edit 2468."));
+    cdp.wait_for(main_text, |v| {
+        v.as_str()
+            .is_some_and(|s| s.contains("After the edit 2468."))
+    });
+    assert_eq!(
+        cdp.eval("typeof window.__handbookTestMark"),
+        "undefined",
+        "the page was reloaded, not patched"
+    );
+    cdp.wait_for("document.readyState", |v| v == "complete");
+    cdp.wait_for("window.scrollY", |v| v.as_f64().is_some_and(|y| y > 300.0));
+}
+
+/// The Chromium binary: `HANDBOOK_CHROMIUM`, else `/usr/bin/chromium`,
+/// else `chromium` or `chromium-browser` on the PATH.
+fn chromium() -> Option<std::path::PathBuf> {
+    if let Some(p) = std::env::var_os("HANDBOOK_CHROMIUM") {
+        return Some(p.into());
+    }
+    let fixed = std::path::PathBuf::from("/usr/bin/chromium");
+    if fixed.is_file() {
+        return Some(fixed);
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| ["chromium", "chromium-browser"].map(|n| dir.join(n)))
+        .find(|p| p.is_file())
+}
+
+/// A headless Chromium with a fresh profile; killed (and the profile
+/// removed) when dropped.
+struct Browser {
+    child: Child,
+    profile: std::path::PathBuf,
+    devtools: SocketAddr,
+}
+
+impl Browser {
+    fn launch(binary: &std::path::Path, url: &str) -> Browser {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let profile = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+            "chromium-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&profile);
+        std::fs::create_dir_all(&profile).unwrap();
+        let mut child = Command::new(binary)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--remote-debugging-port=0",
+                "--remote-allow-origins=*",
+                "--window-size=1024,700",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg(url)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("starting chromium");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let pipe = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines() {
+                let Ok(line) = line else { break };
+                if let Some(rest) = line.split("DevTools listening on ws://").nth(1) {
+                    let _ = tx.send(rest.split('/').next().unwrap_or_default().to_owned());
+                }
+            }
+        });
+        let mut browser = Browser {
+            child,
+            profile,
+            devtools: "127.0.0.1:1".parse().unwrap(),
+        };
+        let hostport = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("chromium did not print its DevTools address");
+        browser.devtools = hostport.parse().unwrap();
+        browser
+    }
+
+    /// A DevTools connection to the tab showing `url`.
+    fn page(&self, url: &str) -> Cdp {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let ws = loop {
+            let list = get(self.devtools, "/json/list");
+            if list.status == 200 {
+                let targets: serde_json::Value = serde_json::from_str(&list.body).unwrap();
+                let found = targets.as_array().and_then(|a| {
+                    a.iter().find(|t| {
+                        t["type"] == "page" && t["url"].as_str().is_some_and(|u| u.starts_with(url))
+                    })
+                });
+                if let Some(ws) = found.and_then(|t| t["webSocketDebuggerUrl"].as_str()) {
+                    break ws.to_owned();
+                }
+            }
+            assert!(Instant::now() < deadline, "no tab for {url}: {}", list.body);
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        let (socket, _) = tungstenite::connect(ws.as_str()).expect("DevTools websocket");
+        if let tungstenite::stream::MaybeTlsStream::Plain(s) = socket.get_ref() {
+            s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        }
+        Cdp { socket, next_id: 0 }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        // Chromium's helper processes may still be writing to the profile
+        // for a moment after the browser itself is gone.
+        for _ in 0..40 {
+            if std::fs::remove_dir_all(&self.profile).is_ok() || !self.profile.exists() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// A minimal Chrome DevTools Protocol client: `Runtime.evaluate` only.
+struct Cdp {
+    socket: tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>,
+    next_id: u64,
+}
+
+impl Cdp {
+    /// Evaluates `expr` in the page; its value (null on an exception, e.g.
+    /// while the page is reloading).
+    fn eval(&mut self, expr: &str) -> serde_json::Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let msg = serde_json::json!({
+            "id": id,
+            "method": "Runtime.evaluate",
+            "params": {"expression": expr, "returnByValue": true},
+        });
+        self.socket
+            .send(tungstenite::Message::text(msg.to_string()))
+            .expect("sending to DevTools");
+        loop {
+            let reply = self.socket.read().expect("reading from DevTools");
+            let tungstenite::Message::Text(text) = reply else {
+                continue;
+            };
+            let v: serde_json::Value = serde_json::from_str(text.as_str()).unwrap();
+            if v["id"] == id {
+                return v["result"]["result"]["value"].clone();
+            }
+        }
+    }
+
+    /// Evaluates `expr` until `ok` holds (15 s).
+    #[track_caller]
+    fn wait_for(&mut self, expr: &str, ok: impl Fn(&serde_json::Value) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let v = self.eval(expr);
+            if ok(&v) {
+                return;
+            }
+            if Instant::now() > deadline {
+                let v = v.to_string();
+                let cut: String = v.chars().take(400).collect();
+                panic!("`{expr}` is still {cut}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
