@@ -67,7 +67,7 @@ pub struct Handbook {
     /// Findings about config files (unknown keys).
     pub config_findings: Vec<Diagnostic>,
     /// Git history of the pages (unknown until read; see [`crate::history`]).
-    pub history: crate::history::History,
+    pub history: std::sync::Arc<crate::history::History>,
 }
 
 /// Parses every source in parallel. `highlighter` decides whether code is

@@ -172,24 +172,35 @@ pub fn load_handbook_with(
         pages,
         assets,
         config_findings,
-        history: crate::history::History::default(),
+        history: Default::default(),
     })
 }
 
 /// Stage 1b: fills in the git history that `pending` (started with
 /// [`crate::history::start`] before loading, so `git log` runs while the
-/// pages are parsed) has read, and warns once per process about a shallow
-/// clone.
+/// pages are parsed) has read.
 pub fn with_history(mut h: Handbook, pending: crate::history::Pending, today: Date) -> Handbook {
+    h.history = finish_history(&h, pending, today);
+    h
+}
+
+/// Works out the history facts for `h`'s pages from what `pending` read,
+/// and warns once per process about a shallow clone. `serve` keeps the
+/// result for the whole session.
+pub fn finish_history(
+    h: &Handbook,
+    pending: crate::history::Pending,
+    today: Date,
+) -> std::sync::Arc<crate::history::History> {
     static SHALLOW_REPORTED: std::sync::atomic::AtomicBool =
         std::sync::atomic::AtomicBool::new(false);
-    h.history = pending.finish(&h.pages, today, &h.config.health);
-    if let Some(warning) = h.history.shallow_warning(&h.config.root) {
+    let history = pending.finish(&h.pages, today, &h.config.health);
+    if let Some(warning) = history.shallow_warning(&h.config.root) {
         if !SHALLOW_REPORTED.swap(true, Ordering::Relaxed) {
             eprintln!("{warning}");
         }
     }
-    h
+    std::sync::Arc::new(history)
 }
 
 /// Stages 4-5: renders the site into `sink`; returns how many files it wrote.

@@ -43,7 +43,7 @@ use crate::discover::{discover_paths, read_page, root_prefix, to_slash, AssetFil
 use crate::error::{io_err, Result};
 use crate::markdown::{highlight_css, Highlighter};
 use crate::page::{parse_page, Handbook, Page};
-use crate::pipeline::{load_handbook_with, render_view};
+use crate::pipeline::{finish_history, load_handbook_with, render_view};
 use crate::render::view::SiteView;
 use crate::render::{render_site, Sink, Theme};
 use crate::rules::{run_rules, Evaluation};
@@ -177,8 +177,19 @@ pub(crate) struct Memo {
     /// path keeps them, moving findings with their headings and links).
     last_eval: Option<(Evaluation, Summary)>,
     next_parse_id: u64,
+    /// Git history, read once per session (and again after a config
+    /// change): new commits show after a restart of `serve`.
+    history: HistorySlot,
     /// `HANDBOOK_TIMINGS=1`.
     timings: bool,
+}
+
+/// Where the session's git history is: not asked for yet, being read by
+/// `git log` in the background, or worked out.
+enum HistorySlot {
+    NotRead,
+    Reading(crate::history::Pending),
+    Ready(Arc<crate::history::History>),
 }
 
 impl Memo {
@@ -199,6 +210,7 @@ impl Memo {
             good: None,
             last_eval: None,
             next_parse_id: 0,
+            history: HistorySlot::NotRead,
             timings: std::env::var_os("HANDBOOK_TIMINGS").is_some_and(|v| v == "1"),
         }
     }
@@ -214,6 +226,7 @@ impl Memo {
         self.assets.clear();
         self.good = None;
         self.last_eval = None;
+        self.history = HistorySlot::NotRead;
     }
 
     /// Rebuilds the site. `dirty` lists paths the watcher reported (files
@@ -253,6 +266,8 @@ impl Memo {
             self.meta.clear();
             self.rendered.clear();
             self.config_fp = Some(config_fp);
+            // The content folder or the health settings may have moved.
+            self.history = HistorySlot::NotRead;
             fast = false;
         }
         let theme_stale = match &self.theme {
@@ -273,8 +288,13 @@ impl Memo {
             .filter_map(|p| p.strip_prefix(&config.content_dir).ok())
             .map(to_slash)
             .collect();
+        if matches!(self.history, HistorySlot::NotRead) {
+            // `git log` runs while the pages are read and parsed.
+            let pending = crate::history::start(&config.root, &config.content_dir);
+            self.history = HistorySlot::Reading(pending);
+        }
         let mut scan = None;
-        let handbook = load_handbook_with(config.clone(), |config| {
+        let mut handbook = load_handbook_with(config.clone(), |config| {
             let (paths, assets) = discover_paths(config);
             let (pages, s) = self.scan_pages(config, paths, &dirty_rels, check_all);
             scan = Some(s);
@@ -282,6 +302,13 @@ impl Memo {
         })?;
         let mut scan = scan.unwrap_or_default();
         clock.lap("scan+parse");
+        handbook.history = match std::mem::replace(&mut self.history, HistorySlot::NotRead) {
+            HistorySlot::Reading(pending) => finish_history(&handbook, pending, today),
+            HistorySlot::Ready(h) => h,
+            HistorySlot::NotRead => Default::default(),
+        };
+        self.history = HistorySlot::Ready(Arc::clone(&handbook.history));
+        clock.lap("history");
         let asset_files = self.load_assets(&handbook.config, &handbook.assets);
         let inputs = Inputs::of(&handbook, today);
         clock.lap("assets");

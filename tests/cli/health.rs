@@ -630,6 +630,32 @@ fn review_outdated_fires_on_an_edit_after_the_review_not_on_a_bump() {
         .contains("banner-outdated"));
 }
 
+/// `serve` reads the same history as `build`: the outdated banner, the
+/// last-changed line and the rotation scores are there in the preview.
+#[cfg(feature = "serve")]
+#[test]
+fn serve_shows_what_git_history_says() {
+    let t = with_history();
+    let s = crate::serve::Serve::start(&t);
+    let card = s.get("/runbooks/card-declines.html");
+    assert_eq!(card.status, 200, "{}", card.body);
+    let main = card.main();
+    assert!(main.contains("banner-outdated"), "{main}");
+    assert!(main.contains("<dt>Last changed</dt><dd><time datetime=\"2026-10-15\">2026-10-15</time> by Alice</dd>"), "{main}");
+    let health = s.get("/health.html");
+    assert!(
+        !health.main().contains("Git history unknown"),
+        "{}",
+        health.main()
+    );
+    let cat: Value = serde_json::from_str(&s.get("/handbook.json").body).unwrap();
+    assert_eq!(
+        dims(domain(&cat, "platform"))[4],
+        Some(2),
+        "rotation from git"
+    );
+}
+
 #[test]
 fn without_git_history_rotation_and_dates_are_unknown() {
     let t = HandbookTest::fixture(FIXTURE);

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 const REBUILD: Duration = Duration::from_secs(15);
 
 /// A running `handbook serve`; killed when dropped.
-struct Serve {
+pub(crate) struct Serve {
     child: Child,
     addr: SocketAddr,
     stderr: Arc<Mutex<String>>,
@@ -22,7 +22,7 @@ struct Serve {
 impl Serve {
     /// Starts `handbook serve --port 0 --today TODAY` in the handbook's root
     /// and waits for its `serving ... at URL` line.
-    fn start(t: &HandbookTest) -> Serve {
+    pub(crate) fn start(t: &HandbookTest) -> Serve {
         Serve::start_with(t, &[])
     }
 
@@ -80,7 +80,7 @@ impl Serve {
         self.stderr.lock().unwrap().clone()
     }
 
-    fn get(&self, path: &str) -> Resp {
+    pub(crate) fn get(&self, path: &str) -> Resp {
         get(self.addr, path)
     }
 
@@ -120,10 +120,10 @@ impl Drop for Serve {
 
 /// An HTTP response.
 #[derive(Debug)]
-struct Resp {
-    status: u16,
+pub(crate) struct Resp {
+    pub(crate) status: u16,
     headers: Vec<(String, String)>,
-    body: String,
+    pub(crate) body: String,
 }
 
 impl Resp {
@@ -141,7 +141,7 @@ impl Resp {
     }
 
     /// The `<main>` element, without the injected script and overlay.
-    fn main(&self) -> &str {
+    pub(crate) fn main(&self) -> &str {
         let start = self.body.find("<main").unwrap_or(0);
         let end = self.body[start..]
             .find("</main>")
