@@ -216,8 +216,14 @@ pub fn render_output(
         inner: sink,
         count: AtomicUsize::new(0),
     };
-    render_view(&site, theme, &highlight_css(), &counter)?;
-    put_search_index(h, &site, &counter)?;
+    // The index is built on one thread while the pages render on the
+    // others: it is mostly serial, and would leave a core idle after them.
+    let (pages, index) = rayon::join(
+        || render_view(&site, theme, &highlight_css(), &counter),
+        || put_search_index(h, &site, &counter),
+    );
+    pages?;
+    index?;
     Ok(counter.count.into_inner())
 }
 
@@ -236,8 +242,7 @@ pub fn render_view(
     sink.put("handbook.json", crate::catalog::catalog_json(site))
 }
 
-/// Stage 5: the search index, into `sink`. Prints one warning line when the
-/// index is large. For measurements only: `HANDBOOK_NO_SEARCH=1` skips it and
+/// Stage 5: the search index, into `sink`. For measurements only: `HANDBOOK_NO_SEARCH=1` skips it and
 /// `HANDBOOK_TIMINGS=1` prints its cost.
 pub fn put_search_index(
     h: &Handbook,
@@ -251,9 +256,6 @@ pub fn put_search_index(
     let start = Instant::now();
     let index = crate::search::build_index(h, site, &crate::search::SearchConfig::default());
     let built = start.elapsed();
-    if let Some(warning) = &index.warning {
-        eprintln!("{warning}");
-    }
     let (files, bytes) = (index.files.len(), index.total_bytes);
     index
         .files
@@ -270,6 +272,30 @@ pub fn put_search_index(
         );
     }
     Ok(())
+}
+
+/// `HANDBOOK_TIMINGS=1`: prints how long each stage of a build took.
+struct StageClock {
+    last: Option<Instant>,
+}
+
+impl StageClock {
+    fn from_env() -> StageClock {
+        let on = std::env::var_os("HANDBOOK_TIMINGS").is_some_and(|v| v == "1");
+        StageClock {
+            last: on.then(Instant::now),
+        }
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if let Some(last) = self.last.as_mut() {
+            eprintln!(
+                "timing: {stage}: {:.1} ms",
+                last.elapsed().as_secs_f64() * 1e3
+            );
+            *last = Instant::now();
+        }
+    }
 }
 
 /// Counts the files passing through to another sink.
@@ -298,13 +324,20 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport> {
     )?;
     check_out_dir(&config.out_dir, &config.root, &config.content_dir)?;
     let theme = Theme::load(config.theme_dir.as_deref())?;
+    let mut clock = StageClock::from_env();
     let history = crate::history::start(&config.root, &config.content_dir);
-    let handbook = with_history(load_handbook(config, &highlighter)?, history, opts.today);
+    let handbook = load_handbook(config, &highlighter)?;
+    clock.lap("discover+parse+highlight");
+    let handbook = with_history(handbook, history, opts.today);
+    clock.lap("git history");
     let ev = run_rules(&handbook, opts.today);
+    clock.lap("rules");
     let staging = Staging::new(&handbook.config.out_dir)?;
     staging.copy_assets(&handbook.assets)?;
     let files = render_output(&handbook, &ev, opts.today, &theme, &staging)?;
+    clock.lap("render+write+search");
     staging.commit()?;
+    clock.lap("swap");
     let findings = ev.all_findings();
     Ok(BuildReport {
         pages: handbook.pages.len(),

@@ -73,9 +73,6 @@ pub const PAGES_PER_FILE: usize = 8;
 /// About how many bytes of postings go into one shard file.
 pub const SHARD_TARGET_BYTES: usize = 32 * 1024;
 
-/// Warn when the whole index is larger than this (`search.warn-bytes`).
-pub const DEFAULT_WARN_BYTES: u64 = 5 * 1000 * 1000;
-
 /// Body characters kept per section for snippets: enough for a snippet
 /// around a match in most sections, while the result files stay small.
 pub const DEFAULT_SNIPPET_CHARS: usize = 500;
@@ -86,8 +83,6 @@ pub const DIR: &str = "search";
 /// Settings of the index.
 #[derive(Debug, Clone)]
 pub struct SearchConfig {
-    /// Print a warning when the index is larger than this many bytes.
-    pub warn_bytes: u64,
     /// Characters of each section's body kept for result snippets.
     pub snippet_chars: usize,
 }
@@ -95,7 +90,6 @@ pub struct SearchConfig {
 impl Default for SearchConfig {
     fn default() -> Self {
         SearchConfig {
-            warn_bytes: DEFAULT_WARN_BYTES,
             snippet_chars: DEFAULT_SNIPPET_CHARS,
         }
     }
@@ -114,8 +108,6 @@ pub struct SearchIndex {
     pub terms: usize,
     /// Bytes of all files together.
     pub total_bytes: u64,
-    /// One line to print when the index is over `warn_bytes`.
-    pub warning: Option<String>,
 }
 
 /// One page as the index sees it.
@@ -406,21 +398,12 @@ fn index_pages(pages: &[SearchPage], cfg: &SearchConfig) -> SearchIndex {
     );
 
     let total_bytes: u64 = files.values().map(|b| b.len() as u64).sum();
-    let warning = (total_bytes > cfg.warn_bytes).then(|| {
-        format!(
-            "warning: the search index is {:.1} MB in {} files (over {:.1} MB); a query loads only a few of them, but `search: false` keeps pages nobody searches out of it",
-            total_bytes as f64 / 1e6,
-            files.len(),
-            cfg.warn_bytes as f64 / 1e6
-        )
-    });
     SearchIndex {
         files,
         pages: pages.len(),
         sections,
         terms: term_count,
         total_bytes,
-        warning,
     }
 }
 
