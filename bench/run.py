@@ -566,11 +566,83 @@ def search_summary() -> str:
     return "\n".join(lines)
 
 
+HISTORY_COMMITS = 3000
+HISTORY_RESULTS: list[dict] = []    # filled by measure_history, printed after the table
+
+
+def prepare_git_corpus(corpus: Corpus) -> tuple[Path, int]:
+    """The corpus's handbook with a scripted git history of about
+    HISTORY_COMMITS commits (scripts/make-history.py), made once and reused
+    while the corpus and the script are unchanged. Returns the folder and
+    the number of commits."""
+    script = REPO / "scripts" / "make-history.py"
+    root = corpus.root / "handbook-git"
+    stamp_path = corpus.root / "handbook-git.json"
+    want = {"commits": HISTORY_COMMITS, "corpus": generator_digest(),
+            "script": hashlib.sha256(script.read_bytes()).hexdigest()}
+    if root.is_dir() and stamp_path.is_file() and json.loads(stamp_path.read_text()).get("want") == want:
+        return root, json.loads(stamp_path.read_text())["commits"]
+    shutil.rmtree(root, ignore_errors=True)
+    print(f"bench: giving the {corpus.pages}-page corpus a git history ({HISTORY_COMMITS} commits)",
+          file=sys.stderr)
+    subprocess.run([sys.executable, str(script), str(corpus.handbook), str(root),
+                    "--commits", str(HISTORY_COMMITS), "--today", TODAY], check=True,
+                   stdout=subprocess.DEVNULL)
+    count = int(subprocess.run(["git", "-C", str(root), "rev-list", "--count", "HEAD"], check=True,
+                               capture_output=True, text=True).stdout.strip())
+    stamp_path.write_text(json.dumps({"want": want, "commits": count}))
+    return root, count
+
+
+def measure_history(ctx: Context, corpus: Corpus) -> list[Row]:
+    """What reading git history costs: `check` and `build` on the corpus
+    without git next to the same files with a scripted history."""
+    tool = ctx.tools.get("handbook")
+    if tool is None:
+        print("bench: history needs handbook; skipping", file=sys.stderr)
+        return []
+    git_root, commits = prepare_git_corpus(corpus)
+    # The plain corpus must not find a repository above it.
+    no_git = {"GIT_CEILING_DIRECTORIES": str(corpus.root)}
+    commands = []
+    for what in ("check", "build"):
+        for name, folder, env in (("no-git", corpus.handbook, no_git), ("git", git_root, {})):
+            out = out_dir(ctx, corpus, f"{what}-{name}", "history")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            if what == "check":
+                argv = [tool.path, "check", str(folder), "--format", "json", "--today", TODAY]
+                commands.append(Command(f"{what}-{name}", argv, ok_codes=(0, 1),
+                                        stdout=out.with_suffix(".json"), stderr=out.with_suffix(".stderr"),
+                                        env=env))
+            else:
+                argv = [tool.path, "build", str(folder), "--dest", str(out), "--today", TODAY, "--quiet"]
+                commands.append(Command(f"{what}-{name}", argv, clear=[out], stderr=out.with_suffix(".stderr"),
+                                        output_dir=out, env=env))
+    samples = time_alternating(ctx, commands)
+    rows = [Row(corpus.label, corpus.pages, "history", c.tool, samples[c.tool]) for c in commands]
+    med = {r.tool: r.median_s for r in rows}
+    HISTORY_RESULTS.append({"pages": corpus.pages, "commits": commits,
+                            "check_added_s": med["check-git"] - med["check-no-git"],
+                            "build_added_s": med["build-git"] - med["build-no-git"], "medians": med})
+    return rows
+
+
+def history_summary() -> str:
+    """The git-history cost as markdown, one line per corpus."""
+    return "\n".join(
+        f"Git history, {r['pages']} pages, {r['commits']} commits: adds {r['check_added_s']:.2f} s to check "
+        f"({r['medians']['check-no-git']:.2f} -> {r['medians']['check-git']:.2f} s) and "
+        f"{r['build_added_s']:.2f} s to build ({r['medians']['build-no-git']:.2f} -> "
+        f"{r['medians']['build-git']:.2f} s), medians"
+        for r in HISTORY_RESULTS)
+
+
 # name -> function(ctx, corpus) -> rows.  Add new measurements here.
 MEASUREMENTS: dict[str, Callable[[Context, Corpus], list[Row]]] = {
     "build": measure_build,
     "check": measure_check,
     "search": measure_search,
+    "history": measure_history,
 }
 
 
@@ -722,11 +794,14 @@ def run(args) -> int:
     if SEARCH_RESULTS:
         print()
         print(search_summary())
+    if HISTORY_RESULTS:
+        print()
+        print(history_summary())
     payload = {
         "started": machine["started"], "today": TODAY, "runs": args.runs, "warmup": args.warmup, "machine": machine,
         "tools": {t.name: dataclasses.asdict(t) for t in tools.values()},
         "corpora": corpora, "results": [r.to_json() for r in rows],
-        "search": SEARCH_RESULTS,
+        "search": SEARCH_RESULTS, "history": HISTORY_RESULTS,
     }
     path = write_json(args.workdir, payload)
     print(f"\nResults: {path}")

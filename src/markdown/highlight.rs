@@ -6,8 +6,9 @@
 //!
 //! Cost model: highlighting is most of the build time on code-heavy handbooks,
 //! so the grammar set is loaded once per process ([`SYNTAXES`]) and the token
-//! lookup table once ([`LOOKUP`]); per block the only set-up is syntect's
-//! `ClassedHTMLGenerator`. Results are cached by a 64-bit hash of
+//! lookup table once ([`LOOKUP`]); per block the only set-up is a parser
+//! state, and lines already parsed in the same state come from a per-thread
+//! memo ([`super::line_memo`]). Results are cached by a 64-bit hash of
 //! `(language, code)` in a sharded map whose locks are never held while
 //! highlighting, so parallel callers only contend for a hash-map probe.
 //!
@@ -23,8 +24,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 
 use syntect::highlighting::ThemeSet;
-use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::html::{css_for_theme_with_class_style, line_tokens_to_classed_spans, ClassStyle};
+use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
+
+use super::line_memo;
 use syntect::util::LinesWithEndings;
 
 /// Class style shared by the HTML generator and the CSS: `source.rust` becomes
@@ -335,15 +338,27 @@ fn highlight_uncached(syntax: &'static SyntaxReference, code: &str) -> String {
     } else {
         Cow::Borrowed(code)
     };
+    // What syntect's `ClassedHTMLGenerator` does, with the line parse going
+    // through the per-thread memo of repeated lines.
     let run = || -> Option<String> {
-        let mut generator =
-            ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, CLASS_STYLE);
+        let mut state = ParseState::new(syntax);
+        let mut scopes = ScopeStack::new();
+        let mut html = String::with_capacity(code.len() * 4);
+        let mut open_spans: isize = 0;
         for line in LinesWithEndings::from(&code) {
-            generator
-                .parse_html_for_line_which_includes_newline(line)
+            let (spans, delta) =
+                line_memo::parse_line(syntax, &mut state, line, &SYNTAXES, |ops| {
+                    line_tokens_to_classed_spans(line, ops, CLASS_STYLE, &mut scopes)
+                })
+                .ok()?
                 .ok()?;
+            open_spans += delta;
+            html.push_str(&spans);
         }
-        Some(generator.finalize())
+        for _ in 0..open_spans {
+            html.push_str("</span>");
+        }
+        Some(html)
     };
     match catch_unwind(AssertUnwindSafe(run)) {
         Ok(Some(html)) => html,

@@ -20,6 +20,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Ta
 use serde::Serialize;
 
 mod highlight;
+mod line_memo;
 
 pub use highlight::{highlight_css, Highlighter};
 
