@@ -643,6 +643,16 @@ fn current_life(changes: &[Change]) -> &[Change] {
     &changes[..n]
 }
 
+/// Which facts [`Pending::finish`] works out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wants {
+    /// Only what the rules need (`review-outdated`) and last-changed
+    /// dates: `check`, which reads no old versions for the dashboard.
+    Review,
+    /// Everything, for the site and its health dashboard.
+    All,
+}
+
 impl Pending {
     /// Waits for pass 1, then works out the facts for `pages` (pass 2):
     /// plans which old versions each page needs, reads them all through one
@@ -650,7 +660,14 @@ impl Pending {
     /// window ends `today`; a domain whose runbooks already have enough
     /// editors in it needs no owners check. With `HANDBOOK_TIMINGS=1`,
     /// prints what it cost.
-    pub fn finish(mut self, pages: &[Page], today: Date, cfg: &HealthConfig) -> History {
+    pub fn finish(
+        mut self,
+        pages: &[Page],
+        today: Date,
+        cfg: &HealthConfig,
+        wants: Wants,
+    ) -> History {
+        let health = wants == Wants::All;
         let log = match self.handle.take().map(JoinHandle::join) {
             Some(Ok(Ok(log))) => log,
             Some(Ok(Err(reason))) => return History::unknown(reason),
@@ -683,8 +700,9 @@ impl Pending {
             .then(|| newest.new.clone())
         };
         let check_owners = |p: &Page| {
-            p.domain()
-                .is_some_and(|d| editors.get(d).is_none_or(|e| e.len() < enough))
+            health
+                && p.domain()
+                    .is_some_and(|d| editors.get(d).is_none_or(|e| e.len() < enough))
         };
 
         let plans: Vec<Plan<'_>> = pages
@@ -693,7 +711,7 @@ impl Pending {
                 let changes = log.changes.get(&p.src.rel)?;
                 let owners = check_owners(p);
                 let mut wanted = Wanted::default();
-                page_facts(p, changes, &log.commits, &mut wanted, ws, owners);
+                page_facts(p, changes, &log.commits, &mut wanted, ws, owners, health);
                 let on_disk = clean(p, changes);
                 let before = wanted.0.len();
                 wanted.0.retain(|o| on_disk.as_deref() != Some(&**o));
@@ -748,8 +766,15 @@ impl Pending {
                                     Err(()) => cat = None,
                                 }
                             }
-                            let f =
-                                page_facts(page, changes, &log.commits, &mut fetched, ws, *owners);
+                            let f = page_facts(
+                                page,
+                                changes,
+                                &log.commits,
+                                &mut fetched,
+                                ws,
+                                *owners,
+                                health,
+                            );
                             out.push((page.src.rel.clone(), f));
                         }
                         (out, cat.as_ref().map_or(0, |c| c.reads))
@@ -791,6 +816,7 @@ fn page_facts(
     versions: &mut dyn Versions,
     window_start: Date,
     check_owners: bool,
+    check_actions: bool,
 ) -> PageHistory {
     let changes = current_life(changes);
     let Some(newest) = changes.first().filter(|c| c.status != Status::Deleted) else {
@@ -847,6 +873,9 @@ fn page_facts(
         }
     }
 
+    if !check_actions {
+        return facts;
+    }
     let mut old_actions: HashMap<usize, Vec<crate::frontmatter::Action>> = HashMap::new();
     facts.actions_closed_by_due = page
         .front
@@ -1099,7 +1128,15 @@ mod tests {
         ];
         let p = page(now);
         let mut wanted = Wanted::default();
-        page_facts(&p, &changes, &commits, &mut wanted, d("2026-05-25"), true);
+        page_facts(
+            &p,
+            &changes,
+            &commits,
+            &mut wanted,
+            d("2026-05-25"),
+            true,
+            true,
+        );
         assert_eq!(
             wanted.0,
             ["v1".into(), "now".into(), "v0".into()] as [Box<str>; 3]
@@ -1108,7 +1145,15 @@ mod tests {
         for (oid, text) in [("v0", v0.as_str()), ("v1", &v1), ("now", now)] {
             versions.0.insert(oid.into(), Arc::from(text));
         }
-        let f = page_facts(&p, &changes, &commits, &mut versions, d("2026-05-25"), true);
+        let f = page_facts(
+            &p,
+            &changes,
+            &commits,
+            &mut versions,
+            d("2026-05-25"),
+            true,
+            true,
+        );
         assert_eq!(f.commits, 3);
         assert_eq!(
             f.last,
@@ -1145,9 +1190,11 @@ mod tests {
             &mut versions,
             d("2026-05-25"),
             false,
+            false,
         );
         assert_eq!(f.outdated, None);
         assert_eq!(f.owners_change, None, "not checked");
+        assert!(f.actions_closed_by_due.is_empty(), "not checked");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::discover::{discover, AssetFile};
 use crate::error::{Error, Result};
+use crate::history::Wants;
 use crate::markdown::{highlight_css, Highlighter};
 use crate::output::{check_out_dir, Staging};
 use crate::owners::{load_registry, CodeOwners};
@@ -179,8 +180,13 @@ pub fn load_handbook_with(
 /// Stage 1b: fills in the git history that `pending` (started with
 /// [`crate::history::start`] before loading, so `git log` runs while the
 /// pages are parsed) has read.
-pub fn with_history(mut h: Handbook, pending: crate::history::Pending, today: Date) -> Handbook {
-    h.history = finish_history(&h, pending, today);
+pub fn with_history(
+    mut h: Handbook,
+    pending: crate::history::Pending,
+    today: Date,
+    wants: crate::history::Wants,
+) -> Handbook {
+    h.history = finish_history(&h, pending, today, wants);
     h
 }
 
@@ -191,10 +197,11 @@ pub fn finish_history(
     h: &Handbook,
     pending: crate::history::Pending,
     today: Date,
+    wants: crate::history::Wants,
 ) -> std::sync::Arc<crate::history::History> {
     static SHALLOW_REPORTED: std::sync::atomic::AtomicBool =
         std::sync::atomic::AtomicBool::new(false);
-    let history = pending.finish(&h.pages, today, &h.config.health);
+    let history = pending.finish(&h.pages, today, &h.config.health, wants);
     if let Some(warning) = history.shallow_warning(&h.config.root) {
         if !SHALLOW_REPORTED.swap(true, Ordering::Relaxed) {
             eprintln!("{warning}");
@@ -328,7 +335,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport> {
     let history = crate::history::start(&config.root, &config.content_dir);
     let handbook = load_handbook(config, &highlighter)?;
     clock.lap("discover+parse+highlight");
-    let handbook = with_history(handbook, history, opts.today);
+    let handbook = with_history(handbook, history, opts.today, Wants::All);
     clock.lap("git history");
     let ev = run_rules(&handbook, opts.today);
     clock.lap("rules");
@@ -354,7 +361,13 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Result<CheckReport> {
     let highlighter = Highlighter::plain();
     let config = load_config(root, &LoadOptions::default())?;
     let history = crate::history::start(&config.root, &config.content_dir);
-    let handbook = with_history(load_handbook(config, &highlighter)?, history, opts.today);
+    // The rules need only `review-outdated`'s facts, not the dashboard's.
+    let handbook = with_history(
+        load_handbook(config, &highlighter)?,
+        history,
+        opts.today,
+        Wants::Review,
+    );
     let ev = run_rules(&handbook, opts.today);
     let mut findings = ev.all_findings();
     if let Some(reference) = &opts.changed_since {

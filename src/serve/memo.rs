@@ -303,7 +303,9 @@ impl Memo {
         let mut scan = scan.unwrap_or_default();
         clock.lap("scan+parse");
         handbook.history = match std::mem::replace(&mut self.history, HistorySlot::NotRead) {
-            HistorySlot::Reading(pending) => finish_history(&handbook, pending, today),
+            HistorySlot::Reading(pending) => {
+                finish_history(&handbook, pending, today, crate::history::Wants::All)
+            }
             HistorySlot::Ready(h) => h,
             HistorySlot::NotRead => Default::default(),
         };
