@@ -7,8 +7,9 @@
 For every corpus size the script generates (or reuses) a corpus with
 bench/gen_handbook.py in the work dir, then for every measurement runs each
 tool once as a warm-up and then `--runs` times, alternating the tools run by
-run (handbook, hugo, handbook, hugo, ...).  Output folders are cleared
-between runs, outside the timed region.  Wall time is measured around the
+run (handbook, hugo, handbook, hugo, ...).  Output folders are moved aside
+between runs, outside the timed region, and deleted at the end (see
+--delete-outputs for why they are not deleted at once).  Wall time is measured around the
 child; peak RSS comes from os.wait4 (ru_maxrss, KiB on Linux).
 
 Results go to stdout as a markdown table and to WORKDIR/results.json (plus a
@@ -271,13 +272,33 @@ class Command:
     env: dict = field(default_factory=dict)      # extra environment variables
 
 
+# Where cleared output folders go until the end of the script (None: delete
+# them at once). On ext4 without a journal, as on the project's machines,
+# every new file skips inodes deleted in the last minute or so, one by one:
+# writing 10,000 files right after deleting 10,000 took twice as long as
+# writing them into a quiet file system, and more with every run. That
+# measures the file system, not the tools, and grows run after run.
+TRASH: Path | None = None
+
+
+def clear_dir(d: Path) -> None:
+    """Empties the way for a run's output: moves `d` into TRASH, or deletes it."""
+    if not d.exists():
+        return
+    if TRASH is None:
+        shutil.rmtree(d, ignore_errors=True)
+        return
+    TRASH.mkdir(parents=True, exist_ok=True)
+    d.rename(TRASH / f"{len(list(TRASH.iterdir()))}-{d.name}")
+
+
 def run_child(cmd: Command, timeout: float = 0) -> Sample:
     """Run one command; wall time and peak RSS of the child via os.wait4.
 
     `timeout` (seconds, 0 = none) kills the child and fails the benchmark.
     """
     for d in cmd.clear:
-        shutil.rmtree(d, ignore_errors=True)
+        clear_dir(d)
     actions = [
         (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
         (os.POSIX_SPAWN_OPEN, 1, str(cmd.stdout or os.devnull), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
@@ -726,6 +747,9 @@ def parse_args(argv=None):
                     help="fail when one tool run takes longer than this many seconds (default: no limit)")
     ap.add_argument("--no-cargo", action="store_true",
                     help="never run cargo build; use target/release/handbook as it is")
+    ap.add_argument("--delete-outputs", action="store_true",
+                    help="delete each output folder right before the next run instead of moving it aside "
+                         "until the end (on ext4 without a journal that makes every tool slower run by run)")
     args = ap.parse_args(argv)
     unknown = [m for m in args.measure if m not in MEASUREMENTS]
     if unknown:
@@ -741,11 +765,17 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     # SIGTERM (e.g. from `timeout`) unwinds like Ctrl-C, so run_child kills its child.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    global TRASH
+    if not args.delete_outputs:
+        TRASH = args.workdir / "out" / f"trash-{os.getpid()}"
     try:
         return run(args)
     except BenchError as e:
         print(f"bench: error: {e}", file=sys.stderr)
         return 1
+    finally:
+        if TRASH is not None:
+            shutil.rmtree(TRASH, ignore_errors=True)
 
 
 def run(args) -> int:
@@ -759,6 +789,7 @@ def run(args) -> int:
         print(f"bench: {t.name}: {t.path} ({' '.join(t.version.split()[:2])}){note}", file=sys.stderr)
     machine = machine_info()
     machine["rss_floor_kib"] = rss_floor_kib()
+    machine["outputs"] = "moved aside between runs" if TRASH else "deleted before each run"
     if machine["loadavg_start"][0] > 0.5 * (machine["cpus"] or 1):
         print(f"bench: WARNING: load average is {machine['loadavg_start'][0]:.1f} on "
               f"{machine['cpus']} CPUs; timings will be noisy", file=sys.stderr)
@@ -787,6 +818,7 @@ def run(args) -> int:
         print(f"- corpus {c['pages']} pages: {s['bytes'] / 1e6:.1f} MB markdown, "
               f"{100 * s['code_bytes'] / s['bytes']:.0f}% in {s['code_blocks']} code blocks, "
               f"{s['folders']} folders")
+    print(f"- output folders: {machine['outputs']}")
     print(f"- peak RSS floor: {machine['rss_floor_kib'] / 1024:.0f} MiB (what this Python process "
           f"passes on to a child until exec; figures at the floor mean 'at most this')")
     print()
