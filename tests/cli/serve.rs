@@ -27,10 +27,15 @@ impl Serve {
     }
 
     fn start_with(t: &HandbookTest, extra: &[&str]) -> Serve {
+        Serve::start_with_env(t, extra, &[])
+    }
+
+    fn start_with_env(t: &HandbookTest, extra: &[&str], env: &[(&str, &str)]) -> Serve {
         let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
             .args(["serve", "--port", "0", "--today", TODAY])
             .args(extra)
             .current_dir(t.root())
+            .envs(env.iter().copied())
             .env_remove("SOURCE_DATE_EPOCH")
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
@@ -676,6 +681,44 @@ fn serve_answers_a_hundred_concurrent_requests() {
     for p in polls {
         let _ = p.join();
     }
+}
+
+/// `--open` hands the served URL to the desktop's opener (`xdg-open` on
+/// Linux): a stand-in on PATH records what it was given.
+#[cfg(target_os = "linux")]
+#[test]
+fn serve_open_hands_the_url_to_the_desktop_opener() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = HandbookTest::fixture("build/basic");
+    let bin = t.root().with_extension("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let opened = t.root().with_extension("opened");
+    let opener = bin.join("xdg-open");
+    std::fs::write(
+        &opener,
+        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", opened.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let s = Serve::start_with_env(&t, &["--open"], &[("PATH", &path)]);
+    let deadline = Instant::now() + REBUILD;
+    let url = loop {
+        match std::fs::read_to_string(&opened) {
+            Ok(url) if !url.is_empty() => break url,
+            _ if Instant::now() > deadline => {
+                panic!("--open did not run xdg-open:\n{}", s.stderr())
+            }
+            _ => std::thread::sleep(Duration::from_millis(20)),
+        }
+    };
+    assert_eq!(url, format!("http://{}/", s.addr));
+    let _ = std::fs::remove_dir_all(&bin);
+    let _ = std::fs::remove_file(&opened);
 }
 
 #[test]
