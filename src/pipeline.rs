@@ -227,7 +227,7 @@ pub fn render_output(
     // others: it is mostly serial, and would leave a core idle after them.
     let (pages, index) = rayon::join(
         || render_view(&site, theme, &highlight_css(), &counter),
-        || put_search_index(h, &site, &counter),
+        || put_search_index(h, &site, &counter, None),
     );
     pages?;
     index?;
@@ -255,13 +255,18 @@ pub fn put_search_index(
     h: &Handbook,
     site: &crate::render::view::SiteView,
     sink: &dyn Sink,
+    memo: Option<&mut crate::search::SearchMemo>,
 ) -> Result<()> {
     use rayon::prelude::*;
     if std::env::var_os("HANDBOOK_NO_SEARCH").is_some_and(|v| v == "1") {
         return Ok(());
     }
     let start = Instant::now();
-    let index = crate::search::build_index(h, site, &crate::search::SearchConfig::default());
+    let cfg = crate::search::SearchConfig::default();
+    let index = match memo {
+        Some(memo) => crate::search::build_index_memo(h, site, &cfg, memo),
+        None => crate::search::build_index(h, site, &cfg),
+    };
     let built = start.elapsed();
     let (files, bytes) = (index.files.len(), index.total_bytes);
     index
@@ -270,8 +275,9 @@ pub fn put_search_index(
         .try_for_each(|(path, data)| sink.put(&path, data))?;
     if std::env::var_os("HANDBOOK_TIMINGS").is_some_and(|v| v == "1") {
         eprintln!(
-            "timing: search index: {} pages, {} sections, {} terms, {files} files, {bytes} bytes; built in {:.1} ms, written in {:.1} ms",
+            "timing: search index: {} pages ({} tokenized), {} sections, {} terms, {files} files, {bytes} bytes; built in {:.1} ms, written in {:.1} ms",
             index.pages,
+            index.tokenized,
             index.sections,
             index.terms,
             built.as_secs_f64() * 1e3,

@@ -108,6 +108,9 @@ pub struct SearchIndex {
     pub terms: usize,
     /// Bytes of all files together.
     pub total_bytes: u64,
+    /// Pages whose terms were worked out for this index (the others came
+    /// from a [`SearchMemo`]).
+    pub tokenized: usize,
 }
 
 /// One page as the index sees it.
@@ -145,39 +148,127 @@ pub fn build_index(h: &Handbook, site: &SiteView, cfg: &SearchConfig) -> SearchI
     index_pages(&collect_pages(&h.pages, &site.pages), cfg)
 }
 
-/// The pages to index, in page order: opted-out pages and pages whose URL a
-/// later page takes are skipped.
-fn collect_pages(pages: &[Page], views: &[PageView]) -> Vec<SearchPage> {
+/// Indexes of the pages to index, in page order: opted-out pages and pages
+/// whose URL a later page takes are skipped.
+fn selected(pages: &[Page], views: &[PageView]) -> Vec<usize> {
     let mut last_for_url: HashMap<&str, usize> = HashMap::new();
     for (i, v) in views.iter().enumerate() {
         last_for_url.insert(&v.url, i);
     }
-    pages
-        .par_iter()
-        .zip(views.par_iter())
-        .enumerate()
-        .filter(|(i, (p, v))| p.front.search && last_for_url.get(v.url.as_str()) == Some(i))
-        .map(|(_, (p, v))| SearchPage {
-            title: v.title.clone(),
-            url: v.url.clone(),
-            kind: v.kind.clone(),
-            kind_label: if p.kind_unknown.is_some() {
-                v.kind.clone()
-            } else {
-                v.kind_label.clone()
-            },
-            owners: v
-                .owners
-                .iter()
-                .map(|o| (o.id.clone(), o.label.clone()))
-                .collect(),
-            domain: p.domain().map(str::to_owned),
-            tags: p.front.tags.clone(),
-            stale: v.stale,
-            owned: v.owned,
-            sections: sections_of(&p.md),
-        })
+    (0..pages.len().min(views.len()))
+        .filter(|&i| pages[i].front.search && last_for_url.get(views[i].url.as_str()) == Some(&i))
         .collect()
+}
+
+/// The pages to index, in page order (see [`selected`]).
+fn collect_pages(pages: &[Page], views: &[PageView]) -> Vec<SearchPage> {
+    selected(pages, views)
+        .into_par_iter()
+        .map(|i| search_page(&pages[i], &views[i]))
+        .collect()
+}
+
+/// One page as the index sees it.
+fn search_page(p: &Page, v: &PageView) -> SearchPage {
+    SearchPage {
+        title: v.title.clone(),
+        url: v.url.clone(),
+        kind: v.kind.clone(),
+        kind_label: if p.kind_unknown.is_some() {
+            v.kind.clone()
+        } else {
+            v.kind_label.clone()
+        },
+        owners: v
+            .owners
+            .iter()
+            .map(|o| (o.id.clone(), o.label.clone()))
+            .collect(),
+        domain: p.domain().map(str::to_owned),
+        tags: p.front.tags.clone(),
+        stale: v.stale,
+        owned: v.owned,
+        sections: sections_of(&p.md),
+    }
+}
+
+/// A hash of everything [`search_page`] reads: equal keys, equal pages.
+fn page_key(p: &Page, v: &PageView) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    (
+        &v.title,
+        &v.url,
+        &v.kind,
+        &v.kind_label,
+        p.kind_unknown.is_some(),
+    )
+        .hash(&mut h);
+    for o in &v.owners {
+        (&o.id, &o.label).hash(&mut h);
+    }
+    (p.domain(), &p.front.tags, v.stale, v.owned, &p.md.text).hash(&mut h);
+    for head in &p.md.headings {
+        (head.level, &head.id, &head.text).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// What `serve` keeps between search indexes: each page as indexed and its
+/// terms, so the next index works out only the pages that changed; the
+/// merge and the files are then made from all pages again.
+#[derive(Default)]
+pub struct SearchMemo {
+    pages: HashMap<String, MemoPage>,
+}
+
+struct MemoPage {
+    key: u64,
+    page: std::sync::Arc<SearchPage>,
+    terms: std::sync::Arc<postings::PageTerms>,
+}
+
+/// [`build_index`], reusing from `memo` the pages that did not change and
+/// leaving in it the pages of this index.
+pub fn build_index_memo(
+    h: &Handbook,
+    site: &SiteView,
+    cfg: &SearchConfig,
+    memo: &mut SearchMemo,
+) -> SearchIndex {
+    use std::sync::Arc;
+    let old = &memo.pages;
+    let entries: Vec<(String, MemoPage, bool)> = selected(&h.pages, &site.pages)
+        .into_par_iter()
+        .map(|i| {
+            let (p, v) = (&h.pages[i], &site.pages[i]);
+            let key = page_key(p, v);
+            match old.get(&p.src.rel).filter(|m| m.key == key) {
+                Some(m) => (
+                    p.src.rel.clone(),
+                    MemoPage {
+                        key,
+                        page: Arc::clone(&m.page),
+                        terms: Arc::clone(&m.terms),
+                    },
+                    false,
+                ),
+                None => {
+                    let page = search_page(p, v);
+                    let terms = postings::terms_of(&page);
+                    let (page, terms) = (Arc::new(page), Arc::new(terms));
+                    (p.src.rel.clone(), MemoPage { key, page, terms }, true)
+                }
+            }
+        })
+        .collect();
+    let pages: Vec<&SearchPage> = entries.iter().map(|e| &*e.1.page).collect();
+    let terms: Vec<&postings::PageTerms> = entries.iter().map(|e| &*e.1.terms).collect();
+    let mut index = assemble(&pages, postings::merge(&terms), cfg);
+    index.tokenized = entries.iter().filter(|e| e.2).count();
+    drop((pages, terms));
+    memo.pages = entries.into_iter().map(|(rel, m, _)| (rel, m)).collect();
+    index
 }
 
 /// Splits a page's plain text at its `h2` headings. Heading lines are found
@@ -304,6 +395,13 @@ fn snippet_text(text: &str, max: usize) -> String {
 /// Builds every file of the index from the pages to index.
 fn index_pages(pages: &[SearchPage], cfg: &SearchConfig) -> SearchIndex {
     let terms = postings::invert(pages);
+    let mut index = assemble(&pages.iter().collect::<Vec<_>>(), terms, cfg);
+    index.tokenized = pages.len();
+    index
+}
+
+/// The files of the index from the pages and their merged terms.
+fn assemble(pages: &[&SearchPage], terms: postings::Inverted, cfg: &SearchConfig) -> SearchIndex {
     let sections: usize = pages.iter().map(|p| p.sections.len()).sum();
     let term_count = terms.len();
 
@@ -404,13 +502,14 @@ fn index_pages(pages: &[SearchPage], cfg: &SearchConfig) -> SearchIndex {
         sections,
         terms: term_count,
         total_bytes,
+        tokenized: 0,
     }
 }
 
 /// Writes one file per facet (kind, owner, domain, stale) listing the pages
 /// of each value, and returns the manifest's facet table.
 fn facet_files(
-    pages: &[SearchPage],
+    pages: &[&SearchPage],
     files: &mut BTreeMap<String, Vec<u8>>,
 ) -> BTreeMap<&'static str, Vec<FacetEntry>> {
     // facet → value → (label, pages)

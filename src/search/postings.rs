@@ -96,7 +96,8 @@ fn body_level(count: u32) -> u8 {
 }
 
 /// The terms of one page, sorted by hash (so by bucket), with their postings.
-struct PageTerms {
+/// Depends on that page alone, so `serve` keeps it for unchanged pages.
+pub(super) struct PageTerms {
     /// Every term's text, back to back.
     arena: String,
     /// Per term: byte range in `arena`, and hash.
@@ -285,7 +286,7 @@ struct Merging {
 }
 
 /// One bucket's terms, merged over all pages in page order and packed.
-fn merge_bucket(per_page: &[PageTerms], b: usize) -> Inverted {
+fn merge_bucket(per_page: &[&PageTerms], b: usize) -> Inverted {
     let mut index = HashIndex::default();
     let mut next: Vec<u32> = Vec::new();
     let mut out: Vec<Merging> = Vec::new();
@@ -342,9 +343,20 @@ pub(super) fn invert(pages: &[SearchPage]) -> Inverted {
         .par_iter()
         .map_init(Collector::default, page_terms)
         .collect();
+    merge(&per_page.iter().collect::<Vec<_>>())
+}
+
+/// The terms of one page on its own.
+pub(super) fn terms_of(page: &SearchPage) -> PageTerms {
+    page_terms(&mut Collector::default(), page)
+}
+
+/// Merges pages' terms (page numbers are their positions) into the
+/// inverted index.
+pub(super) fn merge(per_page: &[&PageTerms]) -> Inverted {
     let buckets: Vec<Inverted> = (0..BUCKETS)
         .into_par_iter()
-        .map(|b| merge_bucket(&per_page, b))
+        .map(|b| merge_bucket(per_page, b))
         .collect();
     let mut all: Inverted = buckets.into_iter().flatten().collect();
     all.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));

@@ -416,3 +416,51 @@ fn search_js_uses_the_same_tables() {
         );
     }
 }
+
+/// `serve`'s index: the same files as a fresh index, with only the pages
+/// that changed worked out again.
+#[test]
+fn memo_index_equals_a_fresh_index_and_redoes_only_changed_pages() {
+    use crate::config::{load_config, LoadOptions};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-handbook");
+    let config = load_config(&root, &LoadOptions::default()).unwrap();
+    let mut h = crate::pipeline::load_handbook(config, &Highlighter::plain()).unwrap();
+    let today = crate::date::Date::parse("2026-11-23").unwrap();
+    let site = crate::site::site_view(&h, &crate::rules::run_rules(&h, today), today);
+    let cfg = SearchConfig::default();
+    let mut memo = SearchMemo::default();
+
+    let fresh = build_index(&h, &site, &cfg);
+    let first = build_index_memo(&h, &site, &cfg, &mut memo);
+    assert_eq!(first.files, fresh.files);
+    assert_eq!(
+        first.tokenized, fresh.pages,
+        "an empty memo does every page"
+    );
+    let again = build_index_memo(&h, &site, &cfg, &mut memo);
+    assert_eq!(again.files, fresh.files);
+    assert_eq!(again.tokenized, 0, "nothing changed");
+
+    // One page gains a word: one page is worked out again, and the index
+    // is the one a fresh build makes, word included.
+    let i = h.pages.len() / 2;
+    h.pages[i].md.text.push_str("\nzebrafinch\n");
+    let fresh = build_index(&h, &site, &cfg);
+    let changed = build_index_memo(&h, &site, &cfg, &mut memo);
+    assert_eq!(changed.tokenized, 1);
+    assert_eq!(changed.files, fresh.files);
+    assert!(changed
+        .files
+        .values()
+        .any(|f| String::from_utf8_lossy(f).contains("\"zebrafinch\":[")));
+
+    // A page gone from the handbook leaves the memo too.
+    h.pages.remove(i);
+    let mut site = site;
+    site.pages.remove(i);
+    let fresh = build_index(&h, &site, &cfg);
+    let removed = build_index_memo(&h, &site, &cfg, &mut memo);
+    assert_eq!(removed.files, fresh.files);
+    assert_eq!(removed.tokenized, 0);
+    assert_eq!(memo.pages.len(), fresh.pages);
+}

@@ -160,6 +160,7 @@ pub fn serve(root: &Path, opts: &ServeOptions) -> Result<()> {
             .start_handler(|_| lower_priority())
             .build()
             .ok(),
+        search_memo: Arc::default(),
         config: None,
         timings: std::env::var_os("HANDBOOK_TIMINGS").is_some_and(|v| v == "1"),
     };
@@ -376,6 +377,8 @@ struct Session {
     /// Build the search index when idle until then.
     search_due: Option<Instant>,
     search_pool: Option<rayon::ThreadPool>,
+    /// Pages and terms of the last search index, reused for unchanged pages.
+    search_memo: Arc<Mutex<crate::search::SearchMemo>>,
     /// The config of the last build that loaded one (what to watch).
     config: Option<crate::config::Config>,
     /// `HANDBOOK_TIMINGS=1`: also print what changed.
@@ -551,6 +554,7 @@ impl Session {
         };
         let build = self.build_id;
         let tx = self.tx.clone();
+        let memo = Arc::clone(&self.search_memo);
         let job = move || {
             // Copy what the index is built from and let go of the build at
             // once: the next rebuild takes its pages back (and waits for
@@ -559,7 +563,8 @@ impl Session {
             drop(built);
             let sink = Mutex::new(std::collections::BTreeMap::new());
             let files = catch_unwind(AssertUnwindSafe(|| {
-                crate::pipeline::put_search_index(&handbook, &site, &sink)
+                let mut memo = memo.lock().unwrap_or_else(PoisonError::into_inner);
+                crate::pipeline::put_search_index(&handbook, &site, &sink, Some(&mut memo))
             }));
             drop((handbook, site));
             let files: Files = match files {

@@ -683,6 +683,62 @@ fn serve_answers_a_hundred_concurrent_requests() {
     }
 }
 
+/// Whether the search index being served has `term` (in the shard the
+/// manifest says holds it, as `search.js` looks it up).
+fn search_has(s: &Serve, term: &str) -> bool {
+    let m = s.get("/search/manifest.js");
+    let Some(json) = m
+        .body
+        .trim()
+        .strip_prefix("window.__handbookSearch.manifest(")
+        .and_then(|b| b.strip_suffix(");"))
+    else {
+        return false;
+    };
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let Some(name) = v["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rfind(|s| s[0].as_str().is_some_and(|first| first <= term))
+        .and_then(|s| s[1].as_str())
+    else {
+        return false;
+    };
+    s.get(&format!("/search/{name}.js"))
+        .body
+        .contains(&format!("\"{term}\":["))
+}
+
+/// The search index follows edits (rebuilt in the background after a
+/// pause, from the pages that changed and the kept terms of the others).
+#[test]
+fn serve_search_index_follows_an_edit() {
+    let t = HandbookTest::fixture("build/basic");
+    let s = Serve::start(&t);
+    s.wait_for("/search/manifest.js", "the first index", |r| {
+        r.status == 200
+    });
+    assert!(!search_has(&s, "zebrafinch"));
+    t.write(PAGE, &page_text("A zebrafinch nests here."));
+    let deadline = Instant::now() + REBUILD;
+    while !search_has(&s, "zebrafinch") {
+        assert!(
+            Instant::now() < deadline,
+            "the edit never reached the search index:\n{}",
+            s.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // And leaves it when the word goes.
+    t.write(PAGE, &page_text("A sparrow nests here."));
+    let deadline = Instant::now() + REBUILD;
+    while search_has(&s, "zebrafinch") || !search_has(&s, "sparrow") {
+        assert!(Instant::now() < deadline, "{}", s.stderr());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// `--open` hands the served URL to the desktop's opener (`xdg-open` on
 /// Linux): a stand-in on PATH records what it was given.
 #[cfg(target_os = "linux")]
