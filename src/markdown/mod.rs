@@ -22,6 +22,7 @@ use serde::Serialize;
 mod highlight;
 mod line_memo;
 
+pub(crate) use highlight::escape_html;
 pub use highlight::{highlight_css, Highlighter};
 
 use highlight::push_escaped;
@@ -102,7 +103,7 @@ pub struct LinkTarget {
 }
 
 /// Index page names that make a folder link (`../adr/`) point at its `index.html`.
-const INDEX_PAGES: &[&str] = &[
+pub(crate) const INDEX_PAGES: &[&str] = &[
     "README.md",
     "readme.md",
     "Readme.md",

@@ -174,20 +174,9 @@ fn parse_templates(templates: &BTreeMap<String, String>) -> Result<Tera> {
 ///
 /// Tera's default escaper also turns `/` into `&#x2F;`, which is safe but
 /// makes every URL and title unreadable in the source; this one escapes the
-/// five characters that matter.
+/// five characters that matter (the same as code blocks get).
 pub(crate) fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    crate::markdown::escape_html(input)
 }
 
 /// Wraps a Tera error as [`Error::Template`], flattening its `source()`

@@ -41,7 +41,7 @@ use crate::date::Date;
 use crate::diag::Summary;
 use crate::discover::{discover_paths, read_page, root_prefix, to_slash, AssetFile};
 use crate::error::{io_err, Result};
-use crate::markdown::{highlight_css, Highlighter};
+use crate::markdown::{highlight_css, Highlighter, INDEX_PAGES};
 use crate::page::{parse_page, Handbook, Page};
 use crate::pipeline::{finish_history, load_handbook_with, render_view};
 use crate::render::view::SiteView;
@@ -57,19 +57,6 @@ use std::time::{Instant, SystemTime};
 
 /// The files of a built site: root-relative path → bytes.
 pub(crate) type Files = HashMap<String, Arc<[u8]>>;
-
-/// Folder index page names: a change to which of these exist changes how
-/// `folder/` links are written (see `markdown::rewrite_dest`).
-const INDEX_PAGES: &[&str] = &[
-    "README.md",
-    "readme.md",
-    "Readme.md",
-    "index.md",
-    "INDEX.md",
-    "Index.md",
-    "README.markdown",
-    "index.markdown",
-];
 
 /// A handbook and its view model, as of one build. Shared with the search
 /// job; the next rebuild takes its pages back.

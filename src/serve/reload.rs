@@ -185,7 +185,7 @@ pub(crate) fn overlay(error: &str) -> String {
             r#"<pre style="margin:0;white-space:pre-wrap;font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace">{}</pre>"#,
             r#"<p style="margin:.5rem 0 0;opacity:.85">Fix it and save: this page reloads by itself. <button type="button" onclick="this.parentNode.parentNode.remove()">Hide</button></p></div>"#
         ),
-        escape(error)
+        crate::markdown::escape_html(error)
     )
 }
 
@@ -206,21 +206,6 @@ fn rfind_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
     (0..=hay.len() - needle.len())
         .rev()
         .find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

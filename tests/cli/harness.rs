@@ -337,3 +337,57 @@ fn copy_dir(src: &Path, dest: &Path) {
         }
     }
 }
+
+/// Headless Chromium for the browser tests: `HANDBOOK_CHROMIUM`, else
+/// `/usr/bin/chromium` (Debian's package, as `.ci/run` installs it), else
+/// `chromium`/`chromium-browser` on PATH. Missing, the test is skipped with
+/// a line saying so, or fails when `HANDBOOK_REQUIRE_BROWSER` is set (CI).
+pub(crate) fn chromium_or_skip(test: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("HANDBOOK_CHROMIUM")
+        .map(PathBuf::from)
+        .or_else(|| Some(PathBuf::from("/usr/bin/chromium")))
+        .filter(|p| p.is_file())
+        .or_else(|| {
+            let path = std::env::var_os("PATH")?;
+            std::env::split_paths(&path)
+                .flat_map(|dir| ["chromium", "chromium-browser"].map(|n| dir.join(n)))
+                .find(|p| p.is_file())
+        });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("HANDBOOK_REQUIRE_BROWSER").is_none(),
+            "HANDBOOK_REQUIRE_BROWSER is set but Chromium is missing (HANDBOOK_CHROMIUM, /usr/bin/chromium, PATH)"
+        );
+        eprintln!(
+            "SKIPPED {test}: Chromium not found (HANDBOOK_CHROMIUM, /usr/bin/chromium, PATH); \
+             install it, or set HANDBOOK_REQUIRE_BROWSER=1 to make this a failure"
+        );
+    }
+    found
+}
+
+/// Flags every headless Chromium of the tests starts with.
+pub(crate) const CHROMIUM_FLAGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-default-browser-check",
+];
+
+/// A fresh, empty profile folder (`--user-data-dir`) for one Chromium.
+pub(crate) fn chromium_profile(tag: &str) -> PathBuf {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let profile = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "{tag}-chromium-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&profile);
+    std::fs::create_dir_all(&profile).unwrap();
+    profile
+}

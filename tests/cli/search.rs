@@ -7,13 +7,12 @@
 //! (or `HANDBOOK_CHROMIUM`) they print SKIPPED and pass, unless
 //! `HANDBOOK_REQUIRE_BROWSER` is set, as in CI.
 
-use crate::harness::{HandbookTest, TODAY};
+use crate::harness::{chromium_or_skip, chromium_profile, HandbookTest, CHROMIUM_FLAGS, TODAY};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// Builds `t` into `t/book`; returns the site folder.
@@ -142,52 +141,13 @@ fn index_is_byte_identical_across_builds() {
 
 // ------------------------------------------------------------- browser
 
-/// The Chromium binary, or `None` (after printing why the test is skipped).
-fn chromium_or_skip(test: &str) -> Option<PathBuf> {
-    let p = std::env::var_os("HANDBOOK_CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| "/usr/bin/chromium".into());
-    if p.is_file() {
-        return Some(p);
-    }
-    if std::env::var_os("HANDBOOK_REQUIRE_BROWSER").is_some() {
-        panic!(
-            "HANDBOOK_REQUIRE_BROWSER is set but {} is missing",
-            p.display()
-        );
-    }
-    eprintln!(
-        "SKIPPED {test}: {} not found (install chromium, or set HANDBOOK_REQUIRE_BROWSER=1 to make this a failure)",
-        p.display()
-    );
-    None
-}
-
 /// Loads `url` in headless Chromium and returns the DOM once the page and
 /// the scripts it injects have loaded (virtual time: no sleeping).
 fn dump_dom(chromium: &Path, url: &str) -> String {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let profile = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
-        "search-chromium-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&profile);
-    std::fs::create_dir_all(&profile).unwrap();
+    let profile = chromium_profile("search");
     let mut child = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--no-default-browser-check",
-            "--virtual-time-budget=10000",
-            "--dump-dom",
-        ])
+        .args(CHROMIUM_FLAGS)
+        .args(["--virtual-time-budget=10000", "--dump-dom"])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(url)
         .stdin(Stdio::null())

@@ -2,7 +2,9 @@
 //! read from stderr), real file edits, plain HTTP over `TcpStream`. Every
 //! wait has a deadline and the server is always killed ([`Serve`]'s Drop).
 
-use crate::harness::{list_files, HandbookTest, TODAY};
+use crate::harness::{
+    chromium_or_skip, chromium_profile, list_files, HandbookTest, CHROMIUM_FLAGS, TODAY,
+};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
@@ -836,15 +838,7 @@ fn serve_stops_cleanly_on_ctrl_c() {
 /// itself (a fresh document, scroll position kept) and shows the new text.
 #[test]
 fn serve_browser_reloads_after_an_edit() {
-    let Some(chromium) = chromium() else {
-        if std::env::var_os("HANDBOOK_REQUIRE_BROWSER").is_some() {
-            panic!("HANDBOOK_REQUIRE_BROWSER is set but Chromium is missing (/usr/bin/chromium, PATH, HANDBOOK_CHROMIUM)");
-        }
-        eprintln!(
-            "SKIPPED serve_browser_reloads_after_an_edit: Chromium not found (/usr/bin/chromium, \
-             PATH, HANDBOOK_CHROMIUM); install it, or set HANDBOOK_REQUIRE_BROWSER=1 to make \
-             this a failure"
-        );
+    let Some(chromium) = chromium_or_skip("serve_browser_reloads_after_an_edit") else {
         return;
     };
     let t = HandbookTest::fixture("build/basic");
@@ -885,22 +879,6 @@ fn serve_browser_reloads_after_an_edit() {
     cdp.wait_for("window.scrollY", |v| v.as_f64().is_some_and(|y| y > 300.0));
 }
 
-/// The Chromium binary: `HANDBOOK_CHROMIUM`, else `/usr/bin/chromium`,
-/// else `chromium` or `chromium-browser` on the PATH.
-fn chromium() -> Option<std::path::PathBuf> {
-    if let Some(p) = std::env::var_os("HANDBOOK_CHROMIUM") {
-        return Some(p.into());
-    }
-    let fixed = std::path::PathBuf::from("/usr/bin/chromium");
-    if fixed.is_file() {
-        return Some(fixed);
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|dir| ["chromium", "chromium-browser"].map(|n| dir.join(n)))
-        .find(|p| p.is_file())
-}
-
 /// A headless Chromium with a fresh profile; killed (and the profile
 /// removed) when dropped.
 struct Browser {
@@ -911,25 +889,10 @@ struct Browser {
 
 impl Browser {
     fn launch(binary: &std::path::Path, url: &str) -> Browser {
-        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let profile = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
-            "chromium-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-        ));
-        let _ = std::fs::remove_dir_all(&profile);
-        std::fs::create_dir_all(&profile).unwrap();
+        let profile = chromium_profile("serve");
         let mut child = Command::new(binary)
+            .args(CHROMIUM_FLAGS)
             .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--no-default-browser-check",
                 "--remote-debugging-port=0",
                 "--remote-allow-origins=*",
                 "--window-size=1024,700",
