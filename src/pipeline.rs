@@ -219,6 +219,17 @@ pub fn render_output(
     sink: &dyn Sink,
 ) -> Result<usize> {
     let site = crate::site::site_view(h, ev, today);
+    render_site_and_index(h, &site, theme, sink)
+}
+
+/// Stages 4-5 from the site view: every page, listing and asset of the
+/// theme, and the search index, into `sink`; returns how many files.
+fn render_site_and_index(
+    h: &Handbook,
+    site: &crate::render::view::SiteView,
+    theme: &Theme,
+    sink: &dyn Sink,
+) -> Result<usize> {
     let counter = CountingSink {
         inner: sink,
         count: AtomicUsize::new(0),
@@ -226,8 +237,8 @@ pub fn render_output(
     // The index is built on one thread while the pages render on the
     // others: it is mostly serial, and would leave a core idle after them.
     let (pages, index) = rayon::join(
-        || render_view(&site, theme, &highlight_css(), &counter),
-        || put_search_index(h, &site, &counter, None),
+        || render_view(site, theme, &highlight_css(), &counter),
+        || put_search_index(h, site, &counter, None),
     );
     pages?;
     index?;
@@ -347,7 +358,9 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport> {
     clock.lap("rules");
     let staging = Staging::new(&handbook.config.out_dir)?;
     staging.copy_assets(&handbook.assets)?;
-    let files = render_output(&handbook, &ev, opts.today, &theme, &staging)?;
+    let site = crate::site::site_view(&handbook, &ev, opts.today);
+    clock.lap("site view");
+    let files = render_site_and_index(&handbook, &site, &theme, &staging)?;
     clock.lap("render+write+search");
     staging.commit()?;
     clock.lap("swap");

@@ -9,6 +9,7 @@ use crate::owners::Owner;
 use crate::page::{Handbook, Page};
 use crate::render::view::*;
 use crate::rules::{Evaluation, PageStatus, ReviewState};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Builds the whole view model.
@@ -21,7 +22,7 @@ pub fn site_view(h: &Handbook, ev: &Evaluation, today: Date) -> SiteView {
         .collect();
     let pages: Vec<PageView> = h
         .pages
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, p)| {
             page_view(
@@ -35,25 +36,36 @@ pub fn site_view(h: &Handbook, ev: &Evaluation, today: Date) -> SiteView {
         })
         .collect();
     let summaries: Vec<PageSummary> = pages
-        .iter()
+        .par_iter()
         .zip(&ev.page_findings)
         .zip(&h.pages)
         .map(|((v, f), p)| summary(v, p, f.len()))
         .collect();
+    // The listings and the dashboard read the same views; none depends on
+    // another, so they are worked out side by side.
+    let ((nav, kinds), (owners, health)) = rayon::join(
+        || rayon::join(|| nav(h, ev), || kind_indexes(&summaries)),
+        || {
+            rayon::join(
+                || owner_views(h, ev, &pages, &summaries),
+                || {
+                    let mut v = health(h, ev, &pages, &summaries);
+                    crate::health::add_scores(&mut v, h, ev, &pages, &summaries, today);
+                    v
+                },
+            )
+        },
+    );
     SiteView {
         title: h.config.title.clone(),
         description: h.config.description.clone(),
         language: h.config.language.clone(),
         site_url: h.config.site_url.clone(),
         today: today.to_string(),
-        nav: nav(h, ev),
-        kinds: kind_indexes(&summaries),
-        owners: owner_views(h, ev, &pages, &summaries),
-        health: {
-            let mut v = health(h, ev, &pages, &summaries);
-            crate::health::add_scores(&mut v, h, ev, &pages, &summaries, today);
-            v
-        },
+        nav,
+        kinds,
+        owners,
+        health,
         pages,
     }
 }
