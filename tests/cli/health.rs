@@ -881,3 +881,56 @@ fn handbook_in_a_subfolder_of_a_larger_repository() {
         "{findings:#?}"
     );
 }
+
+/// The second build reads `git log` from its cache in `.git/handbook/` and
+/// says the same; a new commit moves `HEAD`, so the log is read again and
+/// the commit shows; a garbled cache is ignored.
+#[test]
+fn git_log_cache_is_used_while_head_stays_and_read_again_when_it_moves() {
+    let t = with_history();
+    let timings = [("HANDBOOK_TIMINGS", "1")];
+    let build = |t: &HandbookTest| {
+        let r = t.run_env(&["build", "--today", TODAY], &timings);
+        r.assert_code(0);
+        r.stderr
+    };
+    let cold = build(&t);
+    assert!(cold.contains("timing: git history: "), "{cold}");
+    assert!(!cold.contains("(cached)"), "{cold}");
+    assert!(t.exists(".git/handbook/git-log.json"));
+    let cold_catalog = t.read("book/handbook.json");
+    let cold_card = t.main_html("book/runbooks/card-declines.html");
+
+    let warm = build(&t);
+    assert!(warm.contains("(cached)"), "{warm}");
+    assert_eq!(t.read("book/handbook.json"), cold_catalog);
+    assert_eq!(t.main_html("book/runbooks/card-declines.html"), cold_card);
+
+    // A new commit: the log is read again and the edit is the last change.
+    let card = t.read("src/runbooks/card-declines.md");
+    t.write(
+        "src/runbooks/card-declines.md",
+        &format!("{card}\nOne more step.\n"),
+    );
+    git(
+        t.root(),
+        &["commit", "-q", "-am", "edit"],
+        "2026-11-20",
+        "Carol",
+    );
+    let moved = build(&t);
+    assert!(!moved.contains("(cached)"), "{moved}");
+    let html = t.main_html("book/runbooks/card-declines.html");
+    assert!(
+        html.contains("<dt>Last changed</dt><dd><time datetime=\"2026-11-20\">2026-11-20</time> by Carol</dd>"),
+        "{html}"
+    );
+    let after_commit = t.read("book/handbook.json");
+    assert_ne!(after_commit, cold_catalog);
+
+    // A garbled cache is not used, and not fatal.
+    t.write(".git/handbook/git-log.json", "{\"version\": 1, \"key\":");
+    let garbled = build(&t);
+    assert!(!garbled.contains("(cached)"), "{garbled}");
+    assert_eq!(t.read("book/handbook.json"), after_commit);
+}

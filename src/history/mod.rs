@@ -1,7 +1,8 @@
 //! Git history of the content folder, read once per build: which commits
 //! changed which page, when and by whom, turned into per-page facts for
 //! the `review-outdated` rule, the "last changed" line of every page and
-//! the health dashboard. Runs `git`, never writes, never fails the build.
+//! the health dashboard. Runs `git`, never fails the build, and writes
+//! nothing but a cache of the log in the git folder ([`log_cache`]).
 //!
 //! A fixed number of `git` processes, whatever the size of the handbook
 //! (never one per file):
@@ -12,7 +13,8 @@
 //!    since. [`start`] runs these in the background while the pages are
 //!    discovered and parsed. When the handbook is the whole repository the
 //!    log has no path filter (cheaper); in a larger one it keeps to the
-//!    content folder.
+//!    content folder. While `HEAD` stays the same, the log comes from
+//!    [`log_cache`] instead.
 //! 2. [`Pending::finish`] plans which old versions the facts need: both
 //!    sides of each change made after a page's `reviewed` date (an edit, or
 //!    the review itself?), a page's version at the start of the rotation
@@ -43,6 +45,8 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+
+mod log_cache;
 
 /// Frontmatter keys that hold the review date (`reviewed` and its aliases).
 const REVIEWED_KEYS: [&str; 3] = ["reviewed", "last_reviewed_on", "last_reviewed"];
@@ -240,6 +244,8 @@ struct RawLog {
     changes: HashMap<String, Vec<Change>>,
     /// Paths that differ from `HEAD` on disk (`None`: unknown, assume all).
     dirty: Option<HashSet<String>>,
+    /// The log came from the cache, not from `git log`.
+    cached: bool,
     elapsed: Duration,
 }
 
@@ -305,6 +311,7 @@ fn read_log(root: &Path, dir: &Path) -> Result<RawLog, String> {
             "--is-shallow-repository",
             "--show-toplevel",
             "--show-prefix",
+            "--git-common-dir",
         ])
         .output()
         .map_err(|e| spawn_error(&e))?;
@@ -321,12 +328,60 @@ fn read_log(root: &Path, dir: &Path) -> Result<RawLog, String> {
     let shallow = lines.next() == Some("true");
     let toplevel = lines.next().map(PathBuf::from);
     let prefix = lines.next().unwrap_or("").to_string();
+    let git_dir = lines.next().map(|d| dir.join(d));
     let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     };
-    let whole_repo = toplevel.is_some_and(|t| same(&t, root));
+    let whole_repo = toplevel.as_ref().is_some_and(|t| same(t, root));
+    let mut log = RawLog {
+        dir: dir.to_path_buf(),
+        shallow,
+        ..RawLog::default()
+    };
 
+    // A shallow clone's history can deepen under the same HEAD: not cached.
+    let cache = match (&toplevel, &git_dir, shallow) {
+        (Some(top), Some(git_dir), false) => head_commit(dir).map(|head| {
+            (
+                log_cache::path_in(git_dir),
+                log_cache::Key::new(head, &prefix, whole_repo, top),
+            )
+        }),
+        _ => None,
+    };
+    if let Some(cached) = cache.as_ref().and_then(|(p, k)| log_cache::load(p, k)) {
+        log.commits = cached.commits;
+        log.touching = cached.touching;
+        log.changes = cached.changes;
+        log.cached = true;
+    } else {
+        run_log(dir, whole_repo, &prefix, &mut log)?;
+        if let Some((path, key)) = &cache {
+            log_cache::store(path, key, &log.commits, log.touching, &log.changes);
+        }
+    }
+    log.dirty = dirty_paths(dir, &prefix);
+    log.elapsed = start.elapsed();
+    Ok(log)
+}
+
+/// The `HEAD` commit id, if there is one.
+fn head_commit(dir: &Path) -> Option<String> {
+    let out = git()
+        .arg("-C")
+        .arg(dir)
+        .args(["rev-parse", "-q", "--verify", "HEAD^{commit}"])
+        .stderr(Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())?;
+    let head = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (!head.is_empty()).then_some(head)
+}
+
+/// Runs `git log --raw` over the content folder into `log`.
+fn run_log(dir: &Path, whole_repo: bool, prefix: &str, log: &mut RawLog) -> Result<(), String> {
     let mut child = git()
         .arg("-C")
         .arg(dir)
@@ -355,13 +410,8 @@ fn read_log(root: &Path, dir: &Path) -> Result<RawLog, String> {
             buf
         })
     });
-    let mut log = RawLog {
-        dir: dir.to_path_buf(),
-        shallow,
-        ..RawLog::default()
-    };
     if let Some(stdout) = child.stdout.take() {
-        parse_log(BufReader::with_capacity(1 << 16, stdout), &prefix, &mut log);
+        parse_log(BufReader::with_capacity(1 << 16, stdout), prefix, log);
     }
     let status = child.wait().map_err(|e| format!("git log failed: {e}"))?;
     let err = stderr.and_then(|h| h.join().ok()).unwrap_or_default();
@@ -375,9 +425,7 @@ fn read_log(root: &Path, dir: &Path) -> Result<RawLog, String> {
             msg
         });
     }
-    log.dirty = dirty_paths(dir, &prefix);
-    log.elapsed = start.elapsed();
-    Ok(log)
+    Ok(())
 }
 
 /// Pages whose text on disk differs from `HEAD` (relative to the content
@@ -787,10 +835,11 @@ impl Pending {
         let facts: HashMap<String, PageHistory> = results.into_iter().flat_map(|r| r.0).collect();
         if std::env::var_os("HANDBOOK_TIMINGS").is_some_and(|v| v == "1") {
             eprintln!(
-                "timing: git history: {} commits, {} changed paths; log {:.1} ms, {} of {} old versions read in {:.1} ms",
+                "timing: git history: {} commits, {} changed paths; log {:.1} ms{}, {} of {} old versions read in {:.1} ms",
                 log.commits.len(),
                 log.changes.len(),
                 log.elapsed.as_secs_f64() * 1e3,
+                if log.cached { " (cached)" } else { "" },
                 reads,
                 wanted,
                 start.elapsed().as_secs_f64() * 1e3
