@@ -87,6 +87,23 @@ impl Serve {
         self.stderr.lock().unwrap().clone()
     }
 
+    /// Waits until the server's stderr, read on another thread, holds
+    /// `needle`; returns it.
+    #[track_caller]
+    fn wait_for_stderr(&self, needle: &str) -> String {
+        let deadline = Instant::now() + REBUILD;
+        loop {
+            let err = self.stderr();
+            if err.contains(needle) {
+                return err;
+            }
+            if Instant::now() > deadline {
+                panic!("the server's stderr never showed {needle:?} within {REBUILD:?}:\n{err}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     pub(crate) fn get(&self, path: &str) -> Resp {
         get(self.addr, path)
     }
@@ -468,11 +485,8 @@ fn serve_broken_config_keeps_the_last_good_site_with_an_overlay() {
         "the overlay names the file: {overlay}"
     );
     assert!(!overlay.contains("<b>"), "the error text is escaped");
-    assert!(
-        s.stderr().contains("book.toml"),
-        "and the console shows it:\n{}",
-        s.stderr()
-    );
+    // And the console shows it (stderr is read on another thread).
+    s.wait_for_stderr("book.toml");
     // The overlay is on every page, the 404 page included.
     assert!(s
         .get("/kinds/adr.html")
@@ -827,9 +841,7 @@ fn serve_stops_cleanly_on_ctrl_c() {
     assert_eq!(exit.code(), Some(0), "{}", s.stderr());
     // The parked long-poll was answered, not cut off.
     assert_eq!(poll.join().unwrap().status, 200);
-    // Give the stderr reader a moment to see the last line.
-    std::thread::sleep(Duration::from_millis(100));
-    assert!(s.stderr().contains("stopped"), "{}", s.stderr());
+    s.wait_for_stderr("stopped");
     assert_eq!(list_files(t.root()), before, "serve left files behind");
 }
 
