@@ -1,7 +1,8 @@
 //! A cache of pass 1 (`git log --raw`), kept in the repository's git folder
 //! (`.git/handbook/git-log.json`) and used when nothing it depends on has
 //! changed: the same `HEAD` commit, the same content folder, the same
-//! `.mailmap`, and a repository that is not shallow. A build, a check or a
+//! `.mailmap`, and a repository that is not shallow. Each work tree of a
+//! repository (`git worktree`) has its own git folder, so its own cache. A build, a check or a
 //! `serve` start after the first then skips the log, the largest part of
 //! what git history costs (about 0.6 s of CPU at 2,923 commits).
 //!

@@ -311,7 +311,7 @@ fn read_log(root: &Path, dir: &Path) -> Result<RawLog, String> {
             "--is-shallow-repository",
             "--show-toplevel",
             "--show-prefix",
-            "--git-common-dir",
+            "--git-dir",
         ])
         .output()
         .map_err(|e| spawn_error(&e))?;
