@@ -13,7 +13,7 @@ use crate::output::{check_out_dir, Staging};
 use crate::owners::{load_registry, CodeOwners};
 use crate::page::{parse_pages, Handbook, Page};
 use crate::render::{render_site, Sink, Theme};
-use crate::rules::{run_rules, Evaluation};
+use crate::rules::run_rules;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -210,21 +210,9 @@ pub fn finish_history(
     std::sync::Arc::new(history)
 }
 
-/// Stages 4-5: renders the site into `sink`; returns how many files it wrote.
-pub fn render_output(
-    h: &Handbook,
-    ev: &Evaluation,
-    today: Date,
-    theme: &Theme,
-    sink: &dyn Sink,
-) -> Result<usize> {
-    let site = crate::site::site_view(h, ev, today);
-    render_site_and_index(h, &site, theme, sink)
-}
-
 /// Stages 4-5 from the site view: every page, listing and asset of the
 /// theme, and the search index, into `sink`; returns how many files.
-fn render_site_and_index(
+pub fn render_site_and_index(
     h: &Handbook,
     site: &crate::render::view::SiteView,
     theme: &Theme,
