@@ -37,3 +37,9 @@ pub use config::Config;
 pub use diag::{Diagnostic, Severity};
 pub use error::{Error, Result};
 pub use pipeline::{build, check, BuildOptions, CheckOptions};
+
+/// `HANDBOOK_TIMINGS=1`: print what each stage cost, on stderr (for
+/// measurements; see `BENCHMARKS.md`).
+pub(crate) fn timings_wanted() -> bool {
+    std::env::var_os("HANDBOOK_TIMINGS").is_some_and(|v| v == "1")
+}

@@ -248,8 +248,8 @@ pub fn render_view(
     sink.put("handbook.json", crate::catalog::catalog_json(site))
 }
 
-/// Stage 5: the search index, into `sink`. For measurements only: `HANDBOOK_NO_SEARCH=1` skips it and
-/// `HANDBOOK_TIMINGS=1` prints its cost.
+/// Stage 5: the search index, into `sink`. For measurements only:
+/// `HANDBOOK_NO_SEARCH=1` skips it and `HANDBOOK_TIMINGS=1` prints its cost.
 pub fn put_search_index(
     h: &Handbook,
     site: &crate::render::view::SiteView,
@@ -272,7 +272,7 @@ pub fn put_search_index(
         .files
         .into_par_iter()
         .try_for_each(|(path, data)| sink.put(&path, data))?;
-    if std::env::var_os("HANDBOOK_TIMINGS").is_some_and(|v| v == "1") {
+    if crate::timings_wanted() {
         eprintln!(
             "timing: search index: {} pages ({} tokenized), {} sections, {} terms, {files} files, {bytes} bytes; built in {:.1} ms, written in {:.1} ms",
             index.pages,
@@ -293,7 +293,7 @@ struct StageClock {
 
 impl StageClock {
     fn from_env() -> StageClock {
-        let on = std::env::var_os("HANDBOOK_TIMINGS").is_some_and(|v| v == "1");
+        let on = crate::timings_wanted();
         StageClock {
             last: on.then(Instant::now),
         }

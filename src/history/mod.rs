@@ -833,7 +833,7 @@ impl Pending {
         });
         let reads: usize = results.iter().map(|r| r.1).sum();
         let facts: HashMap<String, PageHistory> = results.into_iter().flat_map(|r| r.0).collect();
-        if std::env::var_os("HANDBOOK_TIMINGS").is_some_and(|v| v == "1") {
+        if crate::timings_wanted() {
             eprintln!(
                 "timing: git history: {} commits, {} changed paths; log {:.1} ms{}, {} of {} old versions read in {:.1} ms",
                 log.commits.len(),

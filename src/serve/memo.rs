@@ -198,7 +198,7 @@ impl Memo {
             last_eval: None,
             next_parse_id: 0,
             history: HistorySlot::NotRead,
-            timings: std::env::var_os("HANDBOOK_TIMINGS").is_some_and(|v| v == "1"),
+            timings: crate::timings_wanted(),
         }
     }
 

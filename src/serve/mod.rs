@@ -162,7 +162,7 @@ pub fn serve(root: &Path, opts: &ServeOptions) -> Result<()> {
             .ok(),
         search_memo: Arc::default(),
         config: None,
-        timings: std::env::var_os("HANDBOOK_TIMINGS").is_some_and(|v| v == "1"),
+        timings: crate::timings_wanted(),
     };
     // Watch first, so that nothing saved during the first build is missed
     // (later rebuilds trust the watcher to report every change).
