@@ -2,17 +2,23 @@
 //! (`.git/handbook/git-log.json`) and used when nothing it depends on has
 //! changed: the same `HEAD` commit, the same content folder, the same
 //! `.mailmap`, and a repository that is not shallow. Each work tree of a
-//! repository (`git worktree`) has its own git folder, so its own cache. A build, a check or a
-//! `serve` start after the first then skips the log, the largest part of
-//! what git history costs (about 0.6 s of CPU at 2,923 commits).
+//! repository (`git worktree`) has its own git folder, so its own cache. A
+//! build, a check or a `serve` start after the first then skips the log,
+//! the largest part of what git history costs (about 0.6 s of CPU at
+//! 2,923 commits).
 //!
-//! Any new commit, checkout or rebase changes `HEAD`, and the log is read
-//! again in full: extending a cached log in place would have to reproduce
-//! `git log`'s order across merges, and one full read per commit is cheap
-//! next to one per build. The file is written to a temporary name and
-//! renamed, so a reader sees the old cache or the new one; a cache that
-//! cannot be read, or is of another version, is ignored; one that cannot
-//! be written (a read-only checkout) is skipped silently.
+//! When `HEAD` has moved on by a straight line of commits (each with one
+//! parent, the oldest a child of the cached `HEAD`: new commits, a
+//! fast-forward pull of a squash-merged branch), only those commits are
+//! read and put in front of the cached log: `git log` walks such a line in
+//! order and then goes on exactly as it did from the old `HEAD`, so the
+//! result is the same as a full read. Any other move (a merge, a checkout of
+//! another branch, a rebase) reads the log again in full, since extending
+//! the cache would then have to reproduce `git log`'s date order across
+//! branches. The file is written to a temporary name and renamed, so a
+//! reader sees the old cache or the new one; a cache that cannot be read,
+//! or is of another version, is ignored; one that cannot be written (a
+//! read-only checkout) is skipped silently.
 
 use super::{Change, Commit, Status};
 use crate::date::Date;
@@ -54,6 +60,17 @@ impl Key {
     }
 }
 
+impl Key {
+    /// Whether a log cached under `self` can be extended to `other`: the
+    /// same folder, path filter and `.mailmap`, another `HEAD`.
+    pub(super) fn extends_to(&self, other: &Key) -> bool {
+        self.head != other.head
+            && self.prefix == other.prefix
+            && self.whole_repo == other.whole_repo
+            && self.mailmap == other.mailmap
+    }
+}
+
 /// The part of the log that is kept.
 pub(super) struct Cached {
     pub(super) commits: Vec<Commit>,
@@ -81,11 +98,12 @@ pub(super) fn path_in(git_dir: &Path) -> PathBuf {
     git_dir.join("handbook").join("git-log.json")
 }
 
-/// The cached log at `path`, if there is one for `key`.
-pub(super) fn load(path: &Path, key: &Key) -> Option<Cached> {
+/// The cached log at `path` and the key it was read for, if there is a
+/// readable one of this version.
+pub(super) fn load(path: &Path) -> Option<(Key, Cached)> {
     let bytes = std::fs::read(path).ok()?;
     let file: File = serde_json::from_slice(&bytes).ok()?;
-    if file.version != VERSION || &file.key != key {
+    if file.version != VERSION {
         return None;
     }
     let commits = file
@@ -118,11 +136,14 @@ pub(super) fn load(path: &Path, key: &Key) -> Option<Cached> {
         }
         changes.insert(path, out);
     }
-    Some(Cached {
-        commits,
-        touching: file.touching,
-        changes,
-    })
+    Some((
+        file.key,
+        Cached {
+            commits,
+            touching: file.touching,
+            changes,
+        },
+    ))
 }
 
 /// Writes the log for `key` to `path`; best effort.
@@ -220,7 +241,8 @@ mod tests {
             ],
         );
         store(&path, &key("abc"), &commits, 2, &changes);
-        let back = load(&path, &key("abc")).expect("cached");
+        let (k, back) = load(&path).expect("cached");
+        assert_eq!(k, key("abc"));
         assert_eq!(back.touching, 2);
         assert_eq!(back.commits.len(), 2);
         assert_eq!(back.commits[1].author, "Bob");
@@ -229,13 +251,17 @@ mod tests {
         assert_eq!(a.len(), 2);
         assert_eq!(a[1].status, Status::Added);
         assert_eq!(&*a[0].new, "2".repeat(40));
-        // Another HEAD, another folder, a garbled file: not used.
-        assert!(load(&path, &key("abd")).is_none());
-        let mut other = key("abc");
+        // Only another HEAD can be extended to; a garbled file is unread.
+        assert!(k.extends_to(&key("abd")));
+        assert!(!k.extends_to(&key("abc")));
+        let mut other = key("abd");
         other.prefix = "handbook/".into();
-        assert!(load(&path, &other).is_none());
+        assert!(!k.extends_to(&other));
+        let mut other = key("abd");
+        other.mailmap = 8;
+        assert!(!k.extends_to(&other));
         std::fs::write(&path, b"{\"version\":1,").unwrap();
-        assert!(load(&path, &key("abc")).is_none());
+        assert!(load(&path).is_none());
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -14,7 +14,8 @@
 //!    discovered and parsed. When the handbook is the whole repository the
 //!    log has no path filter (cheaper); in a larger one it keeps to the
 //!    content folder. While `HEAD` stays the same, the log comes from
-//!    [`log_cache`] instead.
+//!    [`log_cache`] instead; after new commits on top of the cached `HEAD`,
+//!    only those are read.
 //! 2. [`Pending::finish`] plans which old versions the facts need: both
 //!    sides of each change made after a page's `reviewed` date (an edit, or
 //!    the review itself?), a page's version at the start of the rotation
@@ -244,9 +245,21 @@ struct RawLog {
     changes: HashMap<String, Vec<Change>>,
     /// Paths that differ from `HEAD` on disk (`None`: unknown, assume all).
     dirty: Option<HashSet<String>>,
-    /// The log came from the cache, not from `git log`.
-    cached: bool,
+    /// Where the log came from.
+    source: LogSource,
     elapsed: Duration,
+}
+
+/// Where pass 1 got the log from.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum LogSource {
+    /// `git log`, in full.
+    #[default]
+    Read,
+    /// The cache, as it was.
+    Cached,
+    /// The cache, with this many newer commits read in front of it.
+    Extended(usize),
 }
 
 /// Pass 1 running in the background; see [`start`].
@@ -350,13 +363,25 @@ fn read_log(root: &Path, dir: &Path) -> Result<RawLog, String> {
         }),
         _ => None,
     };
-    if let Some(cached) = cache.as_ref().and_then(|(p, k)| log_cache::load(p, k)) {
-        log.commits = cached.commits;
-        log.touching = cached.touching;
-        log.changes = cached.changes;
-        log.cached = true;
-    } else {
-        run_log(dir, whole_repo, &prefix, &mut log)?;
+    let stored = cache.as_ref().and_then(|(p, _)| log_cache::load(p));
+    match (stored, &cache) {
+        (Some((was, cached)), Some((_, key))) if &was == key => {
+            log.commits = cached.commits;
+            log.touching = cached.touching;
+            log.changes = cached.changes;
+            log.source = LogSource::Cached;
+        }
+        (Some((was, cached)), Some((_, key)))
+            if was.extends_to(key) && straight_line(dir, &was.head, &key.head) =>
+        {
+            let range = format!("{}..{}", was.head, key.head);
+            run_log(dir, whole_repo, &prefix, Some(&range), &mut log)?;
+            log.source = LogSource::Extended(log.commits.len());
+            append_older(&mut log, cached);
+        }
+        _ => run_log(dir, whole_repo, &prefix, None, &mut log)?,
+    }
+    if log.source != LogSource::Cached {
         if let Some((path, key)) = &cache {
             log_cache::store(path, key, &log.commits, log.touching, &log.changes);
         }
@@ -380,8 +405,59 @@ fn head_commit(dir: &Path) -> Option<String> {
     (!head.is_empty()).then_some(head)
 }
 
-/// Runs `git log --raw` over the content folder into `log`.
-fn run_log(dir: &Path, whole_repo: bool, prefix: &str, log: &mut RawLog) -> Result<(), String> {
+/// Whether `HEAD` (`head`) is `old` plus a straight line of commits: each
+/// with exactly one parent, the oldest a child of `old`. Then `git log`
+/// lists those commits and goes on exactly as from `old`.
+fn straight_line(dir: &Path, old: &str, head: &str) -> bool {
+    let Ok(out) = git()
+        .arg("-C")
+        .arg(dir)
+        .args(["rev-list", "--parents", &format!("{old}..{head}")])
+        .stderr(Stdio::null())
+        .output()
+    else {
+        return false;
+    };
+    if !out.status.success() {
+        return false;
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    // Newest first: each commit's one parent is the next line's commit,
+    // and the last one's is `old`.
+    let mut expect = head;
+    for line in text.lines() {
+        let ids: Vec<&str> = line.split(' ').collect();
+        match ids[..] {
+            [commit, parent] if commit == expect => expect = parent,
+            _ => return false,
+        }
+    }
+    expect == old && !text.is_empty()
+}
+
+/// Puts the older, cached part of the log behind the commits `log` holds.
+fn append_older(log: &mut RawLog, older: log_cache::Cached) {
+    let offset = log.commits.len() as u32;
+    log.commits.extend(older.commits);
+    log.touching += older.touching;
+    for (path, list) in older.changes {
+        let shifted = list.into_iter().map(|c| Change {
+            commit: c.commit + offset,
+            ..c
+        });
+        log.changes.entry(path).or_default().extend(shifted);
+    }
+}
+
+/// Runs `git log --raw` over the content folder into `log`: the whole
+/// history, or only the commits in `range` (`OLD..NEW`).
+fn run_log(
+    dir: &Path,
+    whole_repo: bool,
+    prefix: &str,
+    range: Option<&str>,
+    log: &mut RawLog,
+) -> Result<(), String> {
     let mut child = git()
         .arg("-C")
         .arg(dir)
@@ -394,6 +470,7 @@ fn run_log(dir: &Path, whole_repo: bool, prefix: &str, log: &mut RawLog) -> Resu
             "-z",
             "--format=%x01%H%x00%at%x00%aN",
         ])
+        .args(range)
         .args(if whole_repo {
             &[][..]
         } else {
@@ -839,7 +916,14 @@ impl Pending {
                 log.commits.len(),
                 log.changes.len(),
                 log.elapsed.as_secs_f64() * 1e3,
-                if log.cached { " (cached)" } else { "" },
+                match log.source {
+                    LogSource::Read => String::new(),
+                    LogSource::Cached => " (cached)".to_string(),
+                    LogSource::Extended(n) => format!(
+                        " (cached, and {n} newer commit{} read)",
+                        if n == 1 { "" } else { "s" }
+                    ),
+                },
                 reads,
                 wanted,
                 start.elapsed().as_secs_f64() * 1e3

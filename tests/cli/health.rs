@@ -886,7 +886,7 @@ fn handbook_in_a_subfolder_of_a_larger_repository() {
 /// says the same; a new commit moves `HEAD`, so the log is read again and
 /// the commit shows; a garbled cache is ignored.
 #[test]
-fn git_log_cache_is_used_while_head_stays_and_read_again_when_it_moves() {
+fn git_log_cache_is_used_while_head_stays_and_extended_by_new_commits() {
     let t = with_history();
     let timings = [("HANDBOOK_TIMINGS", "1")];
     let build = |t: &HandbookTest| {
@@ -906,7 +906,8 @@ fn git_log_cache_is_used_while_head_stays_and_read_again_when_it_moves() {
     assert_eq!(t.read("book/handbook.json"), cold_catalog);
     assert_eq!(t.main_html("book/runbooks/card-declines.html"), cold_card);
 
-    // A new commit: the log is read again and the edit is the last change.
+    // A new commit on top: only it is read, in front of the cached log,
+    // and the result is what a full read gives.
     let card = t.read("src/runbooks/card-declines.md");
     t.write(
         "src/runbooks/card-declines.md",
@@ -919,7 +920,10 @@ fn git_log_cache_is_used_while_head_stays_and_read_again_when_it_moves() {
         "Carol",
     );
     let moved = build(&t);
-    assert!(!moved.contains("(cached)"), "{moved}");
+    assert!(
+        moved.contains("(cached, and 1 newer commit read)"),
+        "{moved}"
+    );
     let html = t.main_html("book/runbooks/card-declines.html");
     assert!(
         html.contains("<dt>Last changed</dt><dd><time datetime=\"2026-11-20\">2026-11-20</time> by Carol</dd>"),
@@ -927,10 +931,66 @@ fn git_log_cache_is_used_while_head_stays_and_read_again_when_it_moves() {
     );
     let after_commit = t.read("book/handbook.json");
     assert_ne!(after_commit, cold_catalog);
+    std::fs::remove_dir_all(t.root().join(".git/handbook")).unwrap();
+    let full = build(&t);
+    assert!(!full.contains("(cached"), "{full}");
+    assert!(
+        t.read("book/handbook.json") == after_commit,
+        "the extended log gives another catalog than a full read"
+    );
+
+    // A merge is not a straight line: the log is read in full.
+    git(
+        t.root(),
+        &["checkout", "-q", "-b", "side", "HEAD~2"],
+        "2026-11-21",
+        "Dan",
+    );
+    t.write(
+        "src/guides/side.md",
+        "---\ntitle: Side\nowners: [dan]\n---\nSide.\n",
+    );
+    git(
+        t.root(),
+        &["add", "src/guides/side.md"],
+        "2026-11-21",
+        "Dan",
+    );
+    git(
+        t.root(),
+        &["commit", "-q", "-m", "side"],
+        "2026-11-21",
+        "Dan",
+    );
+    git(t.root(), &["checkout", "-q", "main"], "2026-11-22", "Dan");
+    git(
+        t.root(),
+        &["merge", "-q", "--no-ff", "-m", "merge side", "side"],
+        "2026-11-22",
+        "Dan",
+    );
+    let merged = build(&t);
+    assert!(!merged.contains("(cached"), "{merged}");
+    let after_merge = t.read("book/handbook.json");
+    assert!(after_merge.contains("Side"), "the merged page is built");
+
+    // Going back is not a straight line either.
+    git(
+        t.root(),
+        &["reset", "-q", "--hard", "HEAD~1"],
+        "2026-11-22",
+        "Dan",
+    );
+    let back = build(&t);
+    assert!(!back.contains("(cached"), "{back}");
+    assert!(
+        t.read("book/handbook.json") == after_commit,
+        "back where it was"
+    );
 
     // A garbled cache is not used, and not fatal.
     t.write(".git/handbook/git-log.json", "{\"version\": 1, \"key\":");
     let garbled = build(&t);
-    assert!(!garbled.contains("(cached)"), "{garbled}");
+    assert!(!garbled.contains("(cached"), "{garbled}");
     assert_eq!(t.read("book/handbook.json"), after_commit);
 }
