@@ -48,6 +48,9 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 mod log_cache;
+mod versions;
+
+use versions::{Facts, Fetched, Versions, Wanted};
 
 /// Frontmatter keys that hold the review date (`reviewed` and its aliases).
 const REVIEWED_KEYS: [&str; 3] = ["reviewed", "last_reviewed_on", "last_reviewed"];
@@ -247,6 +250,9 @@ struct RawLog {
     dirty: Option<HashSet<String>>,
     /// Where the log came from.
     source: LogSource,
+    /// The git folder, when what is worked out from old versions may be
+    /// kept in it ([`versions`]).
+    git_dir: Option<PathBuf>,
     elapsed: Duration,
 }
 
@@ -385,6 +391,9 @@ fn read_log(root: &Path, dir: &Path) -> Result<RawLog, String> {
         if let Some((path, key)) = &cache {
             log_cache::store(path, key, &log.commits, log.touching, &log.changes);
         }
+    }
+    if cache.is_some() {
+        log.git_dir = git_dir;
     }
     log.dirty = dirty_paths(dir, &prefix);
     log.elapsed = start.elapsed();
@@ -628,35 +637,6 @@ fn parse_log(mut input: impl BufRead, prefix: &str, log: &mut RawLog) {
 /// find an edit (newest first); older ones are not looked at.
 const MAX_CHANGES_AFTER_REVIEW: usize = 16;
 
-/// Where [`page_facts`] gets old versions of a page from.
-trait Versions {
-    /// The text of blob `oid`, when it is known.
-    fn get(&mut self, oid: &str) -> Option<Arc<str>>;
-}
-
-/// The planning pass: knows no version, records every one asked for.
-#[derive(Default)]
-struct Wanted(Vec<Box<str>>);
-
-impl Versions for Wanted {
-    fn get(&mut self, oid: &str) -> Option<Arc<str>> {
-        if !self.0.iter().any(|o| &**o == oid) {
-            self.0.push(oid.into());
-        }
-        None
-    }
-}
-
-/// The versions read for one page.
-#[derive(Default)]
-struct Fetched(HashMap<Box<str>, Arc<str>>);
-
-impl Versions for Fetched {
-    fn get(&mut self, oid: &str) -> Option<Arc<str>> {
-        self.0.get(oid).cloned()
-    }
-}
-
 /// One `git cat-file --batch` process fed a planned list of blob ids by a
 /// writer thread and drained by a reader thread, so git runs ahead while
 /// the facts are worked out.
@@ -800,6 +780,12 @@ impl Pending {
         };
         let start = Instant::now();
         let ws = window_start(today, cfg.rotation_window);
+        let facts_path = log.git_dir.as_deref().map(versions::path_in);
+        let known = facts_path
+            .as_deref()
+            .map(versions::load)
+            .unwrap_or_default();
+        let known_len = known.len();
         let date = |c: &Change| log.commits[c.commit as usize].date;
 
         let mut editors: HashMap<&str, BTreeSet<&str>> = HashMap::new();
@@ -835,13 +821,13 @@ impl Pending {
             .filter_map(|p| {
                 let changes = log.changes.get(&p.src.rel)?;
                 let owners = check_owners(p);
-                let mut wanted = Wanted::default();
+                let mut wanted = Wanted::new(&known);
                 page_facts(p, changes, &log.commits, &mut wanted, ws, owners, health);
                 let on_disk = clean(p, changes);
-                let before = wanted.0.len();
-                wanted.0.retain(|o| on_disk.as_deref() != Some(&**o));
-                let use_disk = wanted.0.len() < before;
-                Some((p, changes.as_slice(), owners, use_disk, wanted.0))
+                let before = wanted.oids.len();
+                wanted.oids.retain(|o| on_disk.as_deref() != Some(&**o));
+                let use_disk = wanted.oids.len() < before;
+                Some((p, changes.as_slice(), owners, use_disk, wanted.oids))
             })
             .collect();
         // Read in a few parallel chunks, each with its own `git cat-file`.
@@ -861,12 +847,14 @@ impl Pending {
             }
         }
         chunks.push(&plans[from..]);
-        let results: Vec<(Vec<(String, PageHistory)>, usize)> = std::thread::scope(|scope| {
+        type ChunkResult = (Vec<(String, PageHistory)>, usize, Facts, usize);
+        let results: Vec<ChunkResult> = std::thread::scope(|scope| {
             let handles: Vec<_> = chunks
                 .iter()
                 .map(|chunk| {
                     let clean = &clean;
                     let log = &log;
+                    let known = &known;
                     scope.spawn(move || {
                         let all: Vec<Box<str>> =
                             chunk.iter().flat_map(|p| p.4.iter().cloned()).collect();
@@ -876,16 +864,17 @@ impl Pending {
                             CatFile::spawn(&log.dir, all)
                         };
                         let mut out = Vec::with_capacity(chunk.len());
+                        let (mut used, mut learned) = (Facts::default(), 0);
                         for (page, changes, owners, use_disk, oids) in chunk.iter() {
-                            let mut fetched = Fetched::default();
+                            let mut fetched = Fetched::new(known);
                             if let Some(oid) = clean(page, changes).filter(|_| *use_disk) {
-                                fetched.0.insert(oid, Arc::from(page.src.text.as_str()));
+                                fetched.texts.insert(oid, Arc::from(page.src.text.as_str()));
                             }
                             for oid in oids {
                                 let Some(c) = cat.as_mut() else { break };
                                 match c.next_blob() {
                                     Ok(Some(text)) => {
-                                        fetched.0.insert(oid.clone(), text);
+                                        fetched.texts.insert(oid.clone(), text);
                                     }
                                     Ok(None) => {}
                                     Err(()) => cat = None,
@@ -901,18 +890,39 @@ impl Pending {
                                 health,
                             );
                             out.push((page.src.rel.clone(), f));
+                            used.extend(fetched.used);
+                            learned += fetched.learned;
                         }
-                        (out, cat.as_ref().map_or(0, |c| c.reads))
+                        let reads = cat.as_ref().map_or(0, |c| c.reads);
+                        (out, reads, used, learned)
                     })
                 })
                 .collect();
             handles.into_iter().filter_map(|h| h.join().ok()).collect()
         });
         let reads: usize = results.iter().map(|r| r.1).sum();
-        let facts: HashMap<String, PageHistory> = results.into_iter().flat_map(|r| r.0).collect();
+        let learned: usize = results.iter().map(|r| r.3).sum();
+        let (mut facts, mut used) = (HashMap::new(), Facts::default());
+        for (pages, _, u, _) in results {
+            facts.extend(pages);
+            used.extend(u);
+        }
+        // A build keeps only the answers it used; a check, which asks
+        // less, adds to what is kept.
+        let kept = used.len();
+        if let Some(path) = &facts_path {
+            if !health {
+                let mut all = known;
+                all.extend(used);
+                used = all;
+            }
+            if learned > 0 || (health && kept != known_len) {
+                versions::store(path, used);
+            }
+        }
         if crate::timings_wanted() {
             eprintln!(
-                "timing: git history: {} commits, {} changed paths; log {:.1} ms{}, {} of {} old versions read in {:.1} ms",
+                "timing: git history: {} commits, {} changed paths; log {:.1} ms{}, {} facts from the last run, {} of {} old versions read in {:.1} ms",
                 log.commits.len(),
                 log.changes.len(),
                 log.elapsed.as_secs_f64() * 1e3,
@@ -924,6 +934,7 @@ impl Pending {
                         if n == 1 { "" } else { "s" }
                     ),
                 },
+                known_len,
                 reads,
                 wanted,
                 start.elapsed().as_secs_f64() * 1e3
@@ -978,11 +989,7 @@ fn page_facts(
             .filter(|c| commit(c).date > reviewed && c.status == Status::Modified)
             .take(MAX_CHANGES_AFTER_REVIEW);
         for c in after {
-            let (old, new) = (versions.get(&c.old), versions.get(&c.new));
-            let (Some(old), Some(new)) = (old, new) else {
-                continue;
-            };
-            if classify(&old, &new) == ChangeKind::Edit {
+            if versions.change_kind(&c.old, &c.new) == Some(ChangeKind::Edit) {
                 facts.outdated = Some(edit(c));
                 break;
             }
@@ -995,12 +1002,11 @@ fn page_facts(
     if check_owners {
         let base = at(window_start).unwrap_or(changes.len() - 1);
         if base > 0 {
-            if let Some(text) = versions.get(&changes[base].new) {
-                let was = crate::frontmatter::parse_frontmatter(&page.src.root_rel, &text)
-                    .front
-                    .owners;
-                if owner_set(&was) != owner_set(&page.front.owners) {
-                    facts.owners_change = Some(OwnersChange { was });
+            if let Some(then) = versions.front(&changes[base].new) {
+                if owner_set(&then.owners) != owner_set(&page.front.owners) {
+                    facts.owners_change = Some(OwnersChange {
+                        was: then.owners.clone(),
+                    });
                 }
             }
         }
@@ -1009,7 +1015,7 @@ fn page_facts(
     if !check_actions {
         return facts;
     }
-    let mut old_actions: HashMap<usize, Vec<crate::frontmatter::Action>> = HashMap::new();
+    let mut old_fronts: HashMap<usize, Option<Arc<versions::OldFront>>> = HashMap::new();
     facts.actions_closed_by_due = page
         .front
         .actions
@@ -1027,20 +1033,14 @@ fn page_facts(
                 None => None,
                 Some(0) => Some(true),
                 Some(k) => {
-                    let then = old_actions.entry(k).or_insert_with(|| {
-                        versions
-                            .get(&changes[k].new)
-                            .map(|t| {
-                                crate::frontmatter::parse_frontmatter(&page.src.root_rel, &t)
-                                    .front
-                                    .actions
-                            })
-                            .unwrap_or_default()
-                    });
-                    Some(
-                        then.iter()
-                            .any(|b| b.done && b.what.trim() == a.what.trim()),
-                    )
+                    let then = old_fronts
+                        .entry(k)
+                        .or_insert_with(|| versions.front(&changes[k].new));
+                    Some(then.as_ref().is_some_and(|then| {
+                        then.actions
+                            .iter()
+                            .any(|(what, done)| *done && what.trim() == a.what.trim())
+                    }))
                 }
             }
         })
@@ -1056,7 +1056,7 @@ fn owner_set(owners: &[String]) -> BTreeSet<String> {
 }
 
 /// What a commit did to a page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 enum ChangeKind {
     /// It changed the `reviewed:` line: the review itself (with or
     /// without the edits it reviewed).
@@ -1260,7 +1260,8 @@ mod tests {
             change(2, Status::Added, "0000", "v0"),
         ];
         let p = page(now);
-        let mut wanted = Wanted::default();
+        let none = Facts::default();
+        let mut wanted = Wanted::new(&none);
         page_facts(
             &p,
             &changes,
@@ -1271,12 +1272,12 @@ mod tests {
             true,
         );
         assert_eq!(
-            wanted.0,
+            wanted.oids,
             ["v1".into(), "now".into(), "v0".into()] as [Box<str>; 3]
         );
-        let mut versions = Fetched::default();
+        let mut versions = Fetched::new(&none);
         for (oid, text) in [("v0", v0.as_str()), ("v1", &v1), ("now", now)] {
-            versions.0.insert(oid.into(), Arc::from(text));
+            versions.texts.insert(oid.into(), Arc::from(text));
         }
         let f = page_facts(
             &p,

@@ -897,12 +897,16 @@ fn git_log_cache_is_used_while_head_stays_and_extended_by_new_commits() {
     let cold = build(&t);
     assert!(cold.contains("timing: git history: "), "{cold}");
     assert!(!cold.contains("(cached)"), "{cold}");
+    assert!(!cold.contains(", 0 of 0 old versions read"), "{cold}");
     assert!(t.exists(".git/handbook/git-log.json"));
     let cold_catalog = t.read("book/handbook.json");
     let cold_card = t.main_html("book/runbooks/card-declines.html");
 
     let warm = build(&t);
     assert!(warm.contains("(cached)"), "{warm}");
+    // What old versions said is kept too: no version is read again.
+    assert!(t.exists(".git/handbook/facts.json"));
+    assert!(warm.contains(", 0 of 0 old versions read"), "{warm}");
     assert_eq!(t.read("book/handbook.json"), cold_catalog);
     assert_eq!(t.main_html("book/runbooks/card-declines.html"), cold_card);
 
