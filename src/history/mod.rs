@@ -52,8 +52,7 @@ mod versions;
 
 use versions::{Facts, Fetched, Versions, Wanted};
 
-/// Frontmatter keys that hold the review date (`reviewed` and its aliases).
-const REVIEWED_KEYS: [&str; 3] = ["reviewed", "last_reviewed_on", "last_reviewed"];
+use crate::frontmatter::REVIEWED_KEYS;
 
 /// Whether git history could be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1077,41 +1076,74 @@ fn classify(old: &str, new: &str) -> ChangeKind {
     }
 }
 
-/// A page's lines (without `\r`), each with whether it is in the
-/// frontmatter.
-fn lines_in_front(text: &str) -> impl Iterator<Item = (bool, &str)> {
+/// Where a line of a page is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// In a YAML (`---`) frontmatter block, fences included.
+    Yaml,
+    /// In a TOML (`+++`) frontmatter block, fences included.
+    Toml,
+    /// In the body.
+    Body,
+}
+
+/// A page's lines (without `\r`), each with where it is.
+fn lines_in_front(text: &str) -> impl Iterator<Item = (Place, &str)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut state = 0u8; // 0: first line, 1: in frontmatter, 2: body
+    let mut state: Option<Place> = None; // None: on the first line
     text.split('\n').map(move |raw| {
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         let t = line.trim_end();
-        let in_front = match state {
-            0 if t == "---" => {
-                state = 1;
-                true
+        let place = match state {
+            None => {
+                let place = match t {
+                    "---" => Place::Yaml,
+                    "+++" => Place::Toml,
+                    _ => Place::Body,
+                };
+                state = Some(place);
+                place
             }
-            0 => {
-                state = 2;
-                false
-            }
-            1 => {
+            Some(Place::Yaml) => {
                 if t == "---" || t == "..." {
-                    state = 2;
+                    state = Some(Place::Body);
                 }
-                true
+                Place::Yaml
             }
-            _ => false,
+            Some(Place::Toml) => {
+                if t == "+++" {
+                    state = Some(Place::Body);
+                }
+                Place::Toml
+            }
+            Some(Place::Body) => Place::Body,
         };
-        (in_front, line)
+        (place, line)
     })
+}
+
+/// The key and value of a frontmatter line (`key: value` in YAML,
+/// `key = value` in TOML), the key unquoted.
+fn key_value(place: Place, line: &str) -> Option<(&str, &str)> {
+    let sep = match place {
+        Place::Yaml => ':',
+        Place::Toml => '=',
+        Place::Body => return None,
+    };
+    let (k, v) = line.split_once(sep)?;
+    Some((k.trim().trim_matches(['"', '\'']), v))
 }
 
 /// The review date as written (`reviewed:` or an alias), if any.
 fn review_date(text: &str) -> Option<&str> {
     lines_in_front(text)
-        .take_while(|(front, _)| *front)
-        .find_map(|(_, line)| {
-            let (k, v) = line.split_once(':')?;
+        .take_while(|(place, _)| *place != Place::Body)
+        .find_map(|(place, line)| {
+            // Only top-level keys: not an action's or a table's.
+            if line.starts_with([' ', '\t']) {
+                return None;
+            }
+            let (k, v) = key_value(place, line)?;
             REVIEWED_KEYS
                 .contains(&k)
                 .then(|| v.trim().trim_matches(['"', '\'']))
@@ -1121,20 +1153,19 @@ fn review_date(text: &str) -> Option<&str> {
 /// The lines that make up the content: all but the review date and the
 /// action `done:` flags in the frontmatter.
 fn content_lines(text: &str) -> impl Iterator<Item = &str> {
-    lines_in_front(text).filter_map(|(front, line)| {
-        if front {
-            if line
-                .split_once(':')
-                .is_some_and(|(k, _)| REVIEWED_KEYS.contains(&k))
-            {
-                return None;
-            }
-            let inner = line.trim_start().trim_start_matches("- ");
-            if line.starts_with([' ', '\t', '-']) && inner.starts_with("done:") {
-                return None;
-            }
+    lines_in_front(text).filter_map(|(place, line)| {
+        if place == Place::Body {
+            return Some(line);
         }
-        Some(line)
+        let top = !line.starts_with([' ', '\t', '-']);
+        let item = line.trim_start().trim_start_matches("- ");
+        match key_value(place, if top { line } else { item }) {
+            Some((k, _)) if top && REVIEWED_KEYS.contains(&k) => None,
+            // YAML writes `done:` inside an action item; TOML, under
+            // `[[actions]]`, at the start of the line.
+            Some(("done", _)) if !top || place == Place::Toml => None,
+            _ => Some(line),
+        }
     })
 }
 
@@ -1171,6 +1202,14 @@ mod tests {
         let both = bumped.replace("Body.", "Body, edited.");
         assert_eq!(classify(base, &bumped), ChangeKind::Review);
         assert_eq!(classify(base, &both), ChangeKind::Review);
+        assert_eq!(classify(base, &done), ChangeKind::Bookkeeping);
+        assert_eq!(classify(base, &edited), ChangeKind::Edit);
+        // The same in TOML frontmatter.
+        let base = "+++\ntitle = \"T\"\nreviewed = 2026-01-01\n\n[[actions]]\nwhat = \"A\"\ndone = false\n+++\n\nBody.\n";
+        let bumped = base.replace("2026-01-01", "2026-06-01");
+        let done = base.replace("done = false", "done = true");
+        let edited = base.replace("what = \"A\"", "what = \"B\"");
+        assert_eq!(classify(base, &bumped), ChangeKind::Review);
         assert_eq!(classify(base, &done), ChangeKind::Bookkeeping);
         assert_eq!(classify(base, &edited), ChangeKind::Edit);
         assert_eq!(

@@ -7,8 +7,16 @@
 
 use crate::date::{Date, Interval};
 use crate::diag::{Diagnostic, Severity};
+use fence::Syntax;
 use serde_yaml::{Mapping, Value};
 use std::collections::BTreeMap;
+
+mod fence;
+mod toml_front;
+
+/// The keys the review date is read from, in order of precedence:
+/// `reviewed` and the aliases other tools write.
+pub const REVIEWED_KEYS: [&str; 3] = ["reviewed", "last_reviewed_on", "last_reviewed"];
 
 /// Where top-level keys (and action items) are written: key → (line, column).
 #[derive(Debug, Clone, Default)]
@@ -30,6 +38,11 @@ impl KeySpans {
     /// Whether `key` is written.
     pub fn has(&self, key: &str) -> bool {
         self.0.contains_key(key)
+    }
+
+    /// The first of `keys` that is written.
+    pub fn first_written<'k>(&self, keys: &[&'k str]) -> Option<&'k str> {
+        keys.iter().copied().find(|k| self.0.contains_key(*k))
     }
 }
 
@@ -53,6 +66,8 @@ pub struct Action {
 pub struct FrontMatter {
     /// Whether the file had a frontmatter block at all.
     pub present: bool,
+    /// The block is TOML (`+++` fences) rather than YAML.
+    pub toml: bool,
     /// `title`.
     pub title: Option<String>,
     /// `kind` as written.
@@ -67,8 +82,10 @@ pub struct FrontMatter {
     pub domain: Option<String>,
     /// `tags`.
     pub tags: Vec<String>,
-    /// ADR `status` as written (lower-cased).
+    /// ADR `status`, trimmed and lower-cased.
     pub status: Option<String>,
+    /// ADR `status` exactly as written, for messages.
+    pub status_written: Option<String>,
     /// ADR `date`.
     pub date: Option<Date>,
     /// ADR numbers this one supersedes.
@@ -96,45 +113,6 @@ pub struct Parsed {
     pub body_line: u32,
     /// `frontmatter-invalid` findings.
     pub findings: Vec<Diagnostic>,
-}
-
-/// The fence split: YAML text, its first line, and where the body begins.
-struct Split<'a> {
-    yaml: &'a str,
-    body_offset: usize,
-    body_line: u32,
-}
-
-/// Finds a frontmatter block: the first line is `---`, and a later line is
-/// `---` or `...`. LF and CRLF both work. No closing fence → no frontmatter
-/// (the `---` is a thematic break).
-fn split(text: &str) -> Option<Split<'_>> {
-    let first_end = text.find('\n')?;
-    if text[..first_end].trim_end() != "---" {
-        return None;
-    }
-    let yaml_start = first_end + 1;
-    let mut pos = yaml_start;
-    let mut line = 2u32;
-    while pos <= text.len() {
-        let end = text[pos..].find('\n').map(|i| pos + i);
-        let l = &text[pos..end.unwrap_or(text.len())];
-        let t = l.trim_end();
-        if t == "---" || t == "..." {
-            let body_offset = end.map(|e| e + 1).unwrap_or(text.len());
-            return Some(Split {
-                yaml: &text[yaml_start..pos],
-                body_offset,
-                body_line: line + 1,
-            });
-        }
-        match end {
-            Some(e) => pos = e + 1,
-            None => break,
-        }
-        line += 1;
-    }
-    None
 }
 
 /// Does this YAML text look like a block of `key: value` lines?
@@ -177,86 +155,205 @@ fn key_spans(yaml: &str, line0: u32) -> KeySpans {
 /// Parses the frontmatter of `text` (a page's full text, BOM removed).
 /// `path` is the page path relative to the handbook root, for findings.
 pub fn parse_frontmatter(path: &str, text: &str) -> Parsed {
-    let Some(sp) = split(text) else {
-        return Parsed {
-            body_line: 1,
-            ..Parsed::default()
-        };
+    let no_frontmatter = || Parsed {
+        body_line: 1,
+        ..Parsed::default()
+    };
+    let Some(block) = fence::split(text) else {
+        return no_frontmatter();
     };
     let mut out = Parsed {
-        body_offset: sp.body_offset,
-        body_line: sp.body_line,
-        spans: key_spans(sp.yaml, 2),
+        body_offset: block.body_offset,
+        body_line: block.body_line,
+        spans: match block.syntax {
+            Syntax::Yaml => key_spans(block.text, 2),
+            Syntax::Toml => toml_front::key_spans(block.text, 2),
+        },
         ..Parsed::default()
     };
     out.front.present = true;
     out.front.search = true;
-    if sp.yaml.trim().is_empty() {
-        return out;
-    }
-    let value: Value = match serde_yaml::from_str(sp.yaml) {
-        Ok(v) => v,
-        Err(e) => {
-            if !looks_like_mapping(sp.yaml) {
-                // `---` used as a horizontal rule twice: not frontmatter.
-                return Parsed {
-                    body_line: 1,
-                    ..Parsed::default()
-                };
-            }
-            let msg = e.to_string();
-            // serde_yaml's lines are 1-based within the snippet, which starts
-            // on file line 2. A duplicate key is reported at the start of the
-            // mapping; point at the repeated key instead.
-            let (line, column) = duplicate_key_line(sp.yaml, &msg)
-                .map(|l| (l + 1, 1))
-                .or_else(|| {
-                    e.location()
-                        .map(|l| (l.line() as u32 + 1, l.column() as u32))
-                })
-                .unwrap_or((1, 1));
-            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            out.findings.push(
-                Diagnostic::new(
-                    "frontmatter-invalid",
-                    Severity::Error,
-                    path,
-                    (line, column),
-                    format!("frontmatter is not valid YAML: {msg}"),
-                )
-                .with_help(yaml_help(&msg)),
-            );
-            return out;
-        }
-    };
-    let map = match value {
-        Value::Mapping(m) => m,
-        Value::Null => return out,
-        _ if !looks_like_mapping(sp.yaml) => {
-            return Parsed {
-                body_line: 1,
-                ..Parsed::default()
-            }
-        }
-        _ => {
-            out.findings.push(Diagnostic::new(
+    out.front.toml = block.syntax == Syntax::Toml;
+    if !block.closed {
+        let fence = block.syntax.fence();
+        let last = block.body_line.saturating_sub(2).max(2);
+        out.findings.push(
+            Diagnostic::new(
                 "frontmatter-invalid",
                 Severity::Error,
                 path,
-                (2, 1),
-                "frontmatter must be a mapping of `key: value` lines",
-            ));
-            return out;
-        }
+                (1, 1),
+                format!("the frontmatter opened by `{fence}` on line 1 is never closed"),
+            )
+            .with_help(format!(
+                "add a line `{fence}` after the last frontmatter line (line {last}); until then the page text starts at the first blank line"
+            )),
+        );
+    }
+    if block.text.trim().is_empty() {
+        return out;
+    }
+    let map = match block.syntax {
+        Syntax::Yaml => match yaml_mapping(path, block.text) {
+            Ok(Some(map)) => map,
+            Ok(None) if !block.closed => return out,
+            Ok(None) => return no_frontmatter(),
+            Err(finding) => {
+                out.findings.push(finding);
+                return out;
+            }
+        },
+        Syntax::Toml => match toml_front::parse(block.text) {
+            Ok(map) => map,
+            Err(e) => {
+                out.findings.push(
+                    Diagnostic::new(
+                        "frontmatter-invalid",
+                        Severity::Error,
+                        path,
+                        (e.at.0 + 1, e.at.1),
+                        format!("frontmatter is not valid TOML: {}", e.message),
+                    )
+                    .with_help("fix the TOML between the `+++` lines; quote text values, e.g. `title = \"Payments failover\"`"),
+                );
+                return out;
+            }
+        },
     };
     let mut f = Fields {
         path,
         spans: &out.spans,
         findings: Vec::new(),
     };
-    out.front = f.read(&map);
-    out.findings = f.findings;
+    out.front = FrontMatter {
+        toml: out.front.toml,
+        ..f.read(&map)
+    };
+    out.findings.extend(f.findings);
     out
+}
+
+/// Parses the YAML between the fences: `Ok(None)` when it is not a
+/// frontmatter at all (`---` used as a horizontal rule twice, around
+/// prose), or empty; a finding when it is broken.
+fn yaml_mapping(path: &str, yaml: &str) -> Result<Option<Mapping>, Diagnostic> {
+    let value: Value = match serde_yaml::from_str(yaml) {
+        Ok(v) => v,
+        Err(e) => {
+            if !looks_like_mapping(yaml) {
+                return Ok(None);
+            }
+            return Err(yaml_error(path, yaml, &e));
+        }
+    };
+    match value {
+        Value::Mapping(m) => Ok(Some(m)),
+        Value::Null => Ok(Some(Mapping::new())),
+        _ if !looks_like_mapping(yaml) => Ok(None),
+        _ => Err(Diagnostic::new(
+            "frontmatter-invalid",
+            Severity::Error,
+            path,
+            (2, 1),
+            "frontmatter must be a mapping of `key: value` lines",
+        )),
+    }
+}
+
+/// The finding for a YAML syntax error, at its line in the file (the
+/// snippet starts on file line 2), with a hint for the common slips.
+fn yaml_error(path: &str, yaml: &str, e: &serde_yaml::Error) -> Diagnostic {
+    let msg = e.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    let parser_at = e
+        .location()
+        .map(|l| (l.line() as u32, l.column() as u32))
+        .unwrap_or((1, 1));
+    // A duplicate key is reported at the start of the mapping; point at
+    // the repeated key instead.
+    if let Some(l) = duplicate_key_line(yaml, &msg) {
+        return Diagnostic::new(
+            "frontmatter-invalid",
+            Severity::Error,
+            path,
+            (l + 1, 1),
+            format!("frontmatter is not valid YAML: {msg}"),
+        )
+        .with_help("remove one of the repeated keys");
+    }
+    let (at, message, help) = if let Some(at) = tab_indent(yaml, parser_at.0) {
+        (
+            at,
+            "frontmatter is not valid YAML: a tab indents this line".to_string(),
+            "YAML does not allow tabs for indentation; use spaces".to_string(),
+        )
+    } else if let Some((at, quote)) = unclosed_quote(yaml, parser_at.0) {
+        (
+            at,
+            format!("frontmatter is not valid YAML: the value opened with {quote} here is not closed ({msg})"),
+            format!("end the value with {quote} on the same line, or remove the opening {quote}"),
+        )
+    } else {
+        (
+            parser_at,
+            format!("frontmatter is not valid YAML: {msg}"),
+            yaml_help(&msg),
+        )
+    };
+    Diagnostic::new(
+        "frontmatter-invalid",
+        Severity::Error,
+        path,
+        (at.0 + 1, at.1),
+        message,
+    )
+    .with_help(help)
+}
+
+/// The first line up to `until` (snippet lines, 1-based) indented with a
+/// tab: (line, column of the tab).
+fn tab_indent(yaml: &str, until: u32) -> Option<(u32, u32)> {
+    yaml.lines()
+        .take(until as usize)
+        .enumerate()
+        .find_map(|(i, l)| {
+            let indent = &l[..l.len() - l.trim_start().len()];
+            indent
+                .find('\t')
+                .map(|c| (i as u32 + 1, indent[..c].chars().count() as u32 + 1))
+        })
+}
+
+/// The first line up to `until` whose value opens a quote that the line
+/// does not close: (line, column of the quote) and the quote.
+fn unclosed_quote(yaml: &str, until: u32) -> Option<((u32, u32), &'static str)> {
+    yaml.lines()
+        .take(until as usize)
+        .enumerate()
+        .find_map(|(i, l)| {
+            let (key, value) = l.split_once(": ")?;
+            let v = value.trim_start();
+            let quote = match v.chars().next()? {
+                '"' => "`\"`",
+                '\'' => "`'`",
+                _ => return None,
+            };
+            let open = v.chars().next()?;
+            let rest = &v[1..];
+            let closed = if open == '"' {
+                let mut escaped = false;
+                rest.chars().any(|c| {
+                    let end = c == '"' && !escaped;
+                    escaped = c == '\\' && !escaped;
+                    end
+                })
+            } else {
+                // `''` is an escaped quote inside single quotes.
+                rest.replace("''", "").contains('\'')
+            };
+            let column = key.chars().count() + 2 + (value.len() - v.len()) + 1;
+            (!closed).then_some(((i as u32 + 1, column as u32), quote))
+        })
 }
 
 /// For "duplicate entry with key \"k\"", the snippet line (1-based) of the
@@ -542,7 +639,7 @@ impl Fields<'_> {
                 }
             }
         }
-        let reviewed = ["reviewed", "last_reviewed_on", "last_reviewed"]
+        let reviewed = REVIEWED_KEYS
             .into_iter()
             .find(|k| self.get(map, k).is_some())
             .and_then(|k| self.date(map, k));
@@ -550,12 +647,14 @@ impl Fields<'_> {
             .into_iter()
             .find(|k| self.get(map, k).is_some())
             .and_then(|k| self.interval(map, k));
+        let status_written = self.string(map, "status");
         let search = match self.get(map, "search") {
             Some(Value::Bool(b)) => *b,
             _ => true,
         };
         FrontMatter {
             present: true,
+            toml: false,
             title: self.string(map, "title").filter(|t| !t.trim().is_empty()),
             kind: self.string(map, "kind"),
             owners,
@@ -563,9 +662,10 @@ impl Fields<'_> {
             review_every,
             domain: self.string(map, "domain").filter(|d| !d.trim().is_empty()),
             tags: self.strings(map, "tags"),
-            status: self
-                .string(map, "status")
+            status: status_written
+                .as_deref()
                 .map(|s| s.trim().to_ascii_lowercase()),
+            status_written,
             date: self.date(map, "date"),
             supersedes: self.numbers(map, "supersedes"),
             superseded_by: self.numbers(map, "superseded_by"),
