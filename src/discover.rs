@@ -60,7 +60,28 @@ pub fn discover(config: &Config) -> Result<Sources> {
         .map(|(rel, abs)| read_page(&abs, rel, &root_prefix))
         .collect::<Result<_>>()?;
     pages.sort_by(|a, b| a.rel.cmp(&b.rel));
+    if let Some(note) = mdx_note(&assets) {
+        eprintln!("{note}");
+    }
     Ok(Sources { pages, assets })
+}
+
+/// A note when MDX files (Docusaurus, Gatsby) are in the content: they are
+/// copied as files, not built as pages, and a writer should know.
+fn mdx_note(assets: &[AssetFile]) -> Option<String> {
+    let mdx: Vec<&str> = assets
+        .iter()
+        .map(|a| a.rel.as_str())
+        .filter(|r| r.to_ascii_lowercase().ends_with(".mdx"))
+        .collect();
+    let first = mdx.first()?;
+    let more = match mdx.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    Some(format!(
+        "note: {first}{more}: .mdx files are copied as they are, not built as pages; rename them to .md if they hold plain markdown"
+    ))
 }
 
 /// The walk of [`discover`] without reading pages: markdown pages as

@@ -58,6 +58,18 @@ impl AdrIndex {
     }
 }
 
+/// What to write instead of an invalid status. `superseded by ADR-13`
+/// (adr-tools, MADR) becomes `superseded` and a `superseded_by` field.
+fn status_help(status: Option<&str>) -> String {
+    let by = status
+        .and_then(|s| s.strip_prefix("superseded by"))
+        .and_then(crate::frontmatter::adr_number_in);
+    match by {
+        Some(n) => format!("write `status: superseded` and `superseded_by: {n}` on its own line"),
+        None => format!("set `status:` to one of {}", STATUSES.join(", ")),
+    }
+}
+
 pub(super) fn check(page: &Page, idx: &AdrIndex, cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
     if !is(page, Kind::Adr) {
         return;
@@ -73,12 +85,12 @@ pub(super) fn check(page: &Page, idx: &AdrIndex, cx: &RuleCx<'_>, out: &mut Vec<
                 Severity::Error,
                 path,
                 page.spans.of("status"),
-                match status {
+                match &page.front.status_written {
                     Some(s) => format!("ADR status `{s}` is not one of {}", STATUSES.join(", ")),
                     None => "ADR has no `status`".to_string(),
                 },
             )
-            .with_help(format!("set `status:` to one of {}", STATUSES.join(", "))),
+            .with_help(status_help(status)),
         ),
     }
     let Some(n) = page.adr_number else { return };

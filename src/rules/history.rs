@@ -8,7 +8,7 @@ use super::{PageStatus, RuleCx};
 use crate::diag::{Diagnostic, Severity};
 use crate::page::Page;
 
-const REVIEWED_KEYS: [&str; 3] = ["reviewed", "last_reviewed_on", "last_reviewed"];
+use crate::frontmatter::REVIEWED_KEYS;
 
 pub(super) fn check(page: &Page, status: &PageStatus, cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
     let (Some(edit), Some(reviewed)) = (&status.outdated, page.front.reviewed) else {
@@ -26,8 +26,9 @@ pub(super) fn check(page: &Page, status: &PageStatus, cx: &RuleCx<'_>, out: &mut
             ),
         )
         .with_help(format!(
-            "check the changes since {reviewed} (`git log --since={reviewed} -- {}`), then set `reviewed: {}`",
-            page.src.root_rel, cx.today
+            "check the changes since {reviewed} (`git log --since={reviewed} -- {}`), then set {}",
+            page.src.root_rel,
+            super::staleness::set_reviewed(page, Some(cx.today))
         )),
     );
 }

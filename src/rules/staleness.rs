@@ -1,10 +1,25 @@
 //! Rules `review-missing`, `review-stale`, `review-due-soon`, `review-future`.
 
 use super::{PageStatus, ReviewState, RuleCx};
+use crate::date::Date;
 use crate::diag::{Diagnostic, Severity};
+use crate::frontmatter::REVIEWED_KEYS;
 use crate::page::Page;
 
-const REVIEWED_KEYS: [&str; 3] = ["reviewed", "last_reviewed_on", "last_reviewed"];
+/// How to write the review date `date` in `page`: under the key the page
+/// already uses (`last_reviewed_on` on GOV.UK pages), in its frontmatter's
+/// syntax. Without a date, just the key (`` `reviewed:` ``).
+pub(super) fn set_reviewed(page: &Page, date: Option<Date>) -> String {
+    let key = page
+        .spans
+        .first_written(&REVIEWED_KEYS)
+        .unwrap_or("reviewed");
+    let sep = if page.front.toml { " =" } else { ":" };
+    match date {
+        Some(date) => format!("`{key}{sep} {date}`"),
+        None => format!("`{key}{sep}`"),
+    }
+}
 
 pub(super) fn check(page: &Page, status: &PageStatus, cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
     let path = &page.src.root_rel;
@@ -19,7 +34,10 @@ pub(super) fn check(page: &Page, status: &PageStatus, cx: &RuleCx<'_>, out: &mut
                     at,
                     format!("`reviewed: {reviewed}` is later than today ({})", cx.today),
                 )
-                .with_help("set `reviewed:` to the date the review actually happened"),
+                .with_help(format!(
+                    "set {} to the date the review actually happened",
+                    set_reviewed(page, None)
+                )),
             );
         }
     }
@@ -36,7 +54,10 @@ pub(super) fn check(page: &Page, status: &PageStatus, cx: &RuleCx<'_>, out: &mut
                     status.interval
                 ),
             )
-            .with_help(format!("review the page and add `reviewed: {}`", cx.today)),
+            .with_help(format!(
+                "review the page and add {}",
+                set_reviewed(page, Some(cx.today))
+            )),
         ),
         ReviewState::Stale => {
             let days = status.due.map(|d| cx.today.days() - d.days()).unwrap_or(0);
@@ -52,8 +73,8 @@ pub(super) fn check(page: &Page, status: &PageStatus, cx: &RuleCx<'_>, out: &mut
                     ),
                 )
                 .with_help(format!(
-                    "review the page, then set `reviewed: {}`",
-                    cx.today
+                    "review the page, then set {}",
+                    set_reviewed(page, Some(cx.today))
                 )),
             );
         }
@@ -66,8 +87,8 @@ pub(super) fn check(page: &Page, status: &PageStatus, cx: &RuleCx<'_>, out: &mut
                 format!("review is due on {due}"),
             )
             .with_help(format!(
-                "review the page, then set `reviewed: {}`",
-                cx.today
+                "review the page, then set {}",
+                set_reviewed(page, Some(cx.today))
             )),
         ),
         ReviewState::Fresh | ReviewState::Never => {}

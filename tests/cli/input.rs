@@ -409,3 +409,173 @@ fn frontmatter_wrong_types_are_findings_not_crashes() {
     t.build_ok();
     assert!(t.main_html("book/types.html").contains("Typed body."));
 }
+
+/// `check --format json`: (rule, line, column, message, help) of `path`.
+fn findings_with_help(t: &HandbookTest, path: &str) -> Vec<(String, u64, u64, String, String)> {
+    let r = t.run(&[
+        "check",
+        "--format",
+        "json",
+        "--today",
+        crate::harness::TODAY,
+    ]);
+    r.assert_no_panic();
+    r.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"] == path)
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+                f["help"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn unclosed_frontmatter_is_reported_and_kept_out_of_the_body() {
+    let t = handbook(&[(
+        "runbooks/noclose.md",
+        "---\ntitle: No close\nowners: [payments]\nreviewed: 2026-11-01\n\n# Steps\n\nDo the thing.\n",
+    )]);
+    let found = findings_with_help(&t, "src/runbooks/noclose.md");
+    let bad: Vec<_> = found
+        .iter()
+        .filter(|f| f.0 == "frontmatter-invalid")
+        .collect();
+    assert_eq!(bad.len(), 1, "{found:?}");
+    assert_eq!((bad[0].1, bad[0].2), (1, 1));
+    assert!(bad[0].3.contains("never closed"), "{:?}", bad[0]);
+    assert!(bad[0].4.contains("line 4"), "{:?}", bad[0]);
+    // The keys were read: no owner or review findings caused by the slip.
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.0 == "owner-missing" || f.0 == "review-missing"),
+        "{found:?}"
+    );
+    t.build_ok();
+    let main = t.main_html("book/runbooks/noclose.html");
+    assert!(!main.contains("owners: [payments]"), "{main}");
+    assert!(main.contains("Do the thing."), "{main}");
+    assert_eq!(
+        t.catalog_page("src/runbooks/noclose.md")["title"],
+        "No close"
+    );
+}
+
+#[test]
+fn toml_frontmatter_is_read_like_yaml() {
+    let t = handbook(&[(
+        "runbooks/hugo.md",
+        "+++\r\ntitle = \"Hugo runbook\"\r\nowners = [\"payments\"]\r\nlast_reviewed_on = 2026-01-02\r\ndate = 2019-03-04T10:00:00Z\r\ndraft = false\r\n\r\n[menu.main]\r\nweight = 5\r\n+++\r\n\r\nRunbook body.\r\n",
+    )]);
+    let found = findings_with_help(&t, "src/runbooks/hugo.md");
+    assert!(
+        !found.iter().any(|f| f.0 == "frontmatter-invalid"
+            || f.0 == "owner-missing"
+            || f.0 == "review-missing"),
+        "{found:?}"
+    );
+    let stale = found
+        .iter()
+        .find(|f| f.0 == "review-stale")
+        .unwrap_or_else(|| panic!("{found:?}"));
+    assert_eq!(stale.1, 4, "{stale:?}");
+    // The help names the key the page uses, in its syntax.
+    assert!(
+        stale.4.contains("`last_reviewed_on = 2026-11-23`"),
+        "{stale:?}"
+    );
+    t.build_ok();
+    let page = t.catalog_page("src/runbooks/hugo.md");
+    assert_eq!(page["title"], "Hugo runbook");
+    assert_eq!(page["reviewed"], "2026-01-02");
+    let main = t.main_html("book/runbooks/hugo.html");
+    assert!(main.contains("Runbook body."), "{main}");
+    assert!(
+        !main.contains("weight = 5") && !main.contains("+++"),
+        "{main}"
+    );
+
+    // A TOML error points at its line in the file.
+    t.write(
+        "src/runbooks/hugo.md",
+        "+++\ntitle = \"Hugo runbook\"\nowners = [\"payments\"\n+++\n\nBody.\n",
+    );
+    let found = findings_with_help(&t, "src/runbooks/hugo.md");
+    let bad: Vec<_> = found
+        .iter()
+        .filter(|f| f.0 == "frontmatter-invalid")
+        .collect();
+    assert_eq!(bad.len(), 1, "{found:?}");
+    assert!(bad[0].1 >= 3, "{:?}", bad[0]);
+    assert!(bad[0].3.contains("TOML"), "{:?}", bad[0]);
+}
+
+#[test]
+fn common_yaml_slips_get_a_precise_finding() {
+    let t = handbook(&[
+        (
+            "quote.md",
+            "---\ntitle: Quote\nowner_slack: \"#payments\nreviewed: 2026-11-01\nkind: guide\n---\n\nBody.\n",
+        ),
+        (
+            "tab.md",
+            "---\ntitle: Tab\n\tkind: guide\n---\n\nBody.\n",
+        ),
+    ]);
+    let quote = findings_with_help(&t, "src/quote.md");
+    let bad: Vec<_> = quote
+        .iter()
+        .filter(|f| f.0 == "frontmatter-invalid")
+        .collect();
+    assert_eq!(bad.len(), 1, "{quote:?}");
+    assert_eq!((bad[0].1, bad[0].2), (3, 14), "{:?}", bad[0]);
+    assert!(bad[0].3.contains("not closed"), "{:?}", bad[0]);
+    let tab = findings_with_help(&t, "src/tab.md");
+    let bad: Vec<_> = tab
+        .iter()
+        .filter(|f| f.0 == "frontmatter-invalid")
+        .collect();
+    assert_eq!(bad.len(), 1, "{tab:?}");
+    assert_eq!((bad[0].1, bad[0].2), (3, 1), "{:?}", bad[0]);
+    assert!(bad[0].4.contains("tabs"), "{:?}", bad[0]);
+}
+
+#[test]
+fn adr_status_is_quoted_as_written_with_the_fix() {
+    let t = handbook(&[(
+        "adr/0012-placeholders.md",
+        "---\ntitle: Placeholders\nowners: [payments]\nstatus: Superseded by ADR-0013\n---\n\nBody.\n",
+    )]);
+    let found = findings_with_help(&t, "src/adr/0012-placeholders.md");
+    let bad = found
+        .iter()
+        .find(|f| f.0 == "adr-status-invalid")
+        .unwrap_or_else(|| panic!("{found:?}"));
+    assert!(bad.3.contains("`Superseded by ADR-0013`"), "{bad:?}");
+    assert!(
+        bad.4.contains("`status: superseded`") && bad.4.contains("`superseded_by: 13`"),
+        "{bad:?}"
+    );
+}
+
+#[test]
+fn mdx_files_are_named_in_a_note() {
+    let t = handbook(&[
+        ("guide.md", "# Guide\n"),
+        ("docs/intro.mdx", "# Intro\n\n<Tabs />\n"),
+    ]);
+    let r = t.build_ok();
+    assert!(
+        r.stderr.contains("docs/intro.mdx") && r.stderr.contains("not built as pages"),
+        "{}",
+        r.stderr
+    );
+}
