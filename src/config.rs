@@ -436,6 +436,17 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// What to do about an unknown book.toml key. mdBook's own sections are
+/// named as such, with where their handbook equivalents go.
+fn unknown_key_help(section: &str, key: &str) -> &'static str {
+    match (section, key) {
+        ("", "output" | "preprocessor") | ("output" | "preprocessor", _) => {
+            "this is mdBook configuration, which handbook does not read; put `site-url` and `edit-url-template` under [build]"
+        }
+        _ => "check the spelling against the book.toml reference in the README",
+    }
+}
+
 struct Parser<'a> {
     path: &'a Path,
     text: &'a str,
@@ -504,7 +515,7 @@ impl Parser<'_> {
                 pos,
                 format!("unknown key {shown}; this version ignores it"),
             )
-            .with_help("check the spelling against the book.toml reference in the README"),
+            .with_help(unknown_key_help(section, key)),
         );
     }
 

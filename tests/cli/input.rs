@@ -579,3 +579,23 @@ fn mdx_files_are_named_in_a_note() {
         r.stderr
     );
 }
+
+#[test]
+fn mdbook_output_section_is_named_as_mdbook_configuration() {
+    let t = handbook(&[("guide.md", "# Guide\n")]);
+    t.write(
+        "book.toml",
+        "[book]\ntitle = \"Input\"\n\n[output.html]\nsite-url = \"/handbook/\"\n",
+    );
+    let found = findings_with_help(&t, "book.toml");
+    let unknown: Vec<_> = found
+        .iter()
+        .filter(|f| f.0 == "config-unknown-key")
+        .collect();
+    assert_eq!(unknown.len(), 1, "{found:?}");
+    assert!(
+        unknown[0].4.contains("mdBook") && unknown[0].4.contains("[build]"),
+        "{:?}",
+        unknown[0]
+    );
+}
