@@ -1,9 +1,10 @@
 //! Stage 4a: markdown → HTML for one page body.
 //!
 //! Owns: rendering a page's markdown (CommonMark plus tables, footnotes,
-//! strikethrough, task lists, heading attributes and GitHub alerts) with
-//! pulldown-cmark; heading ids (`{#custom}` or GitHub-style slugs, unique per
-//! page) and their `#` anchors; rewriting relative `.md` links to the output
+//! strikethrough, task lists and GitHub alerts) with pulldown-cmark; heading
+//! attribute blocks (`{#custom .class}`, only when every token is one; see
+//! `heading_attrs`); heading ids (`{#custom}` or GitHub-style slugs, unique
+//! per page) and their `#` anchors; rewriting relative `.md` links to the output
 //! `.html` URLs ([`page_url`]); collecting every heading and link with its
 //! absolute `line:column` in the source file (for `link-broken`,
 //! `anchor-broken` and `runbook-section-missing`); the page's plain text for
@@ -19,6 +20,7 @@ use std::collections::{HashMap, HashSet};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
+mod heading_attrs;
 mod highlight;
 mod line_memo;
 
@@ -141,7 +143,6 @@ fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
 }
 
@@ -160,7 +161,6 @@ struct HeadingSlot {
 /// The heading being read.
 struct OpenHeading {
     start_event: usize,
-    custom_id: Option<String>,
     level: u8,
     text: String,
     line: u32,
@@ -214,16 +214,12 @@ impl<'a> Renderer<'a, '_> {
                     self.events.push(Event::Html(html.into()));
                 }
             }
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => {
+            Event::Start(Tag::Heading { level, .. }) => {
+                // Attribute blocks are read by `take_attr_block` (the parser's
+                // own option takes any `{...}`, placeholders included).
                 let (line, column) = self.lines.position(offset);
                 self.heading = Some(OpenHeading {
                     start_event: self.events.len(),
-                    custom_id: id.filter(|id| !id.is_empty()).map(|id| id.to_string()),
                     level: level as u8,
                     text: String::new(),
                     line,
@@ -232,16 +228,17 @@ impl<'a> Renderer<'a, '_> {
                 self.events.push(Event::Start(Tag::Heading {
                     level,
                     id: None,
-                    classes,
-                    attrs,
+                    classes: Vec::new(),
+                    attrs: Vec::new(),
                 }));
             }
             Event::End(TagEnd::Heading(level)) => {
-                if let Some(open) = self.heading.take() {
+                if let Some(mut open) = self.heading.take() {
+                    let custom_id = self.take_attr_block(&mut open);
                     self.slots.push(HeadingSlot {
                         start_event: open.start_event,
                         anchor_event: self.events.len(),
-                        custom_id: open.custom_id,
+                        custom_id,
                         level: open.level,
                         text: open.text.trim().to_owned(),
                         line: open.line,
@@ -328,6 +325,47 @@ impl<'a> Renderer<'a, '_> {
             }
             other => self.events.push(other),
         }
+    }
+
+    /// Removes a valid `{#id .class}` block from the end of the open
+    /// heading's text (events, heading text and page text), puts its classes
+    /// on the heading and returns its id. A `{...}` that is not all
+    /// attributes stays as text.
+    fn take_attr_block(&mut self, open: &mut OpenHeading) -> Option<String> {
+        let first_inline = open.start_event + 1;
+        let run_start = self.events[first_inline.min(self.events.len())..]
+            .iter()
+            .rposition(|e| !matches!(e, Event::Text(_)))
+            .map_or(first_inline, |i| first_inline + i + 1);
+        let trailing: String = self.events[run_start.min(self.events.len())..]
+            .iter()
+            .filter_map(|e| match e {
+                Event::Text(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let block = heading_attrs::find_attr_block(&trailing)?;
+        if !open.text.ends_with(&trailing) || !self.text.ends_with(&trailing) {
+            return None;
+        }
+        open.text.truncate(open.text.len() - block.cut);
+        self.text.truncate(self.text.len() - block.cut);
+        let mut left = block.cut;
+        for event in self.events[run_start..].iter_mut().rev() {
+            let Event::Text(t) = event else { break };
+            let keep = t.len().saturating_sub(left);
+            left -= t.len() - keep;
+            *event = Event::Text(CowStr::from(t.get(..keep).unwrap_or_default().to_owned()));
+            if left == 0 {
+                break;
+            }
+        }
+        if let Some(Event::Start(Tag::Heading { classes, .. })) =
+            self.events.get_mut(open.start_event)
+        {
+            *classes = block.attrs.classes.into_iter().map(CowStr::from).collect();
+        }
+        block.attrs.id
     }
 
     /// Append inline text to the page text and to the open heading, if any.
