@@ -22,6 +22,7 @@ use serde::Serialize;
 
 mod heading_attrs;
 mod highlight;
+mod html_anchors;
 mod line_memo;
 
 pub(crate) use highlight::escape_html;
@@ -57,6 +58,9 @@ pub struct RenderedMarkdown {
     pub links: Vec<Link>,
     /// Plain text of the first level-1 heading (the default page title).
     pub first_h1: Option<String>,
+    /// Link targets defined in raw HTML (`id="..."`, `<a name="...">`), in
+    /// document order.
+    pub html_anchors: Vec<String>,
     /// Plain text of the body for search, code included; blocks are separated
     /// by newlines, inline HTML is dropped.
     pub text: String,
@@ -129,6 +133,8 @@ pub fn render_markdown(body: &str, body_line: u32, cx: &MarkdownContext<'_>) -> 
         heading: None,
         code: None,
         links: Vec::new(),
+        html_block: None,
+        html_anchors: Vec::new(),
         text: String::with_capacity(body.len()),
         code_html_len: 0,
     };
@@ -182,6 +188,9 @@ struct Renderer<'a, 'c> {
     heading: Option<OpenHeading>,
     code: Option<OpenCode>,
     links: Vec<Link>,
+    /// The raw HTML block being read (its lines come as separate events).
+    html_block: Option<String>,
+    html_anchors: Vec<String>,
     text: String,
     /// Bytes of code-block HTML pushed so far, to size the output once.
     code_html_len: usize,
@@ -295,8 +304,25 @@ impl<'a> Renderer<'a, '_> {
                     self.push_text(&html);
                     self.events.push(Event::Text(html));
                 } else {
+                    html_anchors::collect_html_anchors(&html, &mut self.html_anchors);
                     self.events.push(Event::InlineHtml(html));
                 }
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                self.html_block = Some(String::new());
+                self.events.push(event);
+            }
+            Event::Html(ref html) => {
+                if let Some(block) = &mut self.html_block {
+                    block.push_str(html);
+                }
+                self.events.push(event);
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some(block) = self.html_block.take() {
+                    html_anchors::collect_html_anchors(&block, &mut self.html_anchors);
+                }
+                self.events.push(event);
             }
             Event::SoftBreak => {
                 self.push_text(" ");
@@ -469,6 +495,7 @@ impl<'a> Renderer<'a, '_> {
             headings,
             links: self.links,
             first_h1,
+            html_anchors: self.html_anchors,
             text,
         }
     }
