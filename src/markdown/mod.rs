@@ -108,7 +108,9 @@ pub struct LinkTarget {
     pub fragment: Option<String>,
 }
 
-/// Index page names that make a folder link (`../adr/`) point at its `index.html`.
+/// Index page names that make a folder link (`../adr/`) point at its
+/// `index.html` (the spellings people use; [`is_index_page`] decides in any
+/// case).
 pub(crate) const INDEX_PAGES: &[&str] = &[
     "README.md",
     "readme.md",
@@ -118,6 +120,8 @@ pub(crate) const INDEX_PAGES: &[&str] = &[
     "Index.md",
     "README.markdown",
     "index.markdown",
+    "_index.md",
+    "index.html.md",
 ];
 
 /// Render one page's markdown body.
@@ -588,22 +592,56 @@ impl<'a> LineIndex<'a> {
 }
 
 /// Map a source path to its output URL: `"a/b.md"` → `"a/b.html"`,
-/// `"a/README.md"` / `"a/index.md"` (any case, also `.MD`/`.markdown`) →
-/// `"a/index.html"`. Paths that are not markdown come back unchanged. Works
-/// on relative link paths too (`"../adr/0003-x.md"` → `"../adr/0003-x.html"`).
+/// `"a/README.md"` / `"a/index.md"` / `"a/_index.md"` (Hugo) (any case, also
+/// `.MD`/`.markdown`) → `"a/index.html"`; GOV.UK Tech Docs / Middleman pages
+/// keep their single `.html`: `"a/b.html.md"` → `"a/b.html"`,
+/// `"a/index.html.md"` → `"a/index.html"`. Paths that are not markdown come
+/// back unchanged. Works on relative link paths too (`"../adr/0003-x.md"` →
+/// `"../adr/0003-x.html"`).
 pub fn page_url(path: &str) -> String {
     let (dir, file) = path.split_at(path.rfind('/').map_or(0, |i| i + 1));
-    let Some((stem, ext)) = file.rsplit_once('.') else {
-        return path.to_owned();
-    };
+    match page_stem(file) {
+        Some(stem) if is_index_stem(stem) => format!("{dir}index.html"),
+        Some(stem) => format!("{dir}{stem}.html"),
+        None => path.to_owned(),
+    }
+}
+
+/// The name a markdown file's page goes by: the file name without its
+/// markdown extension and without a `.html` before it (`"b.html.md"` →
+/// `"b"`). `None` for a file that is not markdown.
+pub(crate) fn page_stem(file: &str) -> Option<&str> {
+    let (stem, ext) = file.rsplit_once('.')?;
     if !is_markdown_ext(ext) {
-        return path.to_owned();
+        return None;
     }
-    if stem.eq_ignore_ascii_case("readme") || stem.eq_ignore_ascii_case("index") {
-        format!("{dir}index.html")
-    } else {
-        format!("{dir}{stem}.html")
-    }
+    let stem = match stem.len().checked_sub(".html".len()) {
+        Some(cut)
+            if cut > 0
+                && stem
+                    .get(cut..)
+                    .is_some_and(|s| s.eq_ignore_ascii_case(".html")) =>
+        {
+            &stem[..cut]
+        }
+        _ => stem,
+    };
+    Some(stem)
+}
+
+/// Whether a page stem names its folder's index page: `index`, `README`
+/// or Hugo's `_index`, in any case.
+pub(crate) fn is_index_stem(stem: &str) -> bool {
+    ["index", "readme", "_index"]
+        .iter()
+        .any(|name| stem.eq_ignore_ascii_case(name))
+}
+
+/// Whether the markdown file at `path` (a file name or a '/'-separated
+/// path) is its folder's index page (`index.html` on the site).
+pub(crate) fn is_index_page(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    page_stem(file).is_some_and(is_index_stem)
 }
 
 fn is_markdown_ext(ext: &str) -> bool {

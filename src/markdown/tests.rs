@@ -302,6 +302,12 @@ fn page_url_cases() {
     assert_eq!(page_url("a/readme-ops.md"), "a/readme-ops.html");
     assert_eq!(page_url("img/x.png"), "img/x.png");
     assert_eq!(page_url("a/Makefile"), "a/Makefile");
+    assert_eq!(page_url("manual/on-call.html.md"), "manual/on-call.html");
+    assert_eq!(page_url("manual/index.html.md"), "manual/index.html");
+    assert_eq!(page_url("docs/_index.md"), "docs/index.html");
+    assert_eq!(page_url("docs/_INDEX.markdown"), "docs/index.html");
+    assert_eq!(page_url("docs/_intro.md"), "docs/_intro.html");
+    assert_eq!(page_url("a/b.html"), "a/b.html");
 }
 
 #[test]

@@ -60,3 +60,81 @@ fn raw_html_ids_and_names_are_link_targets() {
     assert!(broken[0].message.contains("#fake"), "{broken:?}");
     assert_eq!(broken[0].path, "src/adr.md");
 }
+
+#[test]
+fn html_md_pages_build_to_single_html() {
+    let t = handbook(&[
+        (
+            "manual/index.html.md",
+            "---\ntitle: Manual\n---\n\nSee [on call](on-call.html.md), [its pager](on-call.html#pager) and [home](../index.md).\n",
+        ),
+        ("manual/on-call.html.md", "---\ntitle: On call\n---\n\n## Pager\n"),
+        ("index.md", "---\ntitle: Home\n---\n\nThe [manual](manual/) and [on call](manual/on-call.html.md#pager).\n"),
+    ]);
+    let (_, findings) = t.check_json();
+    assert!(of_rule(&findings, "link-broken").is_empty(), "{findings:?}");
+    assert!(
+        of_rule(&findings, "anchor-broken").is_empty(),
+        "{findings:?}"
+    );
+    t.build_ok();
+    assert!(t.exists("book/manual/on-call.html"));
+    assert!(!t.exists("book/manual/on-call.html.html"));
+    assert!(!t.exists("book/manual/index.html.html"));
+    let manual = t.main_html("book/manual/index.html");
+    assert!(manual.contains(r#"href="on-call.html""#), "{manual}");
+    assert!(manual.contains(r#"href="on-call.html#pager""#), "{manual}");
+    let home = t.main_html("book/index.html");
+    assert!(home.contains(r#"href="manual/index.html""#), "{home}");
+    assert!(
+        home.contains(r#"href="manual/on-call.html#pager""#),
+        "{home}"
+    );
+    assert_eq!(
+        t.catalog_page("src/manual/on-call.html.md")["url"],
+        "manual/on-call.html"
+    );
+}
+
+#[test]
+fn hugo_index_pages_are_folder_index_guides() {
+    let t = handbook(&[
+        (
+            "runbooks/_index.md",
+            "---\ntitle: Runbooks\n---\n\nAll our runbooks.\n",
+        ),
+        (
+            "index.md",
+            "---\ntitle: Home\n---\n\nThe [runbooks](runbooks/).\n",
+        ),
+        (
+            "both/index.md",
+            "---\ntitle: Index wins\n---\n\nFrom index.md.\n",
+        ),
+        (
+            "both/_index.md",
+            "---\ntitle: Hugo index\n---\n\nFrom _index.md.\n",
+        ),
+    ]);
+    let (_, findings) = t.check_json();
+    let in_runbooks: Vec<_> = findings
+        .iter()
+        .filter(|f| f.path == "src/runbooks/_index.md" && f.rule.starts_with("runbook"))
+        .collect();
+    assert!(in_runbooks.is_empty(), "{in_runbooks:?}");
+    t.build_ok();
+    assert!(!t.exists("book/runbooks/_index.html"));
+    assert!(t
+        .main_html("book/runbooks/index.html")
+        .contains("All our runbooks."));
+    let page = t.catalog_page("src/runbooks/_index.md");
+    assert_eq!(page["kind"], "guide", "{page}");
+    assert_eq!(page["url"], "runbooks/index.html", "{page}");
+    let home = t.main_html("book/index.html");
+    assert!(home.contains(r#"href="runbooks/index.html""#), "{home}");
+    // As with README.md + index.md: one folder, one index.html, the last
+    // page by path (index.md sorts after _index.md) every time.
+    assert!(t
+        .main_html("book/both/index.html")
+        .contains("From index.md."));
+}
