@@ -40,8 +40,9 @@ pub struct MarkdownContext<'a> {
     /// `"runbooks/db-failover.md"`. Relative links are resolved against it.
     pub page_path: &'a str,
     /// Every source page path relative to the content dir (as above). Used to
-    /// point directory links (`../adr/`) at `index.html` when that directory
-    /// has a `README.md`/`index.md`, so they also work from `file://`.
+    /// point directory links (`../adr/`, `../adr`) at `index.html` when that
+    /// directory has a `README.md`/`index.md`, so they also work from
+    /// `file://`.
     pub known_pages: &'a HashSet<String>,
     /// Highlighter with its cache (shared by all pages, `Sync`).
     pub highlighter: &'a Highlighter,
@@ -721,15 +722,13 @@ fn rewrite_dest(dest: &str, cx: &MarkdownContext<'_>) -> Option<String> {
     if has_markdown_ext(path) {
         return Some(format!("{}{suffix}", page_url(path)));
     }
-    let is_dir = path.ends_with('/')
-        || path == "."
-        || path == ".."
-        || path.ends_with("/.")
-        || path.ends_with("/..");
-    if !is_dir {
-        return None;
-    }
     let dir = resolve_path(cx.page_path, path)?;
+    let dir = if dir.is_empty() || dir.ends_with('/') {
+        dir
+    } else {
+        // `../adr` without the slash: a folder only if it has an index page.
+        format!("{dir}/")
+    };
     let has_index = INDEX_PAGES
         .iter()
         .any(|name| cx.known_pages.contains(&format!("{dir}{name}")));

@@ -142,7 +142,7 @@ fn folder_links_point_at_index_when_it_exists() {
     let r = render_in(
         "runbooks/db.md",
         &known,
-        "[a](../adr/) [b](../) [c](../ops/) [d](..)\n",
+        "[a](../adr/) [b](../) [c](../ops/) [d](..) [e](../adr#x) [f](../ops)\n",
         1,
     );
     assert_eq!(
@@ -151,7 +151,9 @@ fn folder_links_point_at_index_when_it_exists() {
             "../adr/index.html",
             "../index.html",
             "../ops/",
-            "../index.html"
+            "../index.html",
+            "../adr/index.html#x",
+            "../ops"
         ]
     );
 }

@@ -1121,13 +1121,18 @@ fn is_index_page(rel: &str) -> bool {
     crate::markdown::is_index_page(rel)
 }
 
-/// Whether a page has a relative link to a folder (`../adr/`, `.`), whose
-/// output form depends on which folders have an index page.
+/// Whether a page has a relative link that may name a folder (`../adr/`,
+/// `.`, `../adr`: anything but a markdown file), whose output form depends
+/// on which folders have an index page.
 fn has_dir_links(page: &Page) -> bool {
     page.md.links.iter().any(|l| {
         let dest = l.dest.trim();
         let path = dest.split(['#', '?']).next().unwrap_or(dest);
-        !path.contains("://") && (path.ends_with('/') || path.ends_with('.'))
+        let file = path.rsplit('/').next().unwrap_or(path);
+        !l.is_image
+            && !path.is_empty()
+            && !path.contains("://")
+            && (file.is_empty() || crate::markdown::page_stem(file).is_none())
     })
 }
 

@@ -138,3 +138,32 @@ fn hugo_index_pages_are_folder_index_guides() {
         .main_html("book/both/index.html")
         .contains("From index.md."));
 }
+
+#[test]
+fn folder_links_without_slash_point_at_the_index_page() {
+    let t = handbook(&[
+        ("monorepo-vs-multirepo/index.md", "---\ntitle: Repos\n---\n\n## Trade-offs\n"),
+        ("adr/README.md", "---\ntitle: ADRs\n---\n\nDecisions.\n"),
+        ("assets/plain", "not a folder"),
+        (
+            "guide.md",
+            "---\ntitle: Guide\n---\n\n[x](monorepo-vs-multirepo) [y](monorepo-vs-multirepo#trade-offs) [z](adr?tab=1) [w](assets/plain)\n",
+        ),
+    ]);
+    let (_, findings) = t.check_json();
+    assert!(of_rule(&findings, "link-broken").is_empty(), "{findings:?}");
+    assert!(
+        of_rule(&findings, "anchor-broken").is_empty(),
+        "{findings:?}"
+    );
+    t.build_ok();
+    let main = t.main_html("book/guide.html");
+    for href in [
+        r#"href="monorepo-vs-multirepo/index.html""#,
+        r#"href="monorepo-vs-multirepo/index.html#trade-offs""#,
+        r#"href="adr/index.html?tab=1""#,
+        r#"href="assets/plain""#,
+    ] {
+        assert!(main.contains(href), "no {href} in\n{main}");
+    }
+}
