@@ -75,6 +75,10 @@ pub struct Heading {
     /// The `id` attribute: the `{#custom}` id when given, else a GitHub-style
     /// slug of the text made unique within the page (`foo`, `foo-1`, …).
     pub id: String,
+    /// The id the author links to when `id` had to move off one the page
+    /// layout uses ([`LAYOUT_IDS`]): `## Content` gets id `content-1` and
+    /// alias `content`, and links to `#content` are rewritten to it.
+    pub alias: Option<String>,
     /// Plain text of the heading (inline code included, markup dropped).
     pub text: String,
     /// 1-based line in the file (frontmatter included).
@@ -125,6 +129,33 @@ pub(crate) const INDEX_PAGES: &[&str] = &[
     "index.html.md",
 ];
 
+/// Element ids the default theme's page layout uses (`themes/default/templates`
+/// `base.html`, `page.html` and the home listing in `macros.html`). A heading
+/// never takes one: its id moves to the next free `-N` form (`content-1`),
+/// in-page links to the written id follow it, and cross-page links to a page
+/// with such a heading are rewritten to the `-1` form ([`layout_safe_id`]).
+pub const LAYOUT_IDS: &[&str] = &[
+    "content",
+    "sidebar",
+    "findings-heading",
+    "actions-heading",
+    "page-toc-heading",
+    "home-browse",
+    "home-health",
+    "home-stale",
+];
+
+/// The id a heading that wants `id` gets on a page where no other heading
+/// takes the `-1` form first: `content` → `content-1`; ids that are not
+/// layout ids are kept.
+pub fn layout_safe_id(id: &str) -> std::borrow::Cow<'_, str> {
+    if LAYOUT_IDS.contains(&id) {
+        format!("{id}-1").into()
+    } else {
+        id.into()
+    }
+}
+
 /// Render one page's markdown body.
 ///
 /// `body_line` is the 1-based line in the file where `body` starts (after
@@ -140,6 +171,7 @@ pub fn render_markdown(body: &str, body_line: u32, cx: &MarkdownContext<'_>) -> 
         links: Vec::new(),
         html_block: None,
         html_anchors: Vec::new(),
+        fragment_links: Vec::new(),
         text: String::with_capacity(body.len()),
         code_html_len: 0,
     };
@@ -196,6 +228,9 @@ struct Renderer<'a, 'c> {
     /// The raw HTML block being read (its lines come as separate events).
     html_block: Option<String>,
     html_anchors: Vec<String>,
+    /// Events of links to `#fragment`s of this page, to point at a heading
+    /// moved off a layout id once all ids are known.
+    fragment_links: Vec<usize>,
     text: String,
     /// Bytes of code-block HTML pushed so far, to size the output once.
     code_html_len: usize,
@@ -271,6 +306,9 @@ impl<'a> Renderer<'a, '_> {
                 id,
             }) => {
                 self.record_link(&dest_url, offset, false);
+                if dest_url.starts_with('#') {
+                    self.fragment_links.push(self.events.len());
+                }
                 let dest_url = match link_type {
                     LinkType::Email => None,
                     _ => rewrite_dest(&dest_url, self.cx),
@@ -445,27 +483,36 @@ impl<'a> Renderer<'a, '_> {
         html
     }
 
-    fn finish(mut self, body_len: usize) -> RenderedMarkdown {
-        // An unterminated construct at end of input is closed by the parser,
-        // but be defensive: never lose an open code block's text.
-        if let Some(open) = self.code.take() {
-            let html = self.code_block_html(&open);
-            self.text.push_str(&open.code);
-            self.events.push(Event::Html(html.into()));
-        }
-
+    /// Gives every heading its id (custom ids first, so an earlier slug cannot
+    /// take a later `{#id}`; layout ids never), fills in the heading tags and
+    /// their `#` anchors, and returns the headings.
+    fn assign_heading_ids(&mut self) -> Vec<Heading> {
         let mut ids = HeadingIds::default();
+        for id in LAYOUT_IDS {
+            ids.reserve(id);
+        }
         for slot in &self.slots {
             if let Some(id) = &slot.custom_id {
-                ids.reserve(id);
+                if !LAYOUT_IDS.contains(&id.as_str()) {
+                    ids.reserve(id);
+                }
             }
         }
+        let mut aliased = HashSet::new();
         let mut headings = Vec::with_capacity(self.slots.len());
         for slot in std::mem::take(&mut self.slots) {
-            let id = match slot.custom_id {
-                Some(id) => id,
-                None => ids.unique(&slugify(&slot.text)),
+            let (id, alias) = match slot.custom_id {
+                Some(id) if LAYOUT_IDS.contains(&id.as_str()) => (ids.unique(&id), Some(id)),
+                Some(id) => (id, None),
+                None => {
+                    let slug = slugify(&slot.text);
+                    let id = ids.unique(&slug);
+                    let moved = LAYOUT_IDS.contains(&slug.as_str());
+                    (id, moved.then_some(slug))
+                }
             };
+            // Only the first heading that wanted a layout id answers to it.
+            let alias = alias.filter(|a| aliased.insert(a.clone()));
             if let Some(Event::Start(Tag::Heading { id: event_id, .. })) =
                 self.events.get_mut(slot.start_event)
             {
@@ -481,11 +528,45 @@ impl<'a> Renderer<'a, '_> {
             headings.push(Heading {
                 level: slot.level,
                 id,
+                alias,
                 text: slot.text,
                 line: slot.line,
                 column: slot.column,
             });
         }
+        headings
+    }
+
+    /// Points in-page links to a heading's alias (`#content`) at its id.
+    fn point_fragment_links(&mut self, headings: &[Heading]) {
+        let moved: HashMap<&str, &str> = headings
+            .iter()
+            .filter_map(|h| Some((h.alias.as_deref()?, h.id.as_str())))
+            .collect();
+        if moved.is_empty() {
+            return;
+        }
+        for &i in &self.fragment_links {
+            if let Some(Event::Start(Tag::Link { dest_url, .. })) = self.events.get_mut(i) {
+                let fragment = percent_decode(dest_url.trim_start_matches('#'));
+                if let Some(id) = moved.get(fragment.as_str()) {
+                    *dest_url = CowStr::from(format!("#{id}"));
+                }
+            }
+        }
+    }
+
+    fn finish(mut self, body_len: usize) -> RenderedMarkdown {
+        // An unterminated construct at end of input is closed by the parser,
+        // but be defensive: never lose an open code block's text.
+        if let Some(open) = self.code.take() {
+            let html = self.code_block_html(&open);
+            self.text.push_str(&open.code);
+            self.events.push(Event::Html(html.into()));
+        }
+
+        let headings = self.assign_heading_ids();
+        self.point_fragment_links(&headings);
 
         let mut html = String::with_capacity(body_len + body_len / 2 + self.code_html_len + 64);
         pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
@@ -719,9 +800,27 @@ fn rewrite_dest(dest: &str, cx: &MarkdownContext<'_>) -> Option<String> {
         return None;
     }
     let (path, suffix) = dest.split_at(dest.find(['#', '?']).unwrap_or(dest.len()));
-    if has_markdown_ext(path) {
-        return Some(format!("{}{suffix}", page_url(path)));
+    let page = if has_markdown_ext(path) {
+        Some(page_url(path))
+    } else {
+        folder_index_url(path, cx)
+    };
+    let is_page = page.is_some() || path.to_ascii_lowercase().ends_with(".html");
+    let suffix = if is_page {
+        layout_safe_suffix(suffix)
+    } else {
+        suffix.into()
+    };
+    match (page, suffix) {
+        (Some(page), suffix) => Some(format!("{page}{suffix}")),
+        (None, std::borrow::Cow::Owned(suffix)) => Some(format!("{path}{suffix}")),
+        (None, std::borrow::Cow::Borrowed(_)) => None,
     }
+}
+
+/// `path/index.html` for a link `path` or `path/` to a folder that has an
+/// index page (so it also works from `file://`), else `None`.
+fn folder_index_url(path: &str, cx: &MarkdownContext<'_>) -> Option<String> {
     let dir = resolve_path(cx.page_path, path)?;
     let dir = if dir.is_empty() || dir.ends_with('/') {
         dir
@@ -736,7 +835,20 @@ fn rewrite_dest(dest: &str, cx: &MarkdownContext<'_>) -> Option<String> {
         return None;
     }
     let sep = if path.ends_with('/') { "" } else { "/" };
-    Some(format!("{path}{sep}index.html{suffix}"))
+    Some(format!("{path}{sep}index.html"))
+}
+
+/// A link's `?query#fragment` with a layout id in the fragment replaced by
+/// the id the target heading gets ([`layout_safe_id`]).
+fn layout_safe_suffix(suffix: &str) -> std::borrow::Cow<'_, str> {
+    let Some(hash) = suffix.find('#') else {
+        return suffix.into();
+    };
+    let fragment = percent_decode(&suffix[hash + 1..]);
+    match layout_safe_id(&fragment) {
+        std::borrow::Cow::Owned(id) => format!("{}#{id}", &suffix[..hash]).into(),
+        std::borrow::Cow::Borrowed(_) => suffix.into(),
+    }
 }
 
 /// Resolve a link destination written in `page_path` against the content dir.

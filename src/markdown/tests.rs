@@ -478,3 +478,45 @@ fn crlf_code_blocks_render_like_lf() {
     let crlf = render("```rust\r\nfn a() {}\r\nfn b() {}\r\n```\r\n\r\n```x\r\na\r\nb\r\n```\r\n");
     assert_eq!(lf.html, crlf.html);
 }
+
+#[test]
+fn headings_move_off_layout_ids_and_links_follow() {
+    let r = render(
+        "[c](#content) [s](#sidebar) [o](other.md#content) [h](other.html#sidebar) [k](#keep)\n\n## Content\n\n## Sidebar {#sidebar}\n\n## Content\n\n## Keep\n",
+    );
+    assert_eq!(ids(&r), ["content-1", "sidebar-1", "content-2", "keep"]);
+    let aliases: Vec<_> = r.headings.iter().map(|h| h.alias.as_deref()).collect();
+    assert_eq!(aliases, [Some("content"), Some("sidebar"), None, None]);
+    // The paragraph of links comes first, the headings' `#` anchors after.
+    assert_eq!(
+        hrefs(&r.html)[..5],
+        [
+            "#content-1",
+            "#sidebar-1",
+            "other.html#content-1",
+            "other.html#sidebar-1",
+            "#keep"
+        ]
+    );
+}
+
+/// Every id written literally in the templates a content page is made of is
+/// in [`LAYOUT_IDS`], so a new theme id cannot silently clash with headings.
+#[test]
+fn layout_ids_match_the_default_theme() {
+    let templates = [
+        include_str!("../../themes/default/templates/base.html"),
+        include_str!("../../themes/default/templates/page.html"),
+        include_str!("../../themes/default/templates/macros.html"),
+    ];
+    let mut found: Vec<&str> = templates
+        .iter()
+        .flat_map(|t| t.split(" id=\"").skip(1))
+        .filter_map(|s| s.split('"').next())
+        .filter(|id| !id.contains("{{"))
+        .collect();
+    found.sort_unstable();
+    let mut expected = LAYOUT_IDS.to_vec();
+    expected.sort_unstable();
+    assert_eq!(found, expected);
+}

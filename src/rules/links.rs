@@ -25,7 +25,7 @@ impl<'h> LinkIndex<'h> {
             let ids: HashSet<&str> =
                 p.md.headings
                     .iter()
-                    .map(|x| x.id.as_str())
+                    .flat_map(|x| std::iter::once(x.id.as_str()).chain(x.alias.as_deref()))
                     .chain(p.md.html_anchors.iter().map(String::as_str))
                     .collect();
             anchors.insert(p.src.rel.as_str(), ids.clone());

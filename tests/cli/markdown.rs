@@ -167,3 +167,33 @@ fn folder_links_without_slash_point_at_the_index_page() {
         assert!(main.contains(href), "no {href} in\n{main}");
     }
 }
+
+#[test]
+fn headings_never_take_the_layouts_ids() {
+    let t = handbook(&[
+        (
+            "page.md",
+            "---\ntitle: Page\n---\n\nJump to [content](#content).\n\n## Content\n\nBody.\n\n## Sidebar\n",
+        ),
+        ("other.md", "---\ntitle: Other\n---\n\nSee [its sidebar](page.md#sidebar).\n"),
+    ]);
+    let (_, findings) = t.check_json();
+    assert!(
+        of_rule(&findings, "anchor-broken").is_empty(),
+        "{findings:?}"
+    );
+    t.build_ok();
+    let html = t.read("book/page.html");
+    for id in ["content", "sidebar"] {
+        let n = html.matches(&format!(r#"id="{id}""#)).count();
+        assert_eq!(n, 1, "id {id} used {n} times:\n{html}");
+    }
+    let main = t.main_html("book/page.html");
+    assert!(main.contains(r#"<h2 id="content-1">Content"#), "{main}");
+    assert!(
+        main.contains(r##"href="#content-1">content</a>"##),
+        "{main}"
+    );
+    let other = t.main_html("book/other.html");
+    assert!(other.contains(r#"href="page.html#sidebar-1""#), "{other}");
+}
