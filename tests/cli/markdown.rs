@@ -197,3 +197,42 @@ fn headings_never_take_the_layouts_ids() {
     let other = t.main_html("book/other.html");
     assert!(other.contains(r#"href="page.html#sidebar-1""#), "{other}");
 }
+
+#[test]
+fn code_in_banner_and_finding_texts_is_shown_as_code() {
+    let t = handbook(&[
+        (
+            "unowned.md",
+            "---\ntitle: Unowned\nreviewed: 2026-10-01\n---\n\nText.\n",
+        ),
+        (
+            "odd.md",
+            "---\ntitle: Odd\nowners: [\"<b>x</b>\"]\nreviewed: 2026-10-01\n---\n\nText.\n",
+        ),
+    ]);
+    t.write(
+        "owners.yaml",
+        "teams:\n  sre:\n    name: SRE\n    members: [alice, bob]\n",
+    );
+    t.build_ok();
+    let main = t.main_html("book/unowned.html");
+    assert!(
+        main.contains("add <code>owners:</code> to its frontmatter"),
+        "{main}"
+    );
+    assert!(main.contains("page has no <code>owners</code>"), "{main}");
+    assert!(
+        main.contains("help: add <code>owners: [team-id]</code>"),
+        "{main}"
+    );
+    assert!(!main.contains('`'), "{main}");
+    let main = t.main_html("book/odd.html");
+    assert!(
+        main.contains("owner <code>&lt;b&gt;x&lt;/b&gt;</code> is not in"),
+        "{main}"
+    );
+    assert!(!main.contains("<b>x"), "{main}");
+    // `check` prints the texts as written.
+    let r = t.run(&["check", "--today", crate::harness::TODAY]);
+    assert!(r.stderr.contains("page has no `owners`"), "{}", r.stderr);
+}
