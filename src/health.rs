@@ -104,11 +104,9 @@ struct Cx<'a> {
     inbound: HashMap<usize, BTreeSet<usize>>,
 }
 
-/// A page that introduces its folder (`index.md`, `README.md`).
+/// A page that introduces its folder (`index.md`, `README.md`, `_index.md`).
 fn is_index(p: &Page) -> bool {
-    let file = p.src.rel.rsplit('/').next().unwrap_or(&p.src.rel);
-    let stem = file.split('.').next().unwrap_or(file);
-    stem.eq_ignore_ascii_case("index") || stem.eq_ignore_ascii_case("readme")
+    crate::markdown::is_index_page(&p.src.rel)
 }
 
 fn inbound_links(h: &Handbook) -> HashMap<usize, BTreeSet<usize>> {

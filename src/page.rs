@@ -7,7 +7,10 @@ use crate::diag::Diagnostic;
 use crate::discover::{AssetFile, SourceFile};
 use crate::frontmatter::{adr_number_in, parse_frontmatter, FrontMatter, KeySpans};
 use crate::kind::Kind;
-use crate::markdown::{page_url, render_markdown, Highlighter, MarkdownContext, RenderedMarkdown};
+use crate::markdown::{
+    is_index_page, is_index_stem, page_stem, page_url, render_markdown, Highlighter,
+    MarkdownContext, RenderedMarkdown,
+};
 use crate::owners::{CodeOwners, Registry};
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -106,10 +109,10 @@ pub fn parse_page(
     };
     let md = render_markdown(body, parsed.body_line, &cx);
     let file_name = src.rel.rsplit('/').next().unwrap_or(&src.rel);
-    let stem = file_name.split('.').next().unwrap_or(file_name);
-    let is_index = stem.eq_ignore_ascii_case("index") || stem.eq_ignore_ascii_case("readme");
     // A folder's index page (`adr/README.md`, as adr-tools and log4brains
-    // lay it out) introduces the folder; it is not one of its records.
+    // lay it out; Hugo's `_index.md`) introduces the folder; it is not one
+    // of its records.
+    let is_index = is_index_page(file_name);
     let folder_kind = match src.rel.split_once('/') {
         Some((f, _)) if !is_index => Kind::from_folder(f),
         _ => Kind::Guide,
@@ -156,8 +159,10 @@ pub fn parse_page(
 pub fn title_from_path(rel: &str, book_title: &str) -> String {
     let mut parts: Vec<&str> = rel.split('/').collect();
     let file = parts.pop().unwrap_or(rel);
-    let stem = file.rsplit_once('.').map(|(s, _)| s).unwrap_or(file);
-    let stem = if stem.eq_ignore_ascii_case("index") || stem.eq_ignore_ascii_case("readme") {
+    let stem = page_stem(file)
+        .or_else(|| file.rsplit_once('.').map(|(s, _)| s))
+        .unwrap_or(file);
+    let stem = if is_index_stem(stem) {
         match parts.last() {
             Some(folder) => *folder,
             None => return book_title.to_string(),
@@ -185,5 +190,8 @@ mod tests {
         );
         assert_eq!(title_from_path("README.md", "Book"), "Book");
         assert_eq!(title_from_path("adr/index.md", "Book"), "Adr");
+        assert_eq!(title_from_path("adr/_index.md", "Book"), "Adr");
+        assert_eq!(title_from_path("manual/on-call.html.md", "B"), "On call");
+        assert_eq!(title_from_path("manual/index.html.md", "B"), "Manual");
     }
 }

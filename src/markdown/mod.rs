@@ -1,9 +1,10 @@
 //! Stage 4a: markdown → HTML for one page body.
 //!
 //! Owns: rendering a page's markdown (CommonMark plus tables, footnotes,
-//! strikethrough, task lists, heading attributes and GitHub alerts) with
-//! pulldown-cmark; heading ids (`{#custom}` or GitHub-style slugs, unique per
-//! page) and their `#` anchors; rewriting relative `.md` links to the output
+//! strikethrough, task lists and GitHub alerts) with pulldown-cmark; heading
+//! attribute blocks (`{#custom .class}`, only when every token is one; see
+//! `heading_attrs`); heading ids (`{#custom}` or GitHub-style slugs, unique
+//! per page) and their `#` anchors; rewriting relative `.md` links to the output
 //! `.html` URLs ([`page_url`]); collecting every heading and link with its
 //! absolute `line:column` in the source file (for `link-broken`,
 //! `anchor-broken` and `runbook-section-missing`); the page's plain text for
@@ -19,7 +20,9 @@ use std::collections::{HashMap, HashSet};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
+mod heading_attrs;
 mod highlight;
+mod html_anchors;
 mod line_memo;
 
 pub(crate) use highlight::escape_html;
@@ -37,8 +40,9 @@ pub struct MarkdownContext<'a> {
     /// `"runbooks/db-failover.md"`. Relative links are resolved against it.
     pub page_path: &'a str,
     /// Every source page path relative to the content dir (as above). Used to
-    /// point directory links (`../adr/`) at `index.html` when that directory
-    /// has a `README.md`/`index.md`, so they also work from `file://`.
+    /// point directory links (`../adr/`, `../adr`) at `index.html` when that
+    /// directory has a `README.md`/`index.md`, so they also work from
+    /// `file://`.
     pub known_pages: &'a HashSet<String>,
     /// Highlighter with its cache (shared by all pages, `Sync`).
     pub highlighter: &'a Highlighter,
@@ -55,6 +59,9 @@ pub struct RenderedMarkdown {
     pub links: Vec<Link>,
     /// Plain text of the first level-1 heading (the default page title).
     pub first_h1: Option<String>,
+    /// Link targets defined in raw HTML (`id="..."`, `<a name="...">`), in
+    /// document order.
+    pub html_anchors: Vec<String>,
     /// Plain text of the body for search, code included; blocks are separated
     /// by newlines, inline HTML is dropped.
     pub text: String,
@@ -68,6 +75,10 @@ pub struct Heading {
     /// The `id` attribute: the `{#custom}` id when given, else a GitHub-style
     /// slug of the text made unique within the page (`foo`, `foo-1`, …).
     pub id: String,
+    /// The id the author links to when `id` had to move off one the page
+    /// layout uses ([`LAYOUT_IDS`]): `## Content` gets id `content-1` and
+    /// alias `content`, and links to `#content` are rewritten to it.
+    pub alias: Option<String>,
     /// Plain text of the heading (inline code included, markup dropped).
     pub text: String,
     /// 1-based line in the file (frontmatter included).
@@ -102,7 +113,9 @@ pub struct LinkTarget {
     pub fragment: Option<String>,
 }
 
-/// Index page names that make a folder link (`../adr/`) point at its `index.html`.
+/// Index page names that make a folder link (`../adr/`) point at its
+/// `index.html` (the spellings people use; [`is_index_page`] decides in any
+/// case).
 pub(crate) const INDEX_PAGES: &[&str] = &[
     "README.md",
     "readme.md",
@@ -112,7 +125,36 @@ pub(crate) const INDEX_PAGES: &[&str] = &[
     "Index.md",
     "README.markdown",
     "index.markdown",
+    "_index.md",
+    "index.html.md",
 ];
+
+/// Element ids the default theme's page layout uses (`themes/default/templates`
+/// `base.html`, `page.html` and the home listing in `macros.html`). A heading
+/// never takes one: its id moves to the next free `-N` form (`content-1`),
+/// in-page links to the written id follow it, and cross-page links to a page
+/// with such a heading are rewritten to the `-1` form ([`layout_safe_id`]).
+pub const LAYOUT_IDS: &[&str] = &[
+    "content",
+    "sidebar",
+    "findings-heading",
+    "actions-heading",
+    "page-toc-heading",
+    "home-browse",
+    "home-health",
+    "home-stale",
+];
+
+/// The id a heading that wants `id` gets on a page where no other heading
+/// takes the `-1` form first: `content` → `content-1`; ids that are not
+/// layout ids are kept.
+pub fn layout_safe_id(id: &str) -> std::borrow::Cow<'_, str> {
+    if LAYOUT_IDS.contains(&id) {
+        format!("{id}-1").into()
+    } else {
+        id.into()
+    }
+}
 
 /// Render one page's markdown body.
 ///
@@ -127,6 +169,9 @@ pub fn render_markdown(body: &str, body_line: u32, cx: &MarkdownContext<'_>) -> 
         heading: None,
         code: None,
         links: Vec::new(),
+        html_block: None,
+        html_anchors: Vec::new(),
+        fragment_links: Vec::new(),
         text: String::with_capacity(body.len()),
         code_html_len: 0,
     };
@@ -141,7 +186,6 @@ fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
 }
 
@@ -160,7 +204,6 @@ struct HeadingSlot {
 /// The heading being read.
 struct OpenHeading {
     start_event: usize,
-    custom_id: Option<String>,
     level: u8,
     text: String,
     line: u32,
@@ -182,6 +225,12 @@ struct Renderer<'a, 'c> {
     heading: Option<OpenHeading>,
     code: Option<OpenCode>,
     links: Vec<Link>,
+    /// The raw HTML block being read (its lines come as separate events).
+    html_block: Option<String>,
+    html_anchors: Vec<String>,
+    /// Events of links to `#fragment`s of this page, to point at a heading
+    /// moved off a layout id once all ids are known.
+    fragment_links: Vec<usize>,
     text: String,
     /// Bytes of code-block HTML pushed so far, to size the output once.
     code_html_len: usize,
@@ -214,16 +263,12 @@ impl<'a> Renderer<'a, '_> {
                     self.events.push(Event::Html(html.into()));
                 }
             }
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => {
+            Event::Start(Tag::Heading { level, .. }) => {
+                // Attribute blocks are read by `take_attr_block` (the parser's
+                // own option takes any `{...}`, placeholders included).
                 let (line, column) = self.lines.position(offset);
                 self.heading = Some(OpenHeading {
                     start_event: self.events.len(),
-                    custom_id: id.filter(|id| !id.is_empty()).map(|id| id.to_string()),
                     level: level as u8,
                     text: String::new(),
                     line,
@@ -232,16 +277,17 @@ impl<'a> Renderer<'a, '_> {
                 self.events.push(Event::Start(Tag::Heading {
                     level,
                     id: None,
-                    classes,
-                    attrs,
+                    classes: Vec::new(),
+                    attrs: Vec::new(),
                 }));
             }
             Event::End(TagEnd::Heading(level)) => {
-                if let Some(open) = self.heading.take() {
+                if let Some(mut open) = self.heading.take() {
+                    let custom_id = self.take_attr_block(&mut open);
                     self.slots.push(HeadingSlot {
                         start_event: open.start_event,
                         anchor_event: self.events.len(),
-                        custom_id: open.custom_id,
+                        custom_id,
                         level: open.level,
                         text: open.text.trim().to_owned(),
                         line: open.line,
@@ -260,6 +306,9 @@ impl<'a> Renderer<'a, '_> {
                 id,
             }) => {
                 self.record_link(&dest_url, offset, false);
+                if dest_url.starts_with('#') {
+                    self.fragment_links.push(self.events.len());
+                }
                 let dest_url = match link_type {
                     LinkType::Email => None,
                     _ => rewrite_dest(&dest_url, self.cx),
@@ -298,8 +347,25 @@ impl<'a> Renderer<'a, '_> {
                     self.push_text(&html);
                     self.events.push(Event::Text(html));
                 } else {
+                    html_anchors::collect_html_anchors(&html, &mut self.html_anchors);
                     self.events.push(Event::InlineHtml(html));
                 }
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                self.html_block = Some(String::new());
+                self.events.push(event);
+            }
+            Event::Html(ref html) => {
+                if let Some(block) = &mut self.html_block {
+                    block.push_str(html);
+                }
+                self.events.push(event);
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some(block) = self.html_block.take() {
+                    html_anchors::collect_html_anchors(&block, &mut self.html_anchors);
+                }
+                self.events.push(event);
             }
             Event::SoftBreak => {
                 self.push_text(" ");
@@ -328,6 +394,47 @@ impl<'a> Renderer<'a, '_> {
             }
             other => self.events.push(other),
         }
+    }
+
+    /// Removes a valid `{#id .class}` block from the end of the open
+    /// heading's text (events, heading text and page text), puts its classes
+    /// on the heading and returns its id. A `{...}` that is not all
+    /// attributes stays as text.
+    fn take_attr_block(&mut self, open: &mut OpenHeading) -> Option<String> {
+        let first_inline = open.start_event + 1;
+        let run_start = self.events[first_inline.min(self.events.len())..]
+            .iter()
+            .rposition(|e| !matches!(e, Event::Text(_)))
+            .map_or(first_inline, |i| first_inline + i + 1);
+        let trailing: String = self.events[run_start.min(self.events.len())..]
+            .iter()
+            .filter_map(|e| match e {
+                Event::Text(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let block = heading_attrs::find_attr_block(&trailing)?;
+        if !open.text.ends_with(&trailing) || !self.text.ends_with(&trailing) {
+            return None;
+        }
+        open.text.truncate(open.text.len() - block.cut);
+        self.text.truncate(self.text.len() - block.cut);
+        let mut left = block.cut;
+        for event in self.events[run_start..].iter_mut().rev() {
+            let Event::Text(t) = event else { break };
+            let keep = t.len().saturating_sub(left);
+            left -= t.len() - keep;
+            *event = Event::Text(CowStr::from(t.get(..keep).unwrap_or_default().to_owned()));
+            if left == 0 {
+                break;
+            }
+        }
+        if let Some(Event::Start(Tag::Heading { classes, .. })) =
+            self.events.get_mut(open.start_event)
+        {
+            *classes = block.attrs.classes.into_iter().map(CowStr::from).collect();
+        }
+        block.attrs.id
     }
 
     /// Append inline text to the page text and to the open heading, if any.
@@ -376,27 +483,36 @@ impl<'a> Renderer<'a, '_> {
         html
     }
 
-    fn finish(mut self, body_len: usize) -> RenderedMarkdown {
-        // An unterminated construct at end of input is closed by the parser,
-        // but be defensive: never lose an open code block's text.
-        if let Some(open) = self.code.take() {
-            let html = self.code_block_html(&open);
-            self.text.push_str(&open.code);
-            self.events.push(Event::Html(html.into()));
-        }
-
+    /// Gives every heading its id (custom ids first, so an earlier slug cannot
+    /// take a later `{#id}`; layout ids never), fills in the heading tags and
+    /// their `#` anchors, and returns the headings.
+    fn assign_heading_ids(&mut self) -> Vec<Heading> {
         let mut ids = HeadingIds::default();
+        for id in LAYOUT_IDS {
+            ids.reserve(id);
+        }
         for slot in &self.slots {
             if let Some(id) = &slot.custom_id {
-                ids.reserve(id);
+                if !LAYOUT_IDS.contains(&id.as_str()) {
+                    ids.reserve(id);
+                }
             }
         }
+        let mut aliased = HashSet::new();
         let mut headings = Vec::with_capacity(self.slots.len());
         for slot in std::mem::take(&mut self.slots) {
-            let id = match slot.custom_id {
-                Some(id) => id,
-                None => ids.unique(&slugify(&slot.text)),
+            let (id, alias) = match slot.custom_id {
+                Some(id) if LAYOUT_IDS.contains(&id.as_str()) => (ids.unique(&id), Some(id)),
+                Some(id) => (id, None),
+                None => {
+                    let slug = slugify(&slot.text);
+                    let id = ids.unique(&slug);
+                    let moved = LAYOUT_IDS.contains(&slug.as_str());
+                    (id, moved.then_some(slug))
+                }
             };
+            // Only the first heading that wanted a layout id answers to it.
+            let alias = alias.filter(|a| aliased.insert(a.clone()));
             if let Some(Event::Start(Tag::Heading { id: event_id, .. })) =
                 self.events.get_mut(slot.start_event)
             {
@@ -412,11 +528,45 @@ impl<'a> Renderer<'a, '_> {
             headings.push(Heading {
                 level: slot.level,
                 id,
+                alias,
                 text: slot.text,
                 line: slot.line,
                 column: slot.column,
             });
         }
+        headings
+    }
+
+    /// Points in-page links to a heading's alias (`#content`) at its id.
+    fn point_fragment_links(&mut self, headings: &[Heading]) {
+        let moved: HashMap<&str, &str> = headings
+            .iter()
+            .filter_map(|h| Some((h.alias.as_deref()?, h.id.as_str())))
+            .collect();
+        if moved.is_empty() {
+            return;
+        }
+        for &i in &self.fragment_links {
+            if let Some(Event::Start(Tag::Link { dest_url, .. })) = self.events.get_mut(i) {
+                let fragment = percent_decode(dest_url.trim_start_matches('#'));
+                if let Some(id) = moved.get(fragment.as_str()) {
+                    *dest_url = CowStr::from(format!("#{id}"));
+                }
+            }
+        }
+    }
+
+    fn finish(mut self, body_len: usize) -> RenderedMarkdown {
+        // An unterminated construct at end of input is closed by the parser,
+        // but be defensive: never lose an open code block's text.
+        if let Some(open) = self.code.take() {
+            let html = self.code_block_html(&open);
+            self.text.push_str(&open.code);
+            self.events.push(Event::Html(html.into()));
+        }
+
+        let headings = self.assign_heading_ids();
+        self.point_fragment_links(&headings);
 
         let mut html = String::with_capacity(body_len + body_len / 2 + self.code_html_len + 64);
         pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
@@ -431,6 +581,7 @@ impl<'a> Renderer<'a, '_> {
             headings,
             links: self.links,
             first_h1,
+            html_anchors: self.html_anchors,
             text,
         }
     }
@@ -523,22 +674,56 @@ impl<'a> LineIndex<'a> {
 }
 
 /// Map a source path to its output URL: `"a/b.md"` → `"a/b.html"`,
-/// `"a/README.md"` / `"a/index.md"` (any case, also `.MD`/`.markdown`) →
-/// `"a/index.html"`. Paths that are not markdown come back unchanged. Works
-/// on relative link paths too (`"../adr/0003-x.md"` → `"../adr/0003-x.html"`).
+/// `"a/README.md"` / `"a/index.md"` / `"a/_index.md"` (Hugo) (any case, also
+/// `.MD`/`.markdown`) → `"a/index.html"`; GOV.UK Tech Docs / Middleman pages
+/// keep their single `.html`: `"a/b.html.md"` → `"a/b.html"`,
+/// `"a/index.html.md"` → `"a/index.html"`. Paths that are not markdown come
+/// back unchanged. Works on relative link paths too (`"../adr/0003-x.md"` →
+/// `"../adr/0003-x.html"`).
 pub fn page_url(path: &str) -> String {
     let (dir, file) = path.split_at(path.rfind('/').map_or(0, |i| i + 1));
-    let Some((stem, ext)) = file.rsplit_once('.') else {
-        return path.to_owned();
-    };
+    match page_stem(file) {
+        Some(stem) if is_index_stem(stem) => format!("{dir}index.html"),
+        Some(stem) => format!("{dir}{stem}.html"),
+        None => path.to_owned(),
+    }
+}
+
+/// The name a markdown file's page goes by: the file name without its
+/// markdown extension and without a `.html` before it (`"b.html.md"` →
+/// `"b"`). `None` for a file that is not markdown.
+pub(crate) fn page_stem(file: &str) -> Option<&str> {
+    let (stem, ext) = file.rsplit_once('.')?;
     if !is_markdown_ext(ext) {
-        return path.to_owned();
+        return None;
     }
-    if stem.eq_ignore_ascii_case("readme") || stem.eq_ignore_ascii_case("index") {
-        format!("{dir}index.html")
-    } else {
-        format!("{dir}{stem}.html")
-    }
+    let stem = match stem.len().checked_sub(".html".len()) {
+        Some(cut)
+            if cut > 0
+                && stem
+                    .get(cut..)
+                    .is_some_and(|s| s.eq_ignore_ascii_case(".html")) =>
+        {
+            &stem[..cut]
+        }
+        _ => stem,
+    };
+    Some(stem)
+}
+
+/// Whether a page stem names its folder's index page: `index`, `README`
+/// or Hugo's `_index`, in any case.
+pub(crate) fn is_index_stem(stem: &str) -> bool {
+    ["index", "readme", "_index"]
+        .iter()
+        .any(|name| stem.eq_ignore_ascii_case(name))
+}
+
+/// Whether the markdown file at `path` (a file name or a '/'-separated
+/// path) is its folder's index page (`index.html` on the site).
+pub(crate) fn is_index_page(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    page_stem(file).is_some_and(is_index_stem)
 }
 
 fn is_markdown_ext(ext: &str) -> bool {
@@ -615,18 +800,34 @@ fn rewrite_dest(dest: &str, cx: &MarkdownContext<'_>) -> Option<String> {
         return None;
     }
     let (path, suffix) = dest.split_at(dest.find(['#', '?']).unwrap_or(dest.len()));
-    if has_markdown_ext(path) {
-        return Some(format!("{}{suffix}", page_url(path)));
+    let page = if has_markdown_ext(path) {
+        Some(page_url(path))
+    } else {
+        folder_index_url(path, cx)
+    };
+    let is_page = page.is_some() || path.to_ascii_lowercase().ends_with(".html");
+    let suffix = if is_page {
+        layout_safe_suffix(suffix)
+    } else {
+        suffix.into()
+    };
+    match (page, suffix) {
+        (Some(page), suffix) => Some(format!("{page}{suffix}")),
+        (None, std::borrow::Cow::Owned(suffix)) => Some(format!("{path}{suffix}")),
+        (None, std::borrow::Cow::Borrowed(_)) => None,
     }
-    let is_dir = path.ends_with('/')
-        || path == "."
-        || path == ".."
-        || path.ends_with("/.")
-        || path.ends_with("/..");
-    if !is_dir {
-        return None;
-    }
+}
+
+/// `path/index.html` for a link `path` or `path/` to a folder that has an
+/// index page (so it also works from `file://`), else `None`.
+fn folder_index_url(path: &str, cx: &MarkdownContext<'_>) -> Option<String> {
     let dir = resolve_path(cx.page_path, path)?;
+    let dir = if dir.is_empty() || dir.ends_with('/') {
+        dir
+    } else {
+        // `../adr` without the slash: a folder only if it has an index page.
+        format!("{dir}/")
+    };
     let has_index = INDEX_PAGES
         .iter()
         .any(|name| cx.known_pages.contains(&format!("{dir}{name}")));
@@ -634,7 +835,20 @@ fn rewrite_dest(dest: &str, cx: &MarkdownContext<'_>) -> Option<String> {
         return None;
     }
     let sep = if path.ends_with('/') { "" } else { "/" };
-    Some(format!("{path}{sep}index.html{suffix}"))
+    Some(format!("{path}{sep}index.html"))
+}
+
+/// A link's `?query#fragment` with a layout id in the fragment replaced by
+/// the id the target heading gets ([`layout_safe_id`]).
+fn layout_safe_suffix(suffix: &str) -> std::borrow::Cow<'_, str> {
+    let Some(hash) = suffix.find('#') else {
+        return suffix.into();
+    };
+    let fragment = percent_decode(&suffix[hash + 1..]);
+    match layout_safe_id(&fragment) {
+        std::borrow::Cow::Owned(id) => format!("{}#{id}", &suffix[..hash]).into(),
+        std::borrow::Cow::Borrowed(_) => suffix.into(),
+    }
 }
 
 /// Resolve a link destination written in `page_path` against the content dir.

@@ -142,7 +142,7 @@ fn folder_links_point_at_index_when_it_exists() {
     let r = render_in(
         "runbooks/db.md",
         &known,
-        "[a](../adr/) [b](../) [c](../ops/) [d](..)\n",
+        "[a](../adr/) [b](../) [c](../ops/) [d](..) [e](../adr#x) [f](../ops)\n",
         1,
     );
     assert_eq!(
@@ -151,7 +151,9 @@ fn folder_links_point_at_index_when_it_exists() {
             "../adr/index.html",
             "../index.html",
             "../ops/",
-            "../index.html"
+            "../index.html",
+            "../adr/index.html#x",
+            "../ops"
         ]
     );
 }
@@ -302,6 +304,12 @@ fn page_url_cases() {
     assert_eq!(page_url("a/readme-ops.md"), "a/readme-ops.html");
     assert_eq!(page_url("img/x.png"), "img/x.png");
     assert_eq!(page_url("a/Makefile"), "a/Makefile");
+    assert_eq!(page_url("manual/on-call.html.md"), "manual/on-call.html");
+    assert_eq!(page_url("manual/index.html.md"), "manual/index.html");
+    assert_eq!(page_url("docs/_index.md"), "docs/index.html");
+    assert_eq!(page_url("docs/_INDEX.markdown"), "docs/index.html");
+    assert_eq!(page_url("docs/_intro.md"), "docs/_intro.html");
+    assert_eq!(page_url("a/b.html"), "a/b.html");
 }
 
 #[test]
@@ -469,4 +477,46 @@ fn crlf_code_blocks_render_like_lf() {
     let lf = render("```rust\nfn a() {}\nfn b() {}\n```\n\n```x\na\nb\n```\n");
     let crlf = render("```rust\r\nfn a() {}\r\nfn b() {}\r\n```\r\n\r\n```x\r\na\r\nb\r\n```\r\n");
     assert_eq!(lf.html, crlf.html);
+}
+
+#[test]
+fn headings_move_off_layout_ids_and_links_follow() {
+    let r = render(
+        "[c](#content) [s](#sidebar) [o](other.md#content) [h](other.html#sidebar) [k](#keep)\n\n## Content\n\n## Sidebar {#sidebar}\n\n## Content\n\n## Keep\n",
+    );
+    assert_eq!(ids(&r), ["content-1", "sidebar-1", "content-2", "keep"]);
+    let aliases: Vec<_> = r.headings.iter().map(|h| h.alias.as_deref()).collect();
+    assert_eq!(aliases, [Some("content"), Some("sidebar"), None, None]);
+    // The paragraph of links comes first, the headings' `#` anchors after.
+    assert_eq!(
+        hrefs(&r.html)[..5],
+        [
+            "#content-1",
+            "#sidebar-1",
+            "other.html#content-1",
+            "other.html#sidebar-1",
+            "#keep"
+        ]
+    );
+}
+
+/// Every id written literally in the templates a content page is made of is
+/// in [`LAYOUT_IDS`], so a new theme id cannot silently clash with headings.
+#[test]
+fn layout_ids_match_the_default_theme() {
+    let templates = [
+        include_str!("../../themes/default/templates/base.html"),
+        include_str!("../../themes/default/templates/page.html"),
+        include_str!("../../themes/default/templates/macros.html"),
+    ];
+    let mut found: Vec<&str> = templates
+        .iter()
+        .flat_map(|t| t.split(" id=\"").skip(1))
+        .filter_map(|s| s.split('"').next())
+        .filter(|id| !id.contains("{{"))
+        .collect();
+    found.sort_unstable();
+    let mut expected = LAYOUT_IDS.to_vec();
+    expected.sort_unstable();
+    assert_eq!(found, expected);
 }

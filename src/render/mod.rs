@@ -104,7 +104,8 @@ impl Sink for std::sync::Mutex<BTreeMap<String, Vec<u8>>> {
 /// Files are handed to the sink as soon as they are rendered, so a large
 /// site is never held in memory whole. Listings go first, so that a page
 /// with the same URL replaces them; when two pages share a URL
-/// (`README.md` and `index.md` in one folder) the last by path wins.
+/// (`README.md`, `_index.md` and `index.md` in one folder) the last by path
+/// wins.
 pub fn render_site(site: &SiteView, theme: &Theme, extra_css: &str, sink: &dyn Sink) -> Result<()> {
     let site_ctx = SiteCtx::new(site);
     let home = HomeCtx::new(&site.health);

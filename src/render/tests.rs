@@ -384,7 +384,7 @@ fn page_shows_banners_findings_actions_and_toc() {
     assert!(page.contains("<section class=\"findings\""));
     assert!(page.contains("review-stale"));
     assert!(page.contains("src/runbooks/db.md:4:11"));
-    assert!(page.contains("help: review the page and bump `reviewed:`"));
+    assert!(page.contains("help: review the page and bump <code>reviewed:</code>"));
     assert!(page.contains("Open actions"));
     assert!(page.contains("is-overdue"));
     assert!(page.contains("<details class=\"done-actions\">"));
@@ -576,4 +576,16 @@ fn render_error_names_template_and_output() {
         }
         other => panic!("unexpected {other:?}"),
     }
+}
+
+#[test]
+fn code_spans_are_escaped_and_wrapped() {
+    use super::theme::code_spans_html;
+    assert_eq!(
+        code_spans_html("add `owners: [a]` & `<b>`"),
+        "add <code>owners: [a]</code> &amp; <code>&lt;b&gt;</code>"
+    );
+    assert_eq!(code_spans_html("one ` tick"), "one ` tick");
+    assert_eq!(code_spans_html("`a` and `b"), "<code>a</code> and `b");
+    assert_eq!(code_spans_html(""), "");
 }

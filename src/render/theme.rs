@@ -158,6 +158,7 @@ fn parse_templates(templates: &BTreeMap<String, String>) -> Result<Tera> {
     // is not, it embeds JSON that is escaped in Rust.
     tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
     tera.set_escape_fn(escape_html);
+    tera.register_filter("code_spans", code_spans_filter);
     tera.add_raw_templates(templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
         .map_err(|e| {
             let name = match &e.kind {
@@ -177,6 +178,48 @@ fn parse_templates(templates: &BTreeMap<String, String>) -> Result<Tera> {
 /// five characters that matter (the same as code blocks get).
 pub(crate) fn escape_html(input: &str) -> String {
     crate::markdown::escape_html(input)
+}
+
+/// Tera filter `code_spans`: the text HTML-escaped, with each `` `code` ``
+/// span as `<code>code</code>`. Its output is HTML, so templates mark it
+/// `| safe`: `{{ f.message | code_spans | safe }}`. For finding messages and
+/// helps, which name frontmatter keys in backticks (as `check` prints them).
+fn code_spans_filter(
+    value: &tera::Value,
+    _args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let text = match value {
+        tera::Value::String(s) => s.clone(),
+        tera::Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    Ok(tera::Value::String(code_spans_html(&text)))
+}
+
+/// `text` escaped for HTML with `` `x` `` spans as `<code>x</code>`; a
+/// backtick without a partner stays as written.
+pub(crate) fn code_spans_html(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    let mut html = String::with_capacity(text.len() + 16);
+    let paired = if parts.len() % 2 == 1 {
+        parts.len()
+    } else {
+        parts.len() - 1
+    };
+    for (i, part) in parts.iter().enumerate() {
+        let escaped = escape_html(part);
+        if i >= paired {
+            html.push('`');
+            html.push_str(&escaped);
+        } else if i % 2 == 1 {
+            html.push_str("<code>");
+            html.push_str(&escaped);
+            html.push_str("</code>");
+        } else {
+            html.push_str(&escaped);
+        }
+    }
+    html
 }
 
 /// Wraps a Tera error as [`Error::Template`], flattening its `source()`

@@ -1,5 +1,6 @@
 //! Rules `link-broken` and `anchor-broken`: relative links must point at
-//! a page or file of the handbook, and `#fragments` at a heading id.
+//! a page or file of the handbook, and `#fragments` at a heading id or an
+//! anchor the page defines in raw HTML (`id="..."`, `<a name="...">`).
 
 use crate::diag::{Diagnostic, Severity};
 use crate::markdown::resolve_link;
@@ -8,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 /// What links can point at: pages (by content-relative path and by URL) and assets.
 pub(super) struct LinkIndex<'h> {
-    /// Page path or URL → heading ids of that page.
+    /// Page path or URL → heading ids and raw HTML anchors of that page.
     anchors: HashMap<&'h str, HashSet<&'h str>>,
     /// Asset paths.
     assets: HashSet<&'h str>,
@@ -21,7 +22,12 @@ impl<'h> LinkIndex<'h> {
         let mut anchors = HashMap::new();
         let mut folders = HashSet::new();
         for p in &h.pages {
-            let ids: HashSet<&str> = p.md.headings.iter().map(|x| x.id.as_str()).collect();
+            let ids: HashSet<&str> =
+                p.md.headings
+                    .iter()
+                    .flat_map(|x| std::iter::once(x.id.as_str()).chain(x.alias.as_deref()))
+                    .chain(p.md.html_anchors.iter().map(String::as_str))
+                    .collect();
             anchors.insert(p.src.rel.as_str(), ids.clone());
             anchors.insert(p.url.as_str(), ids);
             let mut f = p.src.rel.as_str();

@@ -41,7 +41,7 @@ use crate::date::Date;
 use crate::diag::Summary;
 use crate::discover::{discover_paths, read_page, root_prefix, to_slash, AssetFile};
 use crate::error::{io_err, Result};
-use crate::markdown::{highlight_css, Highlighter, INDEX_PAGES};
+use crate::markdown::{highlight_css, Highlighter};
 use crate::page::{parse_page, Handbook, Page};
 use crate::pipeline::{finish_history, load_handbook_with, render_view};
 use crate::render::view::SiteView;
@@ -122,7 +122,7 @@ struct PageMeta {
     text_hash: u64,
     /// Unique per parse: stands in for the page body in render keys.
     parse_id: u64,
-    /// The page has a `folder/`-style link (depends on [`INDEX_PAGES`]).
+    /// The page has a `folder/`-style link (depends on [`crate::markdown::INDEX_PAGES`]).
     dir_links: bool,
 }
 
@@ -1118,17 +1118,21 @@ fn hash_source(src: &crate::discover::SourceFile) -> u64 {
 }
 
 fn is_index_page(rel: &str) -> bool {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    INDEX_PAGES.contains(&name)
+    crate::markdown::is_index_page(rel)
 }
 
-/// Whether a page has a relative link to a folder (`../adr/`, `.`), whose
-/// output form depends on which folders have an index page.
+/// Whether a page has a relative link that may name a folder (`../adr/`,
+/// `.`, `../adr`: anything but a markdown file), whose output form depends
+/// on which folders have an index page.
 fn has_dir_links(page: &Page) -> bool {
     page.md.links.iter().any(|l| {
         let dest = l.dest.trim();
         let path = dest.split(['#', '?']).next().unwrap_or(dest);
-        !path.contains("://") && (path.ends_with('/') || path.ends_with('.'))
+        let file = path.rsplit('/').next().unwrap_or(path);
+        !l.is_image
+            && !path.is_empty()
+            && !path.contains("://")
+            && (file.is_empty() || crate::markdown::page_stem(file).is_none())
     })
 }
 
@@ -1387,6 +1391,8 @@ mod tests {
     fn index_pages_are_recognised() {
         assert!(is_index_page("adr/README.md"));
         assert!(is_index_page("index.md"));
+        assert!(is_index_page("docs/_index.md"));
+        assert!(is_index_page("manual/index.html.md"));
         assert!(!is_index_page("adr/0001-x.md"));
     }
 }

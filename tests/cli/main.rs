@@ -9,6 +9,7 @@ mod harness;
 mod health;
 mod init;
 mod input;
+mod markdown;
 mod rules;
 mod search;
 #[cfg(feature = "serve")]

@@ -1,0 +1,238 @@
+//! Markdown as real handbooks write it: MADR placeholders, raw HTML anchors,
+//! GOV.UK `.html.md` and Hugo `_index.md` pages, folder links, and headings
+//! that would clash with the layout's own ids.
+
+use crate::harness::{of_rule, HandbookTest};
+
+/// A handbook with a `src/` folder holding `pages`.
+fn handbook(pages: &[(&str, &str)]) -> HandbookTest {
+    let t = HandbookTest::empty();
+    t.write("book.toml", "[book]\ntitle = \"Markdown\"\n");
+    for (rel, text) in pages {
+        t.write(&format!("src/{rel}"), text);
+    }
+    t
+}
+
+#[test]
+fn placeholder_headings_keep_their_text() {
+    let t = handbook(&[(
+        "adr/template.md",
+        "---\ntitle: Template\n---\n\n# {short title of solved problem and solution}\n\n### {title of option 1}\n\n## Real {#real .wide onclick=alert(1)}\n\n```\n# {not a heading}\n```\n",
+    )]);
+    t.build_ok();
+    let main = t.main_html("book/adr/template.html");
+    assert!(
+        main.contains("{short title of solved problem and solution}"),
+        "{main}"
+    );
+    assert!(main.contains("{title of option 1}"), "{main}");
+    assert!(!main.contains(r#"short="""#), "{main}");
+    assert!(
+        main.contains(r#"id="short-title-of-solved-problem-and-solution""#),
+        "{main}"
+    );
+    assert!(main.contains(r#"id="title-of-option-1""#), "{main}");
+    assert!(
+        main.contains(r#"<h2 id="real" class="wide">Real"#),
+        "{main}"
+    );
+    assert!(!main.contains("onclick"), "{main}");
+    assert!(main.contains("# {not a heading}"), "{main}");
+}
+
+#[test]
+fn raw_html_ids_and_names_are_link_targets() {
+    let t = handbook(&[
+        (
+            "adr.md",
+            "---\ntitle: ADR\n---\n\nSee [Intro](#introduction), [box](#box), [inline](#inline-anchor) and [fake](#fake).\n\n<h2><a name=\"introduction\">Introduction</a></h2>\n\n<div class=\"note\"\n  id=\"box\">\nBoxed.\n</div>\n\nText <a name=\"inline-anchor\"></a> here.\n\n```html\n<a name=\"fake\"></a>\n```\n",
+        ),
+        (
+            "other.md",
+            "---\ntitle: Other\n---\n\n[box](adr.md#box) and [intro](adr.html#introduction).\n",
+        ),
+    ]);
+    let (_, findings) = t.check_json();
+    assert!(of_rule(&findings, "link-broken").is_empty(), "{findings:?}");
+    let broken = of_rule(&findings, "anchor-broken");
+    assert_eq!(broken.len(), 1, "{findings:?}");
+    assert!(broken[0].message.contains("#fake"), "{broken:?}");
+    assert_eq!(broken[0].path, "src/adr.md");
+}
+
+#[test]
+fn html_md_pages_build_to_single_html() {
+    let t = handbook(&[
+        (
+            "manual/index.html.md",
+            "---\ntitle: Manual\n---\n\nSee [on call](on-call.html.md), [its pager](on-call.html#pager) and [home](../index.md).\n",
+        ),
+        ("manual/on-call.html.md", "---\ntitle: On call\n---\n\n## Pager\n"),
+        ("index.md", "---\ntitle: Home\n---\n\nThe [manual](manual/) and [on call](manual/on-call.html.md#pager).\n"),
+    ]);
+    let (_, findings) = t.check_json();
+    assert!(of_rule(&findings, "link-broken").is_empty(), "{findings:?}");
+    assert!(
+        of_rule(&findings, "anchor-broken").is_empty(),
+        "{findings:?}"
+    );
+    t.build_ok();
+    assert!(t.exists("book/manual/on-call.html"));
+    assert!(!t.exists("book/manual/on-call.html.html"));
+    assert!(!t.exists("book/manual/index.html.html"));
+    let manual = t.main_html("book/manual/index.html");
+    assert!(manual.contains(r#"href="on-call.html""#), "{manual}");
+    assert!(manual.contains(r#"href="on-call.html#pager""#), "{manual}");
+    let home = t.main_html("book/index.html");
+    assert!(home.contains(r#"href="manual/index.html""#), "{home}");
+    assert!(
+        home.contains(r#"href="manual/on-call.html#pager""#),
+        "{home}"
+    );
+    assert_eq!(
+        t.catalog_page("src/manual/on-call.html.md")["url"],
+        "manual/on-call.html"
+    );
+}
+
+#[test]
+fn hugo_index_pages_are_folder_index_guides() {
+    let t = handbook(&[
+        (
+            "runbooks/_index.md",
+            "---\ntitle: Runbooks\n---\n\nAll our runbooks.\n",
+        ),
+        (
+            "index.md",
+            "---\ntitle: Home\n---\n\nThe [runbooks](runbooks/).\n",
+        ),
+        (
+            "both/index.md",
+            "---\ntitle: Index wins\n---\n\nFrom index.md.\n",
+        ),
+        (
+            "both/_index.md",
+            "---\ntitle: Hugo index\n---\n\nFrom _index.md.\n",
+        ),
+    ]);
+    let (_, findings) = t.check_json();
+    let in_runbooks: Vec<_> = findings
+        .iter()
+        .filter(|f| f.path == "src/runbooks/_index.md" && f.rule.starts_with("runbook"))
+        .collect();
+    assert!(in_runbooks.is_empty(), "{in_runbooks:?}");
+    t.build_ok();
+    assert!(!t.exists("book/runbooks/_index.html"));
+    assert!(t
+        .main_html("book/runbooks/index.html")
+        .contains("All our runbooks."));
+    let page = t.catalog_page("src/runbooks/_index.md");
+    assert_eq!(page["kind"], "guide", "{page}");
+    assert_eq!(page["url"], "runbooks/index.html", "{page}");
+    let home = t.main_html("book/index.html");
+    assert!(home.contains(r#"href="runbooks/index.html""#), "{home}");
+    // As with README.md + index.md: one folder, one index.html, the last
+    // page by path (index.md sorts after _index.md) every time.
+    assert!(t
+        .main_html("book/both/index.html")
+        .contains("From index.md."));
+}
+
+#[test]
+fn folder_links_without_slash_point_at_the_index_page() {
+    let t = handbook(&[
+        ("monorepo-vs-multirepo/index.md", "---\ntitle: Repos\n---\n\n## Trade-offs\n"),
+        ("adr/README.md", "---\ntitle: ADRs\n---\n\nDecisions.\n"),
+        ("assets/plain", "not a folder"),
+        (
+            "guide.md",
+            "---\ntitle: Guide\n---\n\n[x](monorepo-vs-multirepo) [y](monorepo-vs-multirepo#trade-offs) [z](adr?tab=1) [w](assets/plain)\n",
+        ),
+    ]);
+    let (_, findings) = t.check_json();
+    assert!(of_rule(&findings, "link-broken").is_empty(), "{findings:?}");
+    assert!(
+        of_rule(&findings, "anchor-broken").is_empty(),
+        "{findings:?}"
+    );
+    t.build_ok();
+    let main = t.main_html("book/guide.html");
+    for href in [
+        r#"href="monorepo-vs-multirepo/index.html""#,
+        r#"href="monorepo-vs-multirepo/index.html#trade-offs""#,
+        r#"href="adr/index.html?tab=1""#,
+        r#"href="assets/plain""#,
+    ] {
+        assert!(main.contains(href), "no {href} in\n{main}");
+    }
+}
+
+#[test]
+fn headings_never_take_the_layouts_ids() {
+    let t = handbook(&[
+        (
+            "page.md",
+            "---\ntitle: Page\n---\n\nJump to [content](#content).\n\n## Content\n\nBody.\n\n## Sidebar\n",
+        ),
+        ("other.md", "---\ntitle: Other\n---\n\nSee [its sidebar](page.md#sidebar).\n"),
+    ]);
+    let (_, findings) = t.check_json();
+    assert!(
+        of_rule(&findings, "anchor-broken").is_empty(),
+        "{findings:?}"
+    );
+    t.build_ok();
+    let html = t.read("book/page.html");
+    for id in ["content", "sidebar"] {
+        let n = html.matches(&format!(r#"id="{id}""#)).count();
+        assert_eq!(n, 1, "id {id} used {n} times:\n{html}");
+    }
+    let main = t.main_html("book/page.html");
+    assert!(main.contains(r#"<h2 id="content-1">Content"#), "{main}");
+    assert!(
+        main.contains(r##"href="#content-1">content</a>"##),
+        "{main}"
+    );
+    let other = t.main_html("book/other.html");
+    assert!(other.contains(r#"href="page.html#sidebar-1""#), "{other}");
+}
+
+#[test]
+fn code_in_banner_and_finding_texts_is_shown_as_code() {
+    let t = handbook(&[
+        (
+            "unowned.md",
+            "---\ntitle: Unowned\nreviewed: 2026-10-01\n---\n\nText.\n",
+        ),
+        (
+            "odd.md",
+            "---\ntitle: Odd\nowners: [\"<b>x</b>\"]\nreviewed: 2026-10-01\n---\n\nText.\n",
+        ),
+    ]);
+    t.write(
+        "owners.yaml",
+        "teams:\n  sre:\n    name: SRE\n    members: [alice, bob]\n",
+    );
+    t.build_ok();
+    let main = t.main_html("book/unowned.html");
+    assert!(
+        main.contains("add <code>owners:</code> to its frontmatter"),
+        "{main}"
+    );
+    assert!(main.contains("page has no <code>owners</code>"), "{main}");
+    assert!(
+        main.contains("help: add <code>owners: [team-id]</code>"),
+        "{main}"
+    );
+    assert!(!main.contains('`'), "{main}");
+    let main = t.main_html("book/odd.html");
+    assert!(
+        main.contains("owner <code>&lt;b&gt;x&lt;/b&gt;</code> is not in"),
+        "{main}"
+    );
+    assert!(!main.contains("<b>x"), "{main}");
+    // `check` prints the texts as written.
+    let r = t.run(&["check", "--today", crate::harness::TODAY]);
+    assert!(r.stderr.contains("page has no `owners`"), "{}", r.stderr);
+}
