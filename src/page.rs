@@ -106,6 +106,7 @@ pub fn parse_page(
         page_path: &src.rel,
         known_pages: known,
         highlighter,
+        title: parsed.front.title.as_deref(),
     };
     let md = render_markdown(body, parsed.body_line, &cx);
     let file_name = src.rel.rsplit('/').next().unwrap_or(&src.rel);

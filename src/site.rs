@@ -318,6 +318,7 @@ fn page_view(
         actions,
         enforced_by: p.front.enforced_by.clone(),
         content: p.md.html.clone(),
+        title_id: p.md.title_id.clone(),
         toc: p
             .md
             .headings

@@ -17,7 +17,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 use serde::Serialize;
 
 mod heading_attrs;
@@ -46,6 +48,11 @@ pub struct MarkdownContext<'a> {
     pub known_pages: &'a HashSet<String>,
     /// Highlighter with its cache (shared by all pages, `Sync`).
     pub highlighter: &'a Highlighter,
+    /// The frontmatter `title`, if any. A body that opens with an H1 saying
+    /// the same (or any H1, without one: it becomes the title) leaves that H1
+    /// out of the HTML, since the theme shows the title; see
+    /// [`RenderedMarkdown::title_id`].
+    pub title: Option<&'a str>,
 }
 
 /// The result of [`render_markdown`].
@@ -59,6 +66,10 @@ pub struct RenderedMarkdown {
     pub links: Vec<Link>,
     /// Plain text of the first level-1 heading (the default page title).
     pub first_h1: Option<String>,
+    /// Id of the H1 that opened the body and repeated the page title: it is
+    /// left out of `html` (still in `headings`), and the theme puts this id on
+    /// its own title so links to it keep working.
+    pub title_id: Option<String>,
     /// Link targets defined in raw HTML (`id="..."`, `<a name="...">`), in
     /// document order.
     pub html_anchors: Vec<String>,
@@ -172,6 +183,7 @@ pub fn render_markdown(body: &str, body_line: u32, cx: &MarkdownContext<'_>) -> 
         html_block: None,
         html_anchors: Vec::new(),
         fragment_links: Vec::new(),
+        title_id: None,
         text: String::with_capacity(body.len()),
         code_html_len: 0,
     };
@@ -194,6 +206,8 @@ fn options() -> Options {
 struct HeadingSlot {
     start_event: usize,
     anchor_event: usize,
+    /// Left out of the HTML: the opening H1 that repeats the page title.
+    is_title: bool,
     custom_id: Option<String>,
     level: u8,
     text: String,
@@ -204,6 +218,8 @@ struct HeadingSlot {
 /// The heading being read.
 struct OpenHeading {
     start_event: usize,
+    /// An H1 that is the first thing in the body.
+    leading_h1: bool,
     level: u8,
     text: String,
     line: u32,
@@ -231,6 +247,7 @@ struct Renderer<'a, 'c> {
     /// Events of links to `#fragment`s of this page, to point at a heading
     /// moved off a layout id once all ids are known.
     fragment_links: Vec<usize>,
+    title_id: Option<String>,
     text: String,
     /// Bytes of code-block HTML pushed so far, to size the output once.
     code_html_len: usize,
@@ -269,6 +286,7 @@ impl<'a> Renderer<'a, '_> {
                 let (line, column) = self.lines.position(offset);
                 self.heading = Some(OpenHeading {
                     start_event: self.events.len(),
+                    leading_h1: self.events.is_empty() && level == HeadingLevel::H1,
                     level: level as u8,
                     text: String::new(),
                     line,
@@ -284,9 +302,14 @@ impl<'a> Renderer<'a, '_> {
             Event::End(TagEnd::Heading(level)) => {
                 if let Some(mut open) = self.heading.take() {
                     let custom_id = self.take_attr_block(&mut open);
+                    let text = open.text.trim();
+                    let is_title = open.leading_h1
+                        && !text.is_empty()
+                        && self.cx.title.is_none_or(|t| t.trim() == text);
                     self.slots.push(HeadingSlot {
                         start_event: open.start_event,
                         anchor_event: self.events.len(),
+                        is_title,
                         custom_id,
                         level: open.level,
                         text: open.text.trim().to_owned(),
@@ -513,12 +536,28 @@ impl<'a> Renderer<'a, '_> {
             };
             // Only the first heading that wanted a layout id answers to it.
             let alias = alias.filter(|a| aliased.insert(a.clone()));
-            if let Some(Event::Start(Tag::Heading { id: event_id, .. })) =
+            if slot.is_title {
+                // The theme shows the title (with this id); drop the repeat,
+                // up to and including its end tag after the anchor slot.
+                let end = (slot.anchor_event + 2).min(self.events.len());
+                for event in self
+                    .events
+                    .get_mut(slot.start_event..end)
+                    .unwrap_or_default()
+                {
+                    *event = Event::Text(CowStr::Borrowed(""));
+                }
+                self.title_id = Some(id.clone());
+            } else if let Some(Event::Start(Tag::Heading { id: event_id, .. })) =
                 self.events.get_mut(slot.start_event)
             {
                 *event_id = Some(CowStr::from(id.clone()));
             }
-            if let Some(anchor) = self.events.get_mut(slot.anchor_event) {
+            if let Some(anchor) = self
+                .events
+                .get_mut(slot.anchor_event)
+                .filter(|_| !slot.is_title)
+            {
                 let mut html = String::with_capacity(id.len() + 72);
                 html.push_str(" <a class=\"anchor\" href=\"#");
                 push_escaped(&mut html, &id);
@@ -581,6 +620,7 @@ impl<'a> Renderer<'a, '_> {
             headings,
             links: self.links,
             first_h1,
+            title_id: self.title_id,
             html_anchors: self.html_anchors,
             text,
         }

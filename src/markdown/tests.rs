@@ -12,6 +12,7 @@ fn render_in(page_path: &str, known: &[&str], body: &str, body_line: u32) -> Ren
         page_path,
         known_pages: &known_pages,
         highlighter: &highlighter,
+        title: Some("Test page"),
     };
     render_markdown(body, body_line, &cx)
 }
@@ -377,6 +378,7 @@ fn pages_share_the_highlight_cache() {
         page_path: "a.md",
         known_pages: &known,
         highlighter: &highlighter,
+        title: Some("Test page"),
     };
     let body = "```yaml\na: 1\n```\n\n```yaml\na: 1\n```\n\n```go\npackage x\n```\n";
     let first = render_markdown(body, 1, &cx);

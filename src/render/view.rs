@@ -167,6 +167,9 @@ pub struct PageView {
     pub root: String,
     /// Title (plain text).
     pub title: String,
+    /// Id for the title's `<h1>`: set when the body opened with an H1 that
+    /// repeated the title, which is then shown only once, by the theme.
+    pub title_id: Option<String>,
     /// `adr|runbook|role-matrix|standard|guide`, or what was written when unknown.
     pub kind: String,
     /// Human label of the kind (`Runbook`).

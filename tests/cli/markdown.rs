@@ -236,3 +236,46 @@ fn code_in_banner_and_finding_texts_is_shown_as_code() {
     let r = t.run(&["check", "--today", crate::harness::TODAY]);
     assert!(r.stderr.contains("page has no `owners`"), "{}", r.stderr);
 }
+
+#[test]
+fn a_body_h1_repeating_the_title_is_shown_once() {
+    let t = handbook(&[
+        (
+            "same.md",
+            "---\ntitle: Payments failover\n---\n\n# Payments failover\n\nSteps.\n",
+        ),
+        ("untitled.md", "# Only heading\n\nBody.\n"),
+        (
+            "other.md",
+            "---\ntitle: Other\n---\n\n# Something else\n\nSee [it](same.md#payments-failover).\n",
+        ),
+        (
+            "later.md",
+            "---\ntitle: Later\n---\n\nIntro first.\n\n# Later\n",
+        ),
+    ]);
+    let (_, findings) = t.check_json();
+    assert!(
+        of_rule(&findings, "anchor-broken").is_empty(),
+        "{findings:?}"
+    );
+    t.build_ok();
+    let h1s = |rel: &str| t.main_html(rel).matches("<h1").count();
+    let main = t.main_html("book/same.html");
+    assert_eq!(h1s("book/same.html"), 1, "{main}");
+    assert!(
+        main.contains(r#"<h1 id="payments-failover">Payments failover</h1>"#),
+        "{main}"
+    );
+    assert!(main.contains("Steps."), "{main}");
+    assert_eq!(
+        h1s("book/untitled.html"),
+        1,
+        "{}",
+        t.main_html("book/untitled.html")
+    );
+    assert_eq!(t.catalog_page("src/untitled.md")["title"], "Only heading");
+    // A different H1, or one after other content, is the author's: kept.
+    assert_eq!(h1s("book/other.html"), 2);
+    assert_eq!(h1s("book/later.html"), 2);
+}
