@@ -108,6 +108,11 @@ impl Sink for std::sync::Mutex<BTreeMap<String, Vec<u8>>> {
 /// wins.
 pub fn render_site(site: &SiteView, theme: &Theme, extra_css: &str, sink: &dyn Sink) -> Result<()> {
     let site_ctx = SiteCtx::new(site);
+    let page_ctx = if theme.default_templates {
+        site_ctx.lean()
+    } else {
+        site_ctx.clone()
+    };
     let home = HomeCtx::new(&site.health);
     let has_index_page = site.pages.iter().any(|p| p.url == "index.html");
 
@@ -127,7 +132,7 @@ pub fn render_site(site: &SiteView, theme: &Theme, extra_css: &str, sink: &dyn S
             sink,
             theme,
             "owner.html",
-            &site_ctx,
+            &page_ctx,
             &owner.url,
             OwnerCtx { owner },
         )
@@ -179,7 +184,8 @@ pub fn render_site(site: &SiteView, theme: &Theme, extra_css: &str, sink: &dyn S
                 is_home,
                 home: is_home.then_some(&home),
             };
-            render_html(sink, theme, "page.html", &site_ctx, &page.url, ctx)
+            let site = if is_home { &site_ctx } else { &page_ctx };
+            render_html(sink, theme, "page.html", site, &page.url, ctx)
         })?;
 
     render_toc(site, theme, &site_ctx, sink)?;
@@ -214,26 +220,30 @@ pub fn render_to_map(
         .unwrap_or_else(std::sync::PoisonError::into_inner))
 }
 
-/// Site-level fields every template sees: small and built once.
-#[derive(Debug, Serialize)]
+/// Site-level fields every template sees: small and built once. The
+/// counts are absent from the [`SiteCtx::lean`] form.
+#[derive(Debug, Clone, Serialize)]
 struct SiteCtx<'a> {
     title: &'a str,
     description: &'a str,
     language: &'a str,
     site_url: Option<&'a str>,
     today: &'a str,
-    pages: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pages: Option<usize>,
     kinds: Vec<KindLink<'a>>,
 }
 
 /// A link to one kind index, for headers, the home page and the sidebar.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 struct KindLink<'a> {
     kind: &'a str,
     label: &'a str,
     url: &'a str,
-    count: usize,
-    stale: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    count: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stale: Option<usize>,
 }
 
 impl<'a> SiteCtx<'a> {
@@ -245,8 +255,8 @@ impl<'a> SiteCtx<'a> {
                 kind: &k.kind,
                 label: &k.label,
                 url: &k.url,
-                count: k.pages.len(),
-                stale: k.pages.iter().filter(|p| p.stale).count(),
+                count: Some(k.pages.len()),
+                stale: Some(k.pages.iter().filter(|p| p.stale).count()),
             })
             .collect();
         SiteCtx {
@@ -259,9 +269,21 @@ impl<'a> SiteCtx<'a> {
             },
             site_url: site.site_url.as_deref().filter(|u| !u.is_empty()),
             today: &site.today,
-            pages: site.pages.len(),
+            pages: Some(site.pages.len()),
             kinds,
         }
+    }
+
+    /// Without the site-wide counts, for content pages: their context (and
+    /// so their fingerprint) then changes only when they do.
+    fn lean(&self) -> Self {
+        let mut lean = self.clone();
+        lean.pages = None;
+        for k in &mut lean.kinds {
+            k.count = None;
+            k.stale = None;
+        }
+        lean
     }
 }
 
@@ -518,7 +540,7 @@ fn render_toc(
     let kinds: Vec<(&str, &str, usize, usize)> = site_ctx
         .kinds
         .iter()
-        .map(|k| (k.label, k.url, k.count, k.stale))
+        .map(|k| (k.label, k.url, k.count.unwrap_or(0), k.stale.unwrap_or(0)))
         .collect();
     let sections: Vec<(&str, &str, Vec<TocItem<'_>>)> = site
         .nav

@@ -86,6 +86,11 @@ pub struct Theme {
     pub(crate) tera: Tera,
     /// Static assets keyed by their path under `static/` (`style.css`).
     pub(crate) statics: BTreeMap<String, Vec<u8>>,
+    /// The templates are the default ones, which print no site-wide counts
+    /// on content pages: those pages then get a context without them, so
+    /// adding a page or reviewing a stale one does not re-render every page
+    /// under `serve`. Custom templates get every field.
+    pub(crate) default_templates: bool,
 }
 
 impl Theme {
@@ -109,6 +114,7 @@ impl Theme {
             .map(|(name, bytes)| ((*name).to_owned(), bytes.to_vec()))
             .collect();
 
+        let mut default_templates = true;
         if let Some(dir) = override_dir {
             if !dir.is_dir() {
                 return Err(Error::Theme {
@@ -116,7 +122,9 @@ impl Theme {
                     reason: "is not a folder (check `[build] theme` in book.toml)".to_owned(),
                 });
             }
-            for (name, path) in list_files(&dir.join("templates"))? {
+            let custom = list_files(&dir.join("templates"))?;
+            default_templates = custom.is_empty();
+            for (name, path) in custom {
                 let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
                     path: path.clone(),
                     source,
@@ -135,6 +143,7 @@ impl Theme {
         Ok(Theme {
             tera: parse_templates(&templates)?,
             statics,
+            default_templates,
         })
     }
 
