@@ -114,6 +114,17 @@ impl HandbookTest {
         }
     }
 
+    /// A handbook titled `title` with a `src/` folder holding `pages`
+    /// (paths relative to `src/`, and their text).
+    pub(crate) fn with_pages(title: &str, pages: &[(&str, &str)]) -> HandbookTest {
+        let t = HandbookTest::empty();
+        t.write("book.toml", &format!("[book]\ntitle = \"{title}\"\n"));
+        for (rel, text) in pages {
+            t.write(&format!("src/{rel}"), text);
+        }
+        t
+    }
+
     /// The temp root.
     pub(crate) fn root(&self) -> &Path {
         &self.root
@@ -299,6 +310,16 @@ pub(crate) fn findings_of(report: &serde_json::Value) -> Vec<Finding> {
 /// Findings of `rule`.
 pub(crate) fn of_rule<'a>(findings: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
     findings.iter().filter(|f| f.rule == rule).collect()
+}
+
+/// Asserts that no link and no `#fragment` is reported broken.
+#[track_caller]
+pub(crate) fn assert_links_resolve(findings: &[Finding]) {
+    let broken: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.rule == "link-broken" || f.rule == "anchor-broken")
+        .collect();
+    assert!(broken.is_empty(), "{broken:?}");
 }
 
 /// Every file under `dir`, as '/'-separated paths relative to it, sorted.

@@ -1,16 +1,11 @@
 //! Real-world input: what people actually commit. Every case must build
 //! (exit 0, no panic) and give the sensible result.
 
-use crate::harness::{of_rule, Finding, HandbookTest};
+use crate::harness::{assert_links_resolve, of_rule, Finding, HandbookTest};
 
 /// A handbook with a `src/` folder holding `pages`.
 fn handbook(pages: &[(&str, &str)]) -> HandbookTest {
-    let t = HandbookTest::empty();
-    t.write("book.toml", "[book]\ntitle = \"Input\"\n");
-    for (rel, text) in pages {
-        t.write(&format!("src/{rel}"), text);
-    }
-    t
+    HandbookTest::with_pages("Input", pages)
 }
 
 fn frontmatter_findings(findings: &[Finding]) -> Vec<&Finding> {
@@ -133,11 +128,7 @@ fn link_to_the_html_of_a_page_works() {
         ),
     ]);
     let (_, findings) = t.check_json();
-    assert!(of_rule(&findings, "link-broken").is_empty(), "{findings:?}");
-    assert!(
-        of_rule(&findings, "anchor-broken").is_empty(),
-        "{findings:?}"
-    );
+    assert_links_resolve(&findings);
     t.build_ok();
     let other = t.main_html("book/other.html");
     assert!(other.contains(r#"href="page.html""#), "{other}");
@@ -155,11 +146,7 @@ fn links_with_spaces_and_folders_resolve() {
         ),
     ]);
     let (_, findings) = t.check_json();
-    assert!(of_rule(&findings, "link-broken").is_empty(), "{findings:?}");
-    assert!(
-        of_rule(&findings, "anchor-broken").is_empty(),
-        "{findings:?}"
-    );
+    assert_links_resolve(&findings);
     t.build_ok();
     assert!(t.exists("book/guides/my page.html"));
     let main = t.main_html("book/guides/linker.html");

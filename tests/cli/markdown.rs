@@ -2,16 +2,11 @@
 //! GOV.UK `.html.md` and Hugo `_index.md` pages, folder links, and headings
 //! that would clash with the layout's own ids.
 
-use crate::harness::{of_rule, HandbookTest};
+use crate::harness::{assert_links_resolve, of_rule, HandbookTest};
 
 /// A handbook with a `src/` folder holding `pages`.
 fn handbook(pages: &[(&str, &str)]) -> HandbookTest {
-    let t = HandbookTest::empty();
-    t.write("book.toml", "[book]\ntitle = \"Markdown\"\n");
-    for (rel, text) in pages {
-        t.write(&format!("src/{rel}"), text);
-    }
-    t
+    HandbookTest::with_pages("Markdown", pages)
 }
 
 #[test]
@@ -72,11 +67,7 @@ fn html_md_pages_build_to_single_html() {
         ("index.md", "---\ntitle: Home\n---\n\nThe [manual](manual/) and [on call](manual/on-call.html.md#pager).\n"),
     ]);
     let (_, findings) = t.check_json();
-    assert!(of_rule(&findings, "link-broken").is_empty(), "{findings:?}");
-    assert!(
-        of_rule(&findings, "anchor-broken").is_empty(),
-        "{findings:?}"
-    );
+    assert_links_resolve(&findings);
     t.build_ok();
     assert!(t.exists("book/manual/on-call.html"));
     assert!(!t.exists("book/manual/on-call.html.html"));
@@ -151,11 +142,7 @@ fn folder_links_without_slash_point_at_the_index_page() {
         ),
     ]);
     let (_, findings) = t.check_json();
-    assert!(of_rule(&findings, "link-broken").is_empty(), "{findings:?}");
-    assert!(
-        of_rule(&findings, "anchor-broken").is_empty(),
-        "{findings:?}"
-    );
+    assert_links_resolve(&findings);
     t.build_ok();
     let main = t.main_html("book/guide.html");
     for href in [
