@@ -95,6 +95,7 @@ pub fn discover_paths(config: &Config) -> (Vec<(String, PathBuf)>, Vec<AssetFile
         .out_dir
         .canonicalize()
         .unwrap_or_else(|_| config.out_dir.clone());
+    let inside = Inside::of(config);
     let walker = walkdir::WalkDir::new(content)
         .follow_links(true)
         .sort_by_file_name()
@@ -105,7 +106,10 @@ pub fn discover_paths(config: &Config) -> (Vec<(String, PathBuf)>, Vec<AssetFile
                 || !(name.to_string_lossy().starts_with('.')
                     || name == "node_modules"
                     || name == "target"
-                    || (e.file_type().is_dir() && is_out_dir(e.path(), &config.out_dir, &out_dir)))
+                    || (e.file_type().is_dir()
+                        && (is_out_dir(e.path(), &config.out_dir, &out_dir)
+                            || e.path().join(crate::output::MARKER).exists()))
+                    || (e.path_is_symlink() && !link_stays_inside(e.path(), &inside)))
         });
     for entry in walker {
         let entry = match entry {
@@ -141,6 +145,42 @@ pub fn discover_paths(config: &Config) -> (Vec<(String, PathBuf)>, Vec<AssetFile
     pages.sort_by(|a, b| a.0.cmp(&b.0));
     assets.sort_by(|a, b| a.rel.cmp(&b.rel));
     (pages, assets)
+}
+
+/// Where a symlink in the content may point: inside the handbook root,
+/// but not at a folder holding the content (that would walk it again).
+struct Inside {
+    root: PathBuf,
+    content: PathBuf,
+}
+
+impl Inside {
+    fn of(config: &Config) -> Inside {
+        let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_owned());
+        Inside {
+            root: canonical(&config.root),
+            content: canonical(&config.content_dir),
+        }
+    }
+}
+
+/// Whether the symlink at `path` stays inside the handbook. One that leads
+/// out of it (`src/etc -> /etc`) would publish whatever it points at, so it
+/// is skipped with a warning; a dangling one is left to the walk, which
+/// reports it.
+fn link_stays_inside(path: &Path, inside: &Inside) -> bool {
+    let Ok(target) = path.canonicalize() else {
+        return true;
+    };
+    let ok = target.starts_with(&inside.root) && !inside.content.starts_with(&target);
+    if !ok {
+        eprintln!(
+            "warning: skipping {}: it links to {}, which is outside the handbook or holds its content folder; copy the files in, or link to a folder inside the handbook",
+            path.display(),
+            target.display()
+        );
+    }
+    ok
 }
 
 /// The content dir relative to the handbook root (`src`), '/'-separated;

@@ -15,9 +15,45 @@ use std::sync::Mutex;
 /// build never replaces a folder it did not create.
 pub const MARKER: &str = ".handbook-build";
 
+/// The folder to build into: `out_dir`, or the folder it links to when it
+/// is a symlink (a `book -> /srv/www` link stays, and the site lands in
+/// `/srv/www`). Refuses a path that is a file, or a link to nothing or to a
+/// file: swapping the new site in would replace it.
+pub fn resolve_out_dir(out_dir: &Path) -> Result<PathBuf> {
+    let Ok(meta) = std::fs::symlink_metadata(out_dir) else {
+        return Ok(out_dir.to_owned());
+    };
+    if meta.file_type().is_symlink() {
+        return match out_dir.canonicalize() {
+            Ok(target) if target.is_dir() => Ok(target),
+            Ok(target) => Err(Error::Usage(format!(
+                "refusing to build into {}: it links to {}, which is not a folder; choose another --dest or [build] build-dir",
+                out_dir.display(),
+                target.display()
+            ))),
+            Err(_) => Err(Error::Usage(format!(
+                "refusing to build into {}: it is a symlink to a folder that does not exist; create the folder or choose another --dest",
+                out_dir.display()
+            ))),
+        };
+    }
+    if !meta.is_dir() {
+        return Err(Error::Usage(format!(
+            "refusing to replace {}: it is a file, not a folder; choose another --dest or [build] build-dir",
+            out_dir.display()
+        )));
+    }
+    Ok(out_dir.to_owned())
+}
+
 /// Refuses output folders whose replacement would destroy sources.
 pub fn check_out_dir(out_dir: &Path, root: &Path, content_dir: &Path) -> Result<()> {
-    let danger = root.starts_with(out_dir) || content_dir.starts_with(out_dir);
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_owned());
+    let (out, root_c, content_c) = (canonical(out_dir), canonical(root), canonical(content_dir));
+    let danger = root.starts_with(out_dir)
+        || content_dir.starts_with(out_dir)
+        || root_c.starts_with(&out)
+        || content_c.starts_with(&out);
     if danger {
         return Err(Error::Usage(format!(
             "refusing to build into {}: it contains the handbook sources; choose another --dest or [build] build-dir",

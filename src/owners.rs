@@ -149,6 +149,21 @@ impl Registry {
     }
 }
 
+/// `active:` as people write it: YAML 1.2 reads `no`, `off` and a quoted
+/// `"false"` as text, and a person marked so has left all the same.
+/// Anything unreadable counts as active (the default).
+fn active_flag(v: &Value) -> bool {
+    match v {
+        Value::Bool(b) => *b,
+        Value::String(s) => !matches!(
+            s.trim().to_ascii_lowercase().as_str(),
+            "false" | "no" | "n" | "off" | "0"
+        ),
+        Value::Number(n) => n.as_i64() != Some(0),
+        _ => true,
+    }
+}
+
 /// Loads owners.yaml if configured or present. Malformed YAML is a
 /// configuration error (exit 2); unknown keys are findings.
 pub fn load_registry(config: &Config) -> Result<(Registry, Vec<Diagnostic>)> {
@@ -258,7 +273,7 @@ pub fn parse_registry(path: &Path, rel: &str, text: &str) -> Result<(Registry, V
                             for (fk, fv) in mapping(p) {
                                 match fk.as_str() {
                                     "name" => person.name = text_of(fv),
-                                    "active" => person.active = fv.as_bool().unwrap_or(true),
+                                    "active" => person.active = active_flag(fv),
                                     "email" | "github" | "slack" | "role" | "title" => {}
                                     other => unknown(other, &format!("person `{id}`")),
                                 }

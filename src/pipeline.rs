@@ -328,12 +328,13 @@ impl Sink for CountingSink<'_> {
 pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     let highlighter = Highlighter::uncached();
-    let config = load_config(
+    let mut config = load_config(
         root,
         &LoadOptions {
             dest: opts.dest.clone(),
         },
     )?;
+    config.out_dir = crate::output::resolve_out_dir(&config.out_dir)?;
     check_out_dir(&config.out_dir, &config.root, &config.content_dir)?;
     let theme = Theme::load(config.theme_dir.as_deref())?;
     let mut clock = StageClock::from_env();

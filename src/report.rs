@@ -215,7 +215,7 @@ pub fn sarif_report(findings: &[Diagnostic]) -> serde_json::Value {
                 "level": level,
                 "message": {"text": text},
                 "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": d.path},
+                    "artifactLocation": {"uri": crate::markdown::percent_encode_path(&d.path)},
                     "region": {"startLine": d.line, "startColumn": d.column}
                 }}]
             })

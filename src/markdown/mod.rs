@@ -948,6 +948,21 @@ fn resolve_path(page_path: &str, path: &str) -> Option<String> {
     Some(out)
 }
 
+/// A relative path as a URL needs it (RFC 3986): every byte outside the
+/// unreserved set and `/` percent-encoded (`tîm/my page.html` →
+/// `t%C3%AEm/my%20page.html`). For sitemaps and SARIF artifact URIs.
+pub fn percent_encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// Decode `%XX` escapes; invalid escapes and non-UTF-8 results are kept as
 /// written.
 fn percent_decode(s: &str) -> String {

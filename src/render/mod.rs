@@ -637,26 +637,11 @@ fn sitemap(site: &SiteView, with_home: bool) -> Vec<u8> {
     for url in urls {
         xml.push_str("  <url><loc>");
         xml.push_str(&escape_xml(&base));
-        xml.push_str(&escape_xml(&percent_encode_path(url)));
+        xml.push_str(&escape_xml(&crate::markdown::percent_encode_path(url)));
         xml.push_str("</loc></url>\n");
     }
     xml.push_str("</urlset>\n");
     xml.into_bytes()
-}
-
-/// A URL path as a sitemap needs it (RFC 3986): every byte outside the
-/// unreserved set and `/` percent-encoded, so `tîm/ü.html` and
-/// `my page.html` are valid `<loc>`s.
-fn percent_encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 fn escape_xml(s: &str) -> String {

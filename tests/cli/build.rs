@@ -608,3 +608,39 @@ fn root_without_book_toml_or_src_is_the_content() {
     paths.sort();
     assert_eq!(paths, ["README.md", "a.md", "sub/b.md"]);
 }
+
+#[test]
+fn dest_that_is_a_file_is_refused_and_kept() {
+    let t = HandbookTest::fixture("build/basic");
+    let before = t.read("book.toml");
+    let r = t.run(&["build", "--today", TODAY, "--dest", "book.toml"]);
+    r.assert_code(2);
+    assert!(r.stderr.contains("is a file"), "{}", r.stderr);
+    assert_eq!(t.read("book.toml"), before, "book.toml was replaced");
+}
+
+#[test]
+fn dest_that_is_a_symlink_builds_into_its_target() {
+    let t = HandbookTest::fixture("build/basic");
+    let target = HandbookTest::empty();
+    std::os::unix::fs::symlink(target.path("www"), t.path("book")).unwrap();
+    // A link to nothing is refused, and left alone.
+    let r = t.run(&["build", "--today", TODAY]);
+    r.assert_code(2);
+    assert!(r.stderr.contains("symlink"), "{}", r.stderr);
+    std::fs::create_dir_all(target.path("www")).unwrap();
+    t.build_ok();
+    let link = std::fs::symlink_metadata(t.path("book")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link was replaced");
+    assert!(
+        target.exists("www/index.html"),
+        "the site is not in the target"
+    );
+    // And again, over its own earlier build.
+    t.build_ok();
+    assert!(std::fs::symlink_metadata(t.path("book"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(target.exists("www/index.html"));
+}

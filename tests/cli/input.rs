@@ -586,3 +586,103 @@ fn mdbook_output_section_is_named_as_mdbook_configuration() {
         unknown[0]
     );
 }
+
+#[test]
+fn symlinks_out_of_the_handbook_are_not_published() {
+    let t = handbook(&[("index.md", "# Home\n"), ("shared/real.md", "# Real\n")]);
+    let outside = HandbookTest::empty();
+    outside.write("secret/credentials.md", "# Do not publish\n");
+    outside.write("secret/key.pem", "PRIVATE");
+    std::os::unix::fs::symlink(outside.path("secret"), t.path("src/etc")).unwrap();
+    // A link that stays inside the handbook is followed.
+    std::os::unix::fs::symlink(t.path("src/shared"), t.path("src/alias")).unwrap();
+    let r = t.build_ok();
+    assert!(
+        r.stderr.contains("skipping") && r.stderr.contains("etc"),
+        "{}",
+        r.stderr
+    );
+    assert!(!t.exists("book/etc/credentials.html"));
+    assert!(!t.exists("book/etc/key.pem"));
+    assert!(t.exists("book/alias/real.html"));
+}
+
+#[test]
+fn an_earlier_build_folder_in_the_content_is_not_content() {
+    // The root is the content folder; an earlier build went to `out/`.
+    let t = HandbookTest::empty();
+    t.write("index.md", "# Home\n");
+    t.write("guide.md", "# Guide\n");
+    t.run(&["build", "--today", crate::harness::TODAY, "--dest", "out"])
+        .assert_code(0);
+    assert!(t.exists("out/guide.html"));
+    t.build_ok();
+    assert!(t.exists("book/guide.html"));
+    assert!(
+        !t.exists("book/out/guide.html"),
+        "the old site was published"
+    );
+    assert!(
+        !crate::harness::list_files(&t.path("book"))
+            .iter()
+            .any(|f| f.starts_with("out/")),
+        "the old site was copied as assets"
+    );
+}
+
+#[test]
+fn people_marked_active_no_have_left() {
+    let t = handbook(&[
+        (
+            "a.md",
+            "---\ntitle: A\nowners: [\"@carol\"]\nreviewed: 2026-11-01\n---\n\nA.\n",
+        ),
+        (
+            "b.md",
+            "---\ntitle: B\nowners: [\"@dan\"]\nreviewed: 2026-11-01\n---\n\nB.\n",
+        ),
+        (
+            "c.md",
+            "---\ntitle: C\nowners: [\"@erin\"]\nreviewed: 2026-11-01\n---\n\nC.\n",
+        ),
+    ]);
+    t.write(
+        "owners.yaml",
+        "people:\n  carol: { name: Carol, active: no }\n  dan: { name: Dan, active: \"false\" }\n  erin: { name: Erin, active: yes }\n",
+    );
+    let (_, findings) = t.check_json();
+    let inactive: Vec<&str> = of_rule(&findings, "owner-inactive")
+        .iter()
+        .map(|f| f.path.as_str())
+        .collect();
+    assert_eq!(inactive, ["src/a.md", "src/b.md"], "{findings:?}");
+}
+
+#[test]
+fn sarif_locations_are_uris() {
+    let t = handbook(&[("tîm/my page.md", "# Page\n")]);
+    let r = t.run(&[
+        "check",
+        "--format",
+        "sarif",
+        "--today",
+        crate::harness::TODAY,
+    ]);
+    r.assert_no_panic();
+    let uris: Vec<String> = r.json()["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|res| {
+            res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert!(!uris.is_empty());
+    assert!(
+        uris.iter().all(|u| u == "src/t%C3%AEm/my%20page.md"),
+        "{uris:?}"
+    );
+}
