@@ -349,6 +349,15 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport> {
     staging.copy_assets(&handbook.assets)?;
     let site = crate::site::site_view(&handbook, &ev, opts.today);
     clock.lap("site view");
+    let statics: Vec<&str> = theme
+        .statics
+        .keys()
+        .map(String::as_str)
+        .chain(["highlight.css"])
+        .collect();
+    for clash in crate::site::output_clashes(&handbook, &site, &statics) {
+        eprintln!("warning: {clash}");
+    }
     let files = render_site_and_index(&handbook, &site, &theme, &staging)?;
     clock.lap("render+write+search");
     staging.commit()?;

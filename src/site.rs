@@ -622,6 +622,68 @@ fn health(
     }
 }
 
+/// Outputs that would silently replace one another: a page building to a
+/// generated page's URL (`health.md`, `owners/x.md`), two pages building to
+/// one URL (`page.md` and `page.html.md`), an asset the theme's own file
+/// replaces (`static/style.css`). One line each, naming the files and what
+/// to do; `build` prints them as warnings.
+pub fn output_clashes(h: &Handbook, site: &SiteView, theme_statics: &[&str]) -> Vec<String> {
+    let mut generated: BTreeMap<&str, String> = BTreeMap::new();
+    for (url, what) in [
+        ("health.html", "the health dashboard"),
+        ("search.html", "the search page"),
+        ("404.html", "the not-found page"),
+        ("handbook.json", "the catalog"),
+        ("sitemap.xml", "the sitemap"),
+        ("toc.js", "the sidebar script"),
+    ] {
+        generated.insert(url, what.to_string());
+    }
+    for k in &site.kinds {
+        generated.insert(&k.url, format!("the {} index", k.label));
+    }
+    for o in &site.owners {
+        generated.insert(&o.url, format!("the owner page of {}", o.id));
+    }
+    let mut out = Vec::new();
+    let mut by_url: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for p in &site.pages {
+        by_url.entry(&p.url).or_default().push(&p.source_path);
+    }
+    for (url, sources) in &by_url {
+        if let Some(what) = generated.get(url) {
+            out.push(format!(
+                "{} builds to {url}, which is {what}; the page replaces it. Rename the page",
+                sources.join(" and ")
+            ));
+        }
+        if let [kept @ .., last] = sources.as_slice() {
+            if !kept.is_empty() {
+                out.push(format!(
+                    "{} and {last} all build to {url}; only {last} is kept. Rename the others",
+                    kept.join(", ")
+                ));
+            }
+        }
+    }
+    let prefix = crate::discover::root_prefix(&h.config);
+    for a in &h.assets {
+        if let Some(name) = a.rel.strip_prefix("static/") {
+            if theme_statics.contains(&name) {
+                let shown = if prefix.is_empty() {
+                    a.rel.clone()
+                } else {
+                    format!("{prefix}/{}", a.rel)
+                };
+                out.push(format!(
+                    "{shown} is replaced by the theme's static/{name}; move it, or override the theme's file in the [build] theme folder"
+                ));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

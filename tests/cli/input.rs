@@ -686,3 +686,47 @@ fn sarif_locations_are_uris() {
         "{uris:?}"
     );
 }
+
+#[test]
+fn pages_that_replace_other_outputs_are_named() {
+    let t = handbook(&[
+        (
+            "index.md",
+            "---\ntitle: Home\nowners: [payments]\n---\n\nHome.\n",
+        ),
+        ("health.md", "# My health notes\n"),
+        ("page.md", "# Page\n"),
+        ("page.html.md", "# Page again\n"),
+        ("static/style.css", "body { color: red }\n"),
+        ("ok.md", "# Fine\n"),
+    ]);
+    let r = t.build_ok();
+    let warnings: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("src/health.md builds to health.html") && w.contains("dashboard")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("src/page.html.md") && w.contains("src/page.md")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("src/static/style.css is replaced by the theme's")),
+        "{warnings:?}"
+    );
+    assert!(
+        !warnings.iter().any(|w| w.contains("ok.md")),
+        "{warnings:?}"
+    );
+    assert_eq!(warnings.len(), 3, "{warnings:?}");
+}
