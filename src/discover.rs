@@ -147,8 +147,9 @@ pub fn discover_paths(config: &Config) -> (Vec<(String, PathBuf)>, Vec<AssetFile
     (pages, assets)
 }
 
-/// Where a symlink in the content may point: inside the handbook root,
-/// but not at a folder holding the content (that would walk it again).
+/// Where a symlink in the content may point: inside the handbook root, or
+/// the git work tree holding it (`docs/README.md -> ../README.md`), but not
+/// at a folder holding the content (that would walk it again).
 struct Inside {
     root: PathBuf,
     content: PathBuf,
@@ -157,17 +158,19 @@ struct Inside {
 impl Inside {
     fn of(config: &Config) -> Inside {
         let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_owned());
+        let root = canonical(&config.root);
+        let work_tree = root.ancestors().find(|d| d.join(".git").exists());
         Inside {
-            root: canonical(&config.root),
+            root: work_tree.map_or_else(|| root.clone(), Path::to_path_buf),
             content: canonical(&config.content_dir),
         }
     }
 }
 
-/// Whether the symlink at `path` stays inside the handbook. One that leads
-/// out of it (`src/etc -> /etc`) would publish whatever it points at, so it
-/// is skipped with a warning; a dangling one is left to the walk, which
-/// reports it.
+/// Whether the symlink at `path` stays inside the handbook (or its git
+/// work tree). One that leads out of it (`src/etc -> /etc`) would publish
+/// whatever it points at, so it is skipped with a warning; a dangling one
+/// is left to the walk, which reports it.
 fn link_stays_inside(path: &Path, inside: &Inside) -> bool {
     let Ok(target) = path.canonicalize() else {
         return true;
@@ -175,7 +178,7 @@ fn link_stays_inside(path: &Path, inside: &Inside) -> bool {
     let ok = target.starts_with(&inside.root) && !inside.content.starts_with(&target);
     if !ok {
         eprintln!(
-            "warning: skipping {}: it links to {}, which is outside the handbook or holds its content folder; copy the files in, or link to a folder inside the handbook",
+            "warning: skipping {}: it links to {}, which is outside the handbook (and its git work tree) or holds its content folder; copy the files in, or link to something inside",
             path.display(),
             target.display()
         );

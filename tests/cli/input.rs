@@ -590,10 +590,12 @@ fn mdbook_output_section_is_named_as_mdbook_configuration() {
 #[test]
 fn symlinks_out_of_the_handbook_are_not_published() {
     let t = handbook(&[("index.md", "# Home\n"), ("shared/real.md", "# Real\n")]);
-    let outside = HandbookTest::empty();
-    outside.write("secret/credentials.md", "# Do not publish\n");
-    outside.write("secret/key.pem", "PRIVATE");
-    std::os::unix::fs::symlink(outside.path("secret"), t.path("src/etc")).unwrap();
+    // Outside the handbook and outside the git work tree holding the tests.
+    let outside = std::env::temp_dir().join(format!("handbook-secret-{}", std::process::id()));
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("credentials.md"), "# Do not publish\n").unwrap();
+    std::fs::write(outside.join("key.pem"), "PRIVATE").unwrap();
+    std::os::unix::fs::symlink(&outside, t.path("src/etc")).unwrap();
     // A link that stays inside the handbook is followed.
     std::os::unix::fs::symlink(t.path("src/shared"), t.path("src/alias")).unwrap();
     let r = t.build_ok();
@@ -605,6 +607,7 @@ fn symlinks_out_of_the_handbook_are_not_published() {
     assert!(!t.exists("book/etc/credentials.html"));
     assert!(!t.exists("book/etc/key.pem"));
     assert!(t.exists("book/alias/real.html"));
+    let _ = std::fs::remove_dir_all(&outside);
 }
 
 #[test]
