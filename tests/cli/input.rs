@@ -397,8 +397,16 @@ fn frontmatter_wrong_types_are_findings_not_crashes() {
     assert!(t.main_html("book/types.html").contains("Typed body."));
 }
 
+/// One finding with its help: (rule, line, column, message, help).
+type Helped = (String, u64, u64, String, String);
+
+/// The findings of `rule` among `found`.
+fn with_rule<'a>(found: &'a [Helped], rule: &str) -> Vec<&'a Helped> {
+    found.iter().filter(|f| f.0 == rule).collect()
+}
+
 /// `check --format json`: (rule, line, column, message, help) of `path`.
-fn findings_with_help(t: &HandbookTest, path: &str) -> Vec<(String, u64, u64, String, String)> {
+fn findings_with_help(t: &HandbookTest, path: &str) -> Vec<Helped> {
     let r = t.run(&[
         "check",
         "--format",
@@ -431,10 +439,7 @@ fn unclosed_frontmatter_is_reported_and_kept_out_of_the_body() {
         "---\ntitle: No close\nowners: [payments]\nreviewed: 2026-11-01\n\n# Steps\n\nDo the thing.\n",
     )]);
     let found = findings_with_help(&t, "src/runbooks/noclose.md");
-    let bad: Vec<_> = found
-        .iter()
-        .filter(|f| f.0 == "frontmatter-invalid")
-        .collect();
+    let bad = with_rule(&found, "frontmatter-invalid");
     assert_eq!(bad.len(), 1, "{found:?}");
     assert_eq!((bad[0].1, bad[0].2), (1, 1));
     assert!(bad[0].3.contains("never closed"), "{:?}", bad[0]);
@@ -496,10 +501,7 @@ fn toml_frontmatter_is_read_like_yaml() {
         "+++\ntitle = \"Hugo runbook\"\nowners = [\"payments\"\n+++\n\nBody.\n",
     );
     let found = findings_with_help(&t, "src/runbooks/hugo.md");
-    let bad: Vec<_> = found
-        .iter()
-        .filter(|f| f.0 == "frontmatter-invalid")
-        .collect();
+    let bad = with_rule(&found, "frontmatter-invalid");
     assert_eq!(bad.len(), 1, "{found:?}");
     assert!(bad[0].1 >= 3, "{:?}", bad[0]);
     assert!(bad[0].3.contains("TOML"), "{:?}", bad[0]);
@@ -518,18 +520,12 @@ fn common_yaml_slips_get_a_precise_finding() {
         ),
     ]);
     let quote = findings_with_help(&t, "src/quote.md");
-    let bad: Vec<_> = quote
-        .iter()
-        .filter(|f| f.0 == "frontmatter-invalid")
-        .collect();
+    let bad = with_rule(&quote, "frontmatter-invalid");
     assert_eq!(bad.len(), 1, "{quote:?}");
     assert_eq!((bad[0].1, bad[0].2), (3, 14), "{:?}", bad[0]);
     assert!(bad[0].3.contains("not closed"), "{:?}", bad[0]);
     let tab = findings_with_help(&t, "src/tab.md");
-    let bad: Vec<_> = tab
-        .iter()
-        .filter(|f| f.0 == "frontmatter-invalid")
-        .collect();
+    let bad = with_rule(&tab, "frontmatter-invalid");
     assert_eq!(bad.len(), 1, "{tab:?}");
     assert_eq!((bad[0].1, bad[0].2), (3, 1), "{:?}", bad[0]);
     assert!(bad[0].4.contains("tabs"), "{:?}", bad[0]);
@@ -575,10 +571,7 @@ fn mdbook_output_section_is_named_as_mdbook_configuration() {
         "[book]\ntitle = \"Input\"\n\n[output.html]\nsite-url = \"/handbook/\"\n",
     );
     let found = findings_with_help(&t, "book.toml");
-    let unknown: Vec<_> = found
-        .iter()
-        .filter(|f| f.0 == "config-unknown-key")
-        .collect();
+    let unknown = with_rule(&found, "config-unknown-key");
     assert_eq!(unknown.len(), 1, "{found:?}");
     assert!(
         unknown[0].4.contains("mdBook") && unknown[0].4.contains("[build]"),
