@@ -42,30 +42,6 @@ pub(super) struct Block<'a> {
     pub(super) closed: bool,
 }
 
-/// Top-level keys the frontmatter fields are read from (aliases included).
-const KEYS: [&str; 20] = [
-    "title",
-    "kind",
-    "owners",
-    "owner",
-    "maintainers",
-    "owner_slack",
-    "reviewed",
-    "last_reviewed_on",
-    "last_reviewed",
-    "review_every",
-    "review_in",
-    "domain",
-    "tags",
-    "status",
-    "date",
-    "supersedes",
-    "superseded_by",
-    "actions",
-    "enforced_by",
-    "search",
-];
-
 /// The lines of `text` from byte `from`: (start, end without the line
 /// break, start of the next line).
 fn lines_from(text: &str, from: usize) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
@@ -136,10 +112,8 @@ fn names_a_key(block: &str, syntax: Syntax) -> bool {
     };
     block.lines().any(|l| {
         !l.starts_with([' ', '\t'])
-            && l.split_once(sep).is_some_and(|(k, _)| {
-                let k = k.trim().trim_matches(['"', '\'']);
-                KEYS.contains(&k)
-            })
+            && l.split_once(sep)
+                .is_some_and(|(k, _)| super::is_field_key(k.trim().trim_matches(['"', '\''])))
     })
 }
 

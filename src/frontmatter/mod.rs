@@ -18,6 +18,35 @@ mod toml_front;
 /// `reviewed` and the aliases other tools write.
 pub const REVIEWED_KEYS: [&str; 3] = ["reviewed", "last_reviewed_on", "last_reviewed"];
 
+/// The keys owners are read from, in order: `owners` and its aliases.
+pub const OWNER_KEYS: [&str; 4] = ["owners", "owner", "maintainers", "owner_slack"];
+
+/// The keys the review interval is read from, in order of precedence.
+const REVIEW_EVERY_KEYS: [&str; 2] = ["review_every", "review_in"];
+
+/// The other keys a field is read from.
+const FIELD_KEYS: [&str; 11] = [
+    "title",
+    "kind",
+    "domain",
+    "tags",
+    "status",
+    "date",
+    "supersedes",
+    "superseded_by",
+    "actions",
+    "enforced_by",
+    "search",
+];
+
+/// Whether `key` is one a frontmatter field is read from (aliases included).
+fn is_field_key(key: &str) -> bool {
+    OWNER_KEYS.contains(&key)
+        || REVIEWED_KEYS.contains(&key)
+        || REVIEW_EVERY_KEYS.contains(&key)
+        || FIELD_KEYS.contains(&key)
+}
+
 /// Where top-level keys (and action items) are written: key → (line, column).
 #[derive(Debug, Clone, Default)]
 pub struct KeySpans(BTreeMap<String, (u32, u32)>);
@@ -632,7 +661,7 @@ impl Fields<'_> {
 
     fn read(&mut self, map: &Mapping) -> FrontMatter {
         let mut owners = Vec::new();
-        for key in ["owners", "owner", "maintainers", "owner_slack"] {
+        for key in OWNER_KEYS {
             for o in self.strings(map, key) {
                 if !owners.contains(&o) {
                     owners.push(o);
@@ -643,7 +672,7 @@ impl Fields<'_> {
             .into_iter()
             .find(|k| self.get(map, k).is_some())
             .and_then(|k| self.date(map, k));
-        let review_every = ["review_every", "review_in"]
+        let review_every = REVIEW_EVERY_KEYS
             .into_iter()
             .find(|k| self.get(map, k).is_some())
             .and_then(|k| self.interval(map, k));

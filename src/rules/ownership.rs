@@ -8,9 +8,7 @@ use crate::page::Page;
 pub(super) fn check(page: &Page, status: &PageStatus, cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
     let path = &page.src.root_rel;
     let reg = &cx.handbook.registry;
-    let at = page
-        .spans
-        .first_of(&["owners", "owner", "maintainers", "owner_slack"]);
+    let at = page.spans.first_of(&crate::frontmatter::OWNER_KEYS);
     if status.owners.is_empty() {
         out.push(
             Diagnostic::new(
