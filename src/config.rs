@@ -324,7 +324,25 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
     }
 
     let registry = match p.string(&owners, "owners", "registry")? {
-        Some(r) => Some(root.join(r)),
+        Some(r) => {
+            let path = root.join(&r);
+            if !path.is_file() {
+                let what = if path.is_dir() {
+                    "is a folder"
+                } else {
+                    "does not exist"
+                };
+                return Err(p.error_at(
+                    "owners",
+                    "registry",
+                    format!(
+                        "owners registry `{r}` {what} under {}; create it or fix `[owners] registry`",
+                        root.display()
+                    ),
+                ));
+            }
+            Some(path)
+        }
         None => Some(root.join("owners.yaml")).filter(|p| p.is_file()),
     };
     let codeowners = p.bool(&owners, "owners", "codeowners")?.unwrap_or(true);

@@ -29,12 +29,23 @@ pub fn use_colour() -> bool {
 
 /// Prints a program error and its causes to stderr.
 pub fn print_error(e: &Error) {
-    eprintln!("error: {e}");
+    eprintln!("{}", error_text(e));
+}
+
+/// A program error and its causes, one per line. A cause the message
+/// already quotes (an I/O error after its path) is not repeated.
+pub fn error_text(e: &Error) -> String {
+    let mut text = format!("error: {e}");
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
-        eprintln!("  caused by: {s}");
+        let cause = s.to_string();
+        if !text.contains(&cause) {
+            text.push_str("\n  caused by: ");
+            text.push_str(&cause);
+        }
         source = s.source();
     }
+    text
 }
 
 fn paint(text: &str, code: &str, colour: bool) -> String {

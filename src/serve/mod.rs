@@ -532,7 +532,7 @@ impl Session {
                 Ok(())
             }
             Err(e) => {
-                let message = error_text(&e);
+                let message = crate::report::error_text(&e);
                 self.state
                     .update(|p| p.error = Some(Arc::from(message.as_str())));
                 self.state.reloader.bump();
@@ -609,17 +609,6 @@ impl Session {
             self.search_due = Some(Instant::now() + SEARCH_IDLE);
         }
     }
-}
-
-/// An error and its causes, as the console shows them.
-fn error_text(e: &Error) -> String {
-    let mut text = format!("error: {e}");
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text.push_str(&format!("\n  caused by: {s}"));
-        source = s.source();
-    }
-    text
 }
 
 #[cfg(test)]

@@ -463,6 +463,37 @@ fn malformed_book_toml_exits_2_and_keeps_the_site() {
 }
 
 #[test]
+fn missing_owners_registry_names_the_key_and_errors_once() {
+    let t = HandbookTest::fixture("build/basic");
+    t.write(
+        "book.toml",
+        "[book]\nsrc = \"src\"\n\n[owners]\nregistry = \"teams.yaml\"\n",
+    );
+    let r = t.run(&["check", "--today", TODAY]);
+    r.assert_code(2);
+    // Where it is configured, what is wrong and what to do.
+    assert!(r.stderr.contains("book.toml:5:"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("`teams.yaml` does not exist"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("[owners] registry"), "{}", r.stderr);
+    // A folder where the file should be is an error too, said once.
+    t.write("book.toml", "[book]\nsrc = \"src\"\n");
+    std::fs::remove_file(t.path("book.toml")).unwrap();
+    std::fs::create_dir(t.path("book.toml")).unwrap();
+    let r = t.run(&["check", "--today", TODAY]);
+    r.assert_code(2);
+    assert_eq!(
+        r.stderr.matches("Is a directory").count(),
+        1,
+        "the OS error is printed more than once:\n{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn failed_render_keeps_the_previous_site() {
     let t = HandbookTest::fixture("check/clean");
     t.build_ok();
