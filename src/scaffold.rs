@@ -175,19 +175,53 @@ people:
   bob: { name: Bob Example }
 "##;
 
+/// What `init` did.
+#[derive(Debug, Default)]
+pub struct Scaffold {
+    /// Files written, in order.
+    pub written: Vec<PathBuf>,
+    /// The folder of pages that were already there (`docs`, `.`) and how
+    /// many: book.toml points at it and no example pages were added.
+    pub existing: Option<(&'static str, usize)>,
+}
+
 /// Scaffolds a handbook in `dir`: book.toml, owners.yaml, an index and one
-/// page per kind. Existing files are left alone. Returns the files written.
-pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>> {
+/// page per kind. Existing files are left alone. When `dir` already holds
+/// pages (in `src/`, `docs/`, `content/` or the root itself), book.toml
+/// points at them and no example pages are added among them.
+pub fn init(dir: &Path, today: Date) -> Result<Scaffold> {
     std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let existing = existing_content(dir);
+    let src = existing.map_or("src", |(folder, _)| folder);
     let owners = ["platform".to_string()];
     let mut files: Vec<(PathBuf, String)> = vec![
-        (dir.join("book.toml"), INIT_BOOK_TOML.to_string()),
-        (dir.join("owners.yaml"), INIT_OWNERS.to_string()),
         (
+            dir.join("book.toml"),
+            INIT_BOOK_TOML.replace("src = \"src\"", &format!("src = \"{src}\"")),
+        ),
+        (dir.join("owners.yaml"), INIT_OWNERS.to_string()),
+    ];
+    if existing.is_none() {
+        files.push((
             dir.join("src/index.md"),
             format!("---\ntitle: Engineering Handbook\nkind: guide\nowners: [platform]\nreviewed: {today}\n---\n\n# Engineering Handbook\n\nStart with the [decision log](adr/0001-record-architecture-decisions.md), the [runbooks](runbooks/example-runbook.md) and the [pull request standard](standards/pull-requests.md).\n"),
-        ),
-    ];
+        ));
+        files.extend(example_pages(dir, today, &owners));
+    }
+    let mut written = Vec::new();
+    for (path, text) in files {
+        if path.exists() {
+            continue;
+        }
+        write_new(&path, &text)?;
+        written.push(path);
+    }
+    Ok(Scaffold { written, existing })
+}
+
+/// One example page of each kind, under `src/`.
+fn example_pages(dir: &Path, today: Date, owners: &[String]) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
     for (kind, name, title) in [
         (
             Kind::Adr,
@@ -204,19 +238,71 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>> {
         (Kind::Guide, "getting-started.md", "Getting started"),
     ] {
         let number = (kind == Kind::Adr).then_some(1);
-        let mut text = page_template(kind, title, &owners, today, number);
+        let mut text = page_template(kind, title, owners, today, number);
         if kind == Kind::Adr {
             text = text.replace("status: proposed", "status: accepted");
         }
         files.push((dir.join("src").join(default_folder(kind)).join(name), text));
     }
-    let mut written = Vec::new();
-    for (path, text) in files {
-        if path.exists() {
+    files
+}
+
+/// Folders that hold no handbook pages: dependencies, build outputs.
+const NOT_CONTENT: &[&str] = &["node_modules", "target", "book", "site", "public", "vendor"];
+
+/// Files at the top of a repository that are about the repository, not
+/// handbook pages.
+const REPO_FILES: &[&str] = &[
+    "readme.md",
+    "changelog.md",
+    "license.md",
+    "contributing.md",
+    "code_of_conduct.md",
+    "security.md",
+];
+
+/// Where pages already are: `src`, `docs` or `content` when that folder
+/// holds markdown, else the root when it does (beyond README and the like).
+fn existing_content(dir: &Path) -> Option<(&'static str, usize)> {
+    for folder in ["src", "docs", "content"] {
+        let path = dir.join(folder);
+        if path.is_dir() {
+            let n = count_markdown(&path, false);
+            if n > 0 || folder == "src" {
+                return (n > 0).then_some((folder, n));
+            }
+        }
+    }
+    let n = count_markdown(dir, true);
+    (n > 0).then_some((".", n))
+}
+
+/// Markdown files under `dir`, not counting hidden entries, dependency and
+/// build folders, nor (`top`) the repository's own README and the like.
+fn count_markdown(dir: &Path, top: bool) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut n = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_lowercase();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if name.starts_with('.') {
             continue;
         }
-        write_new(&path, &text)?;
-        written.push(path);
+        if kind.is_dir() {
+            let path = entry.path();
+            if !NOT_CONTENT.contains(&name.as_str()) && !path.join(crate::output::MARKER).exists() {
+                n += count_markdown(&path, false);
+            }
+        } else if kind.is_file()
+            && name.ends_with(".md")
+            && !(top && REPO_FILES.contains(&name.as_str()))
+        {
+            n += 1;
+        }
     }
-    Ok(written)
+    n
 }

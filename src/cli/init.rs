@@ -33,11 +33,24 @@ pub struct NewArgs {
 
 pub(super) fn run_init(a: InitArgs) -> Result<Outcome> {
     let dir = root(a.dir);
-    let written = scaffold::init(&dir, today(None)?)?;
-    if written.is_empty() {
+    let done = scaffold::init(&dir, today(None)?)?;
+    let configured = done.written.contains(&dir.join("book.toml"));
+    if let Some((folder, pages)) = done.existing.filter(|_| configured) {
+        let place = if folder == "." {
+            "at the top".to_string()
+        } else {
+            format!("in {folder}/")
+        };
+        eprintln!(
+            "{}: found {pages} page{} {place}; book.toml points there (src = \"{folder}\"), no example pages added",
+            dir.display(),
+            if pages == 1 { "" } else { "s" }
+        );
+    }
+    if done.written.is_empty() {
         eprintln!("{}: already a handbook; nothing written", dir.display());
     }
-    for p in written {
+    for p in done.written {
         println!("{}", p.display());
     }
     Ok(Outcome::Clean)

@@ -61,6 +61,65 @@ fn init_scaffolds_a_clean_handbook() {
 }
 
 #[test]
+fn init_over_existing_pages_points_at_them() {
+    // Pages at the top of a repository (a wiki export): book.toml must use
+    // the root as content, not hide the pages behind an empty src/.
+    let t = HandbookTest::empty();
+    t.write("README.md", "# About this repo\n");
+    t.write("on-call.md", "# On call\n\nWho to page.\n");
+    t.write("runbooks/db-failover.md", "# DB failover\n");
+    t.write("node_modules/pkg/README.md", "# not a page\n");
+    let r = t.run_env(&["init"], &[("SOURCE_DATE_EPOCH", EPOCH_2026_09_21)]);
+    r.assert_code(0);
+    assert!(
+        t.read("book.toml").contains("src = \".\""),
+        "{}",
+        t.read("book.toml")
+    );
+    assert!(
+        r.stderr.contains("found 2 pages at the top"),
+        "{}",
+        r.stderr
+    );
+    assert!(!t.exists("src"), "example pages were added: {}", r.stdout);
+    t.run(&["build", "--today", "2026-09-21"]).assert_code(0);
+    let cat: serde_json::Value = serde_json::from_str(&t.read("book/handbook.json")).unwrap();
+    let mut paths: Vec<&str> = cat["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["path"].as_str().unwrap())
+        .collect();
+    paths.sort();
+    assert!(
+        paths.contains(&"on-call.md") && paths.contains(&"runbooks/db-failover.md"),
+        "{paths:?}"
+    );
+
+    // An MkDocs-style docs/ folder is the content when it has pages.
+    let t = HandbookTest::empty();
+    t.write("docs/index.md", "# Docs\n");
+    t.write("README.md", "# Repo\n");
+    let r = t.run_env(&["init"], &[("SOURCE_DATE_EPOCH", EPOCH_2026_09_21)]);
+    r.assert_code(0);
+    assert!(
+        t.read("book.toml").contains("src = \"docs\""),
+        "{}",
+        t.read("book.toml")
+    );
+    assert!(r.stderr.contains("found 1 page in docs/"), "{}", r.stderr);
+    assert!(!t.exists("src"), "example pages were added: {}", r.stdout);
+
+    // Only a README: a fresh handbook is scaffolded as usual.
+    let t = HandbookTest::empty();
+    t.write("README.md", "# Repo\n");
+    t.run_env(&["init"], &[("SOURCE_DATE_EPOCH", EPOCH_2026_09_21)])
+        .assert_code(0);
+    assert!(t.read("book.toml").contains("src = \"src\""));
+    assert!(t.exists("src/runbooks/example-runbook.md"));
+}
+
+#[test]
 fn new_adr_takes_the_next_number() {
     let t = HandbookTest::fixture("check/clean");
     let r = t.run(&[
