@@ -378,7 +378,10 @@ def count_html(folder: Path | None) -> int | None:
 
 
 def time_alternating(ctx: Context, commands: list[Command]) -> dict[str, list[Sample]]:
-    """Warm up each command, then run them in turn `ctx.runs` times (A, B, A, B, ...)."""
+    """Warm up each command, then run them in turn `ctx.runs` times, each
+    round starting one command later (A B C, B C A, C A B, ...): a run right
+    after a heavy one is slower (page cache, writeback, CPU clocks), and a
+    fixed order would charge that to the same commands every round."""
     runs, warmup = ctx.runs, ctx.warmup
     for cmd in commands:
         for _ in range(warmup):
@@ -390,7 +393,8 @@ def time_alternating(ctx: Context, commands: list[Command]) -> dict[str, list[Sa
     samples: dict[str, list[Sample]] = {cmd.tool: [] for cmd in commands}
     os.sync()
     for i in range(runs):
-        for cmd in commands:
+        shift = i % len(commands)
+        for cmd in commands[shift:] + commands[:shift]:
             s = run_child(cmd, ctx.timeout)
             samples[cmd.tool].append(s)
             # Flush this run's output to disk before the next run starts
@@ -662,8 +666,16 @@ def measure_history(ctx: Context, corpus: Corpus) -> list[Row]:
                             "build_added_s": med["build-git"] - med["build-no-git"],
                             "check_cold_added_s": med["check-git-cold"] - med["check-no-git"],
                             "build_cold_added_s": med["build-git-cold"] - med["build-no-git"],
-                            "medians": med})
+                            "medians": med,
+                            "paired": {f"{what}-{v}": paired_median(samples, f"{what}-{v}", f"{what}-no-git")
+                                       for what in ("check", "build") for v in ("git", "git-cold")}})
     return rows
+
+
+def paired_median(samples: dict[str, list[Sample]], tool: str, base: str) -> float:
+    """Median over rounds of `tool`'s time minus `base`'s in the same round:
+    steadier than a difference of medians when the machine drifts."""
+    return statistics.median(a.wall_s - b.wall_s for a, b in zip(samples[tool], samples[base]))
 
 
 def history_summary() -> str:
@@ -673,7 +685,10 @@ def history_summary() -> str:
         f"({r['medians']['check-no-git']:.2f} -> {r['medians']['check-git']:.2f} s) and "
         f"{r['build_added_s']:.2f} s to build ({r['medians']['build-no-git']:.2f} -> "
         f"{r['medians']['build-git']:.2f} s), medians, with the log cached; with no cache (git-cold) "
-        f"{r['check_cold_added_s']:.2f} s to check and {r['build_cold_added_s']:.2f} s to build"
+        f"{r['check_cold_added_s']:.2f} s to check and {r['build_cold_added_s']:.2f} s to build. "
+        f"Paired (median of per-round differences): check {r['paired']['check-git']:+.2f} s, "
+        f"cold {r['paired']['check-git-cold']:+.2f} s; build {r['paired']['build-git']:+.2f} s, "
+        f"cold {r['paired']['build-git-cold']:+.2f} s"
         for r in HISTORY_RESULTS)
 
 
