@@ -168,6 +168,7 @@ fn parse_templates(templates: &BTreeMap<String, String>) -> Result<Tera> {
     tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
     tera.set_escape_fn(escape_html);
     tera.register_filter("code_spans", code_spans_filter);
+    tera.register_filter("urlencode", urlencode_filter);
     tera.add_raw_templates(templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
         .map_err(|e| {
             let name = match &e.kind {
@@ -187,6 +188,20 @@ fn parse_templates(templates: &BTreeMap<String, String>) -> Result<Tera> {
 /// five characters that matter (the same as code blocks get).
 pub(crate) fn escape_html(input: &str) -> String {
     crate::markdown::escape_html(input)
+}
+
+/// `{{ p.url | urlencode }}`: a site path as an href needs it, every byte
+/// but ASCII letters, digits, `-._~` and `/` percent-encoded (the same set
+/// as Tera's own `urlencode`, which this build leaves out). A page named
+/// `a#b.md` or `50%.md` gets a link that reaches it.
+fn urlencode_filter(
+    value: &tera::Value,
+    _args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    match value {
+        tera::Value::String(s) => Ok(tera::Value::String(crate::markdown::percent_encode_path(s))),
+        other => Ok(other.clone()),
+    }
 }
 
 /// Tera filter `code_spans`: the text HTML-escaped, with each `` `code` ``

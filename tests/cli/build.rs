@@ -1,6 +1,6 @@
 //! `handbook build`: the files of the site and what they show.
 
-use crate::harness::{list_files, HandbookTest, TODAY};
+use crate::harness::{list_files, unreachable_hrefs, HandbookTest, TODAY};
 use std::collections::BTreeMap;
 
 /// The output path of a source page: same relative path with `.html`;
@@ -674,4 +674,37 @@ fn dest_that_is_a_symlink_builds_into_its_target() {
         .file_type()
         .is_symlink());
     assert!(target.exists("www/index.html"));
+}
+
+#[test]
+fn pages_named_with_url_characters_are_linked_reachably() {
+    // `a#b.md` listed as href="a#b.html" points at `a`; `50% done.md` as
+    // "50% done.html" is a malformed escape.
+    let t = HandbookTest::with_url_characters();
+    t.write(
+        "book.toml",
+        "[book]\ntitle = \"Odd names\"\n[build]\nsite-url = \"https://hb.example/\"\n",
+    );
+    t.build_ok();
+    let site = t.path("book");
+    let mut checked = 0;
+    for page in list_files(&site)
+        .into_iter()
+        .filter(|p| p.ends_with(".html"))
+    {
+        let html = t.read(&format!("book/{page}"));
+        let missing = unreachable_hrefs(&site, &page, &html);
+        assert!(
+            missing.is_empty(),
+            "{page}: links that reach nothing: {missing:?}"
+        );
+        checked += html.matches("a%23b.html").count();
+    }
+    // The listings name the page at all (else this test checks nothing).
+    assert!(checked >= 2, "no listing links to a#b.html");
+    let page = t.read("book/notes/a#b.html");
+    assert!(
+        page.contains("href=\"https://hb.example/notes/a%23b.html\""),
+        "canonical link not encoded"
+    );
 }

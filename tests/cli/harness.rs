@@ -125,6 +125,24 @@ impl HandbookTest {
         t
     }
 
+    /// Pages whose names hold characters a URL path must escape (`#`, `%`,
+    /// `?`, a space), all saying "zebrafish", and one linking to them.
+    pub(crate) fn with_url_characters() -> HandbookTest {
+        let page = |title: &str| format!("---\ntitle: {title}\n---\n\nzebrafish notes\n");
+        HandbookTest::with_pages(
+            "Odd names",
+            &[
+                ("notes/a#b.md", &page("Hash page")),
+                ("notes/50% done.md", &page("Percent page")),
+                ("notes/what?.md", &page("Question page")),
+                (
+                    "notes/plain.md",
+                    "# Plain\n\n[hash](a%23b.md), [percent](50%25%20done.md#zebrafish)\n",
+                ),
+            ],
+        )
+    }
+
     /// The temp root.
     pub(crate) fn root(&self) -> &Path {
         &self.root
@@ -320,6 +338,64 @@ pub(crate) fn assert_links_resolve(findings: &[Finding]) {
         .filter(|f| f.rule == "link-broken" || f.rule == "anchor-broken")
         .collect();
     assert!(broken.is_empty(), "{broken:?}");
+}
+
+/// The site-internal `href`s in `html` (a page at `page` under `site`)
+/// that reach no file: each is HTML-unescaped, cut at `?`/`#`,
+/// percent-decoded and resolved against the page's folder, as a browser
+/// and a static server would. External, `mailto:` and fragment-only links
+/// are skipped.
+pub(crate) fn unreachable_hrefs(site: &Path, page: &str, html: &str) -> Vec<String> {
+    let dir: Vec<&str> = page.split('/').collect();
+    let dir = &dir[..dir.len() - 1];
+    let mut missing = Vec::new();
+    for chunk in html.split("href=\"").skip(1) {
+        let raw = chunk.split('"').next().unwrap_or("");
+        let href = raw
+            .replace("&#x2F;", "/")
+            .replace("&#39;", "'")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&");
+        if href.is_empty() || href.starts_with('#') || href.contains(':') || href.starts_with('/') {
+            continue;
+        }
+        let path = href.split(['#', '?']).next().unwrap_or("");
+        let bytes = path.as_bytes();
+        let mut decoded = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            match (bytes[i], bytes.get(i + 1..i + 3)) {
+                (b'%', Some(hex)) => {
+                    let hex = std::str::from_utf8(hex).unwrap_or("zz");
+                    decoded.push(u8::from_str_radix(hex, 16).unwrap_or(b'?'));
+                    i += 3;
+                }
+                (b, _) => {
+                    decoded.push(b);
+                    i += 1;
+                }
+            }
+        }
+        let decoded = String::from_utf8_lossy(&decoded).into_owned();
+        let mut parts: Vec<&str> = dir.to_vec();
+        for seg in decoded.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                s => parts.push(s),
+            }
+        }
+        let mut target = site.join(parts.join("/"));
+        if decoded.ends_with('/') || decoded.is_empty() {
+            target = target.join("index.html");
+        }
+        if !target.is_file() {
+            missing.push(raw.to_string());
+        }
+    }
+    missing
 }
 
 /// Every file under `dir`, as '/'-separated paths relative to it, sorted.

@@ -7,7 +7,9 @@
 //! (or `HANDBOOK_CHROMIUM`) they print SKIPPED and pass, unless
 //! `HANDBOOK_REQUIRE_BROWSER` is set, as in CI.
 
-use crate::harness::{chromium_or_skip, chromium_profile, HandbookTest, CHROMIUM_FLAGS, TODAY};
+use crate::harness::{
+    chromium_or_skip, chromium_profile, unreachable_hrefs, HandbookTest, CHROMIUM_FLAGS, TODAY,
+};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -568,4 +570,41 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn search_results_and_sidebar_reach_pages_named_with_url_characters() {
+    let Some(chromium) =
+        chromium_or_skip("search_results_and_sidebar_reach_pages_named_with_url_characters")
+    else {
+        return;
+    };
+    let t = HandbookTest::with_url_characters();
+    let site = build(&t);
+    let base = format!("file://{}/", site.display());
+
+    // Search: three pages say "zebrafish"; each result's link reaches it.
+    let dom = dump_dom(&chromium, &format!("{base}search.html?q=zebrafish"));
+    let s = shown(&dom);
+    assert_eq!(s.count, 3, "{}", s.html);
+    assert!(s.html.contains("a%23b.html"), "{}", s.html);
+    let missing = unreachable_hrefs(&site, "search.html", &s.html);
+    assert!(
+        missing.is_empty(),
+        "search links that reach nothing: {missing:?}"
+    );
+
+    // The sidebar, drawn by toc.js on a page one folder down.
+    let dom = dump_dom(&chromium, &format!("{base}notes/plain.html"));
+    let nav = &dom[dom.find("id=\"sidebar\"").expect("no sidebar")..];
+    let nav = &nav[..nav.find("</nav>").unwrap_or(nav.len())];
+    assert!(
+        nav.contains("a%23b.html"),
+        "sidebar lists no a#b page:\n{nav}"
+    );
+    let missing = unreachable_hrefs(&site, "notes/plain.html", nav);
+    assert!(
+        missing.is_empty(),
+        "sidebar links that reach nothing: {missing:?}"
+    );
 }

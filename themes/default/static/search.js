@@ -432,7 +432,10 @@
   function renderResult(r, page, matches) {
     var li = el("li", "search-result");
     var section = page.x[r.section] || page.x[0] || ["", "", ""];
-    var url = page.u + (section[0] ? "#" + section[0] : "");
+    // The path percent-encoded segment by segment: a page named `a#b.md`
+    // must not lose half its name to the fragment.
+    var path = page.u.split("/").map(encodeURIComponent).join("/");
+    var url = path + (section[0] ? "#" + section[0] : "");
     li.setAttribute("data-url", page.u);
     var title = el("a", "search-title");
     title.href = root + url;

@@ -23,6 +23,11 @@
     if (text !== undefined) { e.textContent = text; }
     return e;
   }
+  // A site path as an href: each segment percent-encoded, so a page named
+  // `a#b.md` or `50%.md` is reached (`current` and urlOf stay unencoded).
+  function href(url) {
+    return root + url.split("/").map(encodeURIComponent).join("/");
+  }
   function urlOf(folder, item) {
     if (item[2] & 4) { return item[1]; }
     return (folder ? folder + "/" : "") + item[1] + ".html";
@@ -37,7 +42,7 @@
     var url = urlOf(folder, item);
     var li = el("li");
     var a = el("a", null, item[0]);
-    a.href = root + url;
+    a.href = href(url);
     if (url === current) {
       a.setAttribute("aria-current", "page");
       li.className = "current";
@@ -61,7 +66,7 @@
   for (var k = 0; k < KINDS.length; k++) {
     var kli = el("li");
     var ka = el("a", null, KINDS[k][0]);
-    ka.href = root + KINDS[k][1];
+    ka.href = href(KINDS[k][1]);
     if (KINDS[k][1] === current) { ka.setAttribute("aria-current", "page"); kli.className = "current"; }
     kli.appendChild(ka);
     kli.appendChild(el("span", "count", String(KINDS[k][2])));
