@@ -2,7 +2,7 @@
 //! `adr-supersedes-missing`, `adr-supersede-inconsistent`,
 //! `adr-supersede-cycle`, `adr-proposed-stale`.
 
-use super::{is, RuleCx};
+use super::{field, is, RuleCx};
 use crate::diag::{Diagnostic, Severity};
 use crate::kind::Kind;
 use crate::page::{Handbook, Page};
@@ -60,13 +60,21 @@ impl AdrIndex {
 
 /// What to write instead of an invalid status. `superseded by ADR-13`
 /// (adr-tools, MADR) becomes `superseded` and a `superseded_by` field.
-fn status_help(status: Option<&str>) -> String {
+fn status_help(page: &Page, status: Option<&str>) -> String {
     let by = status
         .and_then(|s| s.strip_prefix("superseded by"))
         .and_then(crate::frontmatter::adr_number_in);
     match by {
-        Some(n) => format!("write `status: superseded` and `superseded_by: {n}` on its own line"),
-        None => format!("set `status:` to one of {}", STATUSES.join(", ")),
+        Some(n) => format!(
+            "write {} and {} on its own line",
+            field(page, "status", "superseded", "\"superseded\""),
+            field(page, "superseded_by", &n.to_string(), &n.to_string())
+        ),
+        None => format!(
+            "set {} to one of {}",
+            field(page, "status", "", ""),
+            STATUSES.join(", ")
+        ),
     }
 }
 
@@ -90,7 +98,7 @@ pub(super) fn check(page: &Page, idx: &AdrIndex, cx: &RuleCx<'_>, out: &mut Vec<
                     None => "ADR has no `status`".to_string(),
                 },
             )
-            .with_help(status_help(status)),
+            .with_help(status_help(page, status)),
         ),
     }
     let Some(n) = page.adr_number else { return };
@@ -176,7 +184,10 @@ pub(super) fn check(page: &Page, idx: &AdrIndex, cx: &RuleCx<'_>, out: &mut Vec<
                 page.spans.of("status"),
                 "ADR is `superseded` but no ADR supersedes it",
             )
-            .with_help("add `superseded_by: N` naming the ADR that replaced it"),
+            .with_help(format!(
+                "add {} naming the ADR that replaced it",
+                field(page, "superseded_by", "N", "N")
+            )),
         );
     }
     if status == Some("proposed") {
@@ -195,7 +206,10 @@ pub(super) fn check(page: &Page, idx: &AdrIndex, cx: &RuleCx<'_>, out: &mut Vec<
                                 h.config.adr_proposed_max_age
                             ),
                         )
-                        .with_help("decide: set `status: accepted` or `rejected`"),
+                        .with_help(format!(
+                            "decide: set {} or `rejected`",
+                            field(page, "status", "accepted", "\"accepted\"")
+                        )),
                     );
                 }
             }

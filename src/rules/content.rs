@@ -108,7 +108,10 @@ pub(super) fn check(page: &Page, cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
                     (action.line, 1),
                     format!("{label} has no owner"),
                 )
-                .with_help("add `owner: \"@someone\"` to the action"),
+                .with_help(format!(
+                    "add {} to the action",
+                    super::field(page, "owner", "\"@someone\"", "\"@someone\"")
+                )),
             );
         }
         if let Some(due) = action.due {
@@ -121,7 +124,11 @@ pub(super) fn check(page: &Page, cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
                         (action.line, 1),
                         format!("{label} was due {due} and is not done"),
                     )
-                    .with_help("finish it and set `done: true`, or agree a new `due:` date"),
+                    .with_help(format!(
+                        "finish it and set {}, or agree a new {} date",
+                        super::field(page, "done", "true", "true"),
+                        super::field(page, "due", "", "")
+                    )),
                 );
             }
         }
@@ -135,7 +142,15 @@ pub(super) fn check(page: &Page, cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
                 page.spans.of("enforced_by"),
                 "standard names no automation that enforces it",
             )
-            .with_help("add `enforced_by: <path to the CI job or bot>` once something enforces it"),
+            .with_help(format!(
+                "add {} once something enforces it",
+                super::field(
+                    page,
+                    "enforced_by",
+                    "<path to the CI job or bot>",
+                    "\"<path to the CI job or bot>\""
+                )
+            )),
         );
     }
 }

@@ -260,6 +260,22 @@ fn warn_start(due: Date, warn_before: Interval) -> Date {
 }
 
 /// Is this page of a kind that has the given id? Helper for rules.
+/// A frontmatter line as `page` would write it, in backticks for a help:
+/// `` `key: yaml` `` in YAML frontmatter, `` `key = toml` `` in TOML (`+++`,
+/// Hugo and Zola pages). An empty value gives the key alone (`` `status:` ``).
+pub(super) fn field(page: &Page, key: &str, yaml: &str, toml: &str) -> String {
+    let (sep, value) = if page.front.toml {
+        (" =", toml)
+    } else {
+        (":", yaml)
+    };
+    if value.is_empty() {
+        format!("`{key}{sep}`")
+    } else {
+        format!("`{key}{sep} {value}`")
+    }
+}
+
 fn is(page: &Page, kind: Kind) -> bool {
     page.kind == kind
 }

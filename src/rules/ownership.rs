@@ -18,9 +18,10 @@ pub(super) fn check(page: &Page, status: &PageStatus, cx: &RuleCx<'_>, out: &mut
                 (1, 1),
                 "page has no `owners`",
             )
-            .with_help(
-                "add `owners: [team-id]` to the front matter (or a CODEOWNERS line for this path)",
-            ),
+            .with_help(format!(
+                "add {} to the front matter (or a CODEOWNERS line for this path)",
+                super::field(page, "owners", "[team-id]", "[\"team-id\"]")
+            )),
         );
         return;
     }

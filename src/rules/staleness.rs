@@ -14,11 +14,8 @@ pub(super) fn set_reviewed(page: &Page, date: Option<Date>) -> String {
         .spans
         .first_written(&REVIEWED_KEYS)
         .unwrap_or("reviewed");
-    let sep = if page.front.toml { " =" } else { ":" };
-    match date {
-        Some(date) => format!("`{key}{sep} {date}`"),
-        None => format!("`{key}{sep}`"),
-    }
+    let date = date.map(|d| d.to_string()).unwrap_or_default();
+    super::field(page, key, &date, &date)
 }
 
 pub(super) fn check(page: &Page, status: &PageStatus, cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
@@ -32,7 +29,11 @@ pub(super) fn check(page: &Page, status: &PageStatus, cx: &RuleCx<'_>, out: &mut
                     Severity::Error,
                     path,
                     at,
-                    format!("`reviewed: {reviewed}` is later than today ({})", cx.today),
+                    format!(
+                        "{} is later than today ({})",
+                        set_reviewed(page, Some(reviewed)),
+                        cx.today
+                    ),
                 )
                 .with_help(format!(
                     "set {} to the date the review actually happened",

@@ -508,6 +508,38 @@ fn toml_frontmatter_is_read_like_yaml() {
 }
 
 #[test]
+fn helps_on_toml_pages_use_toml_syntax() {
+    let t = handbook(&[
+        (
+            "adr/0014-use-queues.md",
+            "+++\ntitle = \"Use queues\"\nstatus = \"Superseded by ADR-0013\"\ndate = 2026-01-05\n+++\n\n## Context\n\n## Decision\n\n## Consequences\n",
+        ),
+        (
+            "standards/naming.md",
+            "+++\ntitle = \"Naming\"\nowners = [\"payments\"]\nreviewed = 2026-11-01\n+++\n\nBody.\n",
+        ),
+        ("guides/yaml.md", "---\ntitle: YAML\n---\n\nBody.\n"),
+    ]);
+    let help = |path: &str, rule: &str| -> String {
+        let found = findings_with_help(&t, path);
+        let hit = with_rule(&found, rule);
+        assert_eq!(hit.len(), 1, "{path} {rule}: {found:?}");
+        hit[0].4.clone()
+    };
+    let adr = "src/adr/0014-use-queues.md";
+    assert!(help(adr, "owner-missing").contains("`owners = [\"team-id\"]`"));
+    let status = help(adr, "adr-status-invalid");
+    assert!(
+        status.contains("`status = \"superseded\"`") && status.contains("`superseded_by = 13`"),
+        "{status}"
+    );
+    let standard = help("src/standards/naming.md", "standard-unenforced");
+    assert!(standard.contains("`enforced_by = \""), "{standard}");
+    // YAML pages keep YAML.
+    assert!(help("src/guides/yaml.md", "owner-missing").contains("`owners: [team-id]`"));
+}
+
+#[test]
 fn common_yaml_slips_get_a_precise_finding() {
     let t = handbook(&[
         (
