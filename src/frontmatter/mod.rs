@@ -409,6 +409,8 @@ fn yaml_help(msg: &str) -> String {
         "YAML does not allow tabs for indentation; use spaces".into()
     } else if msg.contains("duplicate") {
         "remove one of the repeated keys".into()
+    } else if msg.contains("repetition limit") || msg.contains("recursion limit") {
+        "the aliases (`*name`) or nesting here expand past what a page can hold; write the values out".into()
     } else {
         "fix the YAML between the `---` lines; quote values that contain `: ` or start with `@`, `*`, `&`, `[` or `{`".into()
     }
@@ -747,6 +749,20 @@ mod tests {
             d.line
         );
         assert_eq!(p.body_line, 6);
+    }
+
+    #[test]
+    fn alias_bombs_are_a_finding_with_a_help() {
+        let mut text = String::from("---\ntitle: T\na: &a [x, x, x, x, x, x, x, x, x]\n");
+        for (prev, name) in "abcdefgh".chars().zip("bcdefghi".chars()) {
+            let refs = vec![format!("*{prev}"); 9].join(", ");
+            text.push_str(&format!("{name}: &{name} [{refs}]\n"));
+        }
+        text.push_str("---\nbody\n");
+        let p = parse_frontmatter("a.md", &text);
+        assert_eq!(p.findings.len(), 1, "{:?}", p.findings);
+        let help = p.findings[0].help.as_deref().unwrap_or("");
+        assert!(help.contains("aliases"), "{help}");
     }
 
     #[test]
