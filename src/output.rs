@@ -133,30 +133,71 @@ impl Staging {
         )
         .map_err(io_err(&marker))?;
         let parent = self.out_dir.parent().unwrap_or(Path::new("."));
-        let old = parent.join(format!(
-            ".{}.old-{}",
-            dir_name(&self.out_dir),
-            std::process::id()
-        ));
-        if self.out_dir.exists() {
+        let name = dir_name(&self.out_dir);
+        let pid = std::process::id();
+        // Another build of the same handbook may swap its own site in at
+        // any moment; then the renames below find the output gone, or back.
+        // Whatever is there is moved aside again, a few times, and the
+        // last build to finish wins with a complete site.
+        let mut aside: Vec<PathBuf> = Vec::new();
+        let mut last_err = None;
+        for attempt in 0..8 {
+            let old = parent.join(format!(".{name}.old-{pid}-{attempt}"));
             if old.exists() {
                 std::fs::remove_dir_all(&old).map_err(io_err(&old))?;
             }
-            std::fs::rename(&self.out_dir, &old).map_err(io_err(&self.out_dir))?;
-            if let Err(source) = std::fs::rename(&self.tmp, &self.out_dir) {
-                let _ = std::fs::rename(&old, &self.out_dir);
-                return Err(Error::Io {
-                    path: self.out_dir.clone(),
-                    source,
-                });
+            match std::fs::rename(&self.out_dir, &old) {
+                Ok(()) => aside.push(old),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => {
+                    self.restore(aside.pop());
+                    remove_all(&aside);
+                    return Err(Error::Io {
+                        path: self.out_dir.clone(),
+                        source,
+                    });
+                }
             }
-            self.committed = true;
-            std::fs::remove_dir_all(&old).map_err(io_err(&old))?;
-        } else {
-            std::fs::rename(&self.tmp, &self.out_dir).map_err(io_err(&self.out_dir))?;
-            self.committed = true;
+            match std::fs::rename(&self.tmp, &self.out_dir) {
+                Ok(()) => {
+                    self.committed = true;
+                    for old in &aside {
+                        std::fs::remove_dir_all(old).map_err(io_err(old))?;
+                    }
+                    return Ok(());
+                }
+                // Someone else's site arrived in between: move it aside too.
+                Err(e) if self.out_dir.exists() => last_err = Some(e),
+                Err(e) => {
+                    last_err = Some(e);
+                    break;
+                }
+            }
         }
-        Ok(())
+        self.restore(aside.pop());
+        remove_all(&aside);
+        Err(Error::Io {
+            path: self.out_dir.clone(),
+            source: last_err
+                .unwrap_or_else(|| std::io::Error::other("output folder kept changing")),
+        })
+    }
+
+    /// Puts the site moved aside last back in place, if nothing else is.
+    fn restore(&self, old: Option<PathBuf>) {
+        if let Some(old) = old {
+            if !self.out_dir.exists() {
+                let _ = std::fs::rename(&old, &self.out_dir);
+            }
+            let _ = std::fs::remove_dir_all(&old);
+        }
+    }
+}
+
+/// Removes earlier sites moved aside, best effort.
+fn remove_all(dirs: &[PathBuf]) {
+    for d in dirs {
+        let _ = std::fs::remove_dir_all(d);
     }
 }
 

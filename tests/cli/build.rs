@@ -708,3 +708,50 @@ fn pages_named_with_url_characters_are_linked_reachably() {
         "canonical link not encoded"
     );
 }
+
+#[test]
+fn concurrent_builds_of_one_handbook_all_succeed() {
+    // Two builds of one handbook at once (a watcher and a manual build, two
+    // CI steps) race to swap their sites in; each must finish, and one
+    // complete site must be left, with nothing moved aside left over.
+    let pages: Vec<(String, String)> = (0..40)
+        .map(|i| (format!("notes/p{i}.md"), format!("# Page {i}\n\nText.\n")))
+        .collect();
+    let pages: Vec<(&str, &str)> = pages
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let t = HandbookTest::with_pages("Race", &pages);
+    t.build_ok();
+    for round in 0..8 {
+        let runs: Vec<_> = (0..4)
+            .map(|_| {
+                std::process::Command::new(env!("CARGO_BIN_EXE_handbook"))
+                    .args(["build", "--today", TODAY, "--quiet"])
+                    .current_dir(t.root())
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for run in runs {
+            let out = run.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        assert!(
+            t.exists("book/notes/p39.html"),
+            "round {round}: site incomplete"
+        );
+        let left: Vec<String> = std::fs::read_dir(t.root())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".book"))
+            .collect();
+        assert!(left.is_empty(), "round {round}: left behind {left:?}");
+    }
+}
