@@ -594,6 +594,49 @@ fn serve_theme_error_shows_overlay_until_fixed() {
     });
 }
 
+/// Saves made while `book.toml` is broken are not lost: the rebuilds that
+/// failed never read them, and the watcher does not report them again, so
+/// fixing the config must show them (pages and theme alike).
+#[test]
+fn serve_edits_saved_while_the_config_is_broken_show_once_it_is_fixed() {
+    let t = HandbookTest::fixture("build/basic");
+    let themed = |marker: &str| {
+        format!(
+            "{{% extends \"base.html\" %}}{{% block main %}}{marker} {{{{ page.content | safe }}}}{{% endblock main %}}"
+        )
+    };
+    t.write("theme/templates/page.html", &themed("THEME-ONE"));
+    let good = t
+        .read("book.toml")
+        .replace("[build]\n", "[build]\ntheme = \"theme\"\n");
+    t.write("book.toml", &good);
+    let s = Serve::start(&t);
+    assert!(s.get(PAGE_URL).body.contains("THEME-ONE"), "{}", s.stderr());
+
+    t.write("book.toml", "[book\ntitle = \"Broken\"\n");
+    s.wait_for(PAGE_URL, "the overlay", |r| {
+        r.body.contains("handbook-error-overlay")
+    });
+    // Each save reaches a rebuild that fails (and bumps the generation).
+    let gen = s.generation();
+    t.write(PAGE, &page_text("Written while broken 6612."));
+    s.wait_for("/__reload", "a failed rebuild after the page edit", |r| {
+        r.gen() > gen
+    });
+    let gen = s.generation();
+    t.write("theme/templates/page.html", &themed("THEME-TWO"));
+    s.wait_for("/__reload", "a failed rebuild after the theme edit", |r| {
+        r.gen() > gen
+    });
+
+    t.write("book.toml", &good);
+    s.wait_for(PAGE_URL, "the edits made while broken", |r| {
+        !r.body.contains("handbook-error-overlay")
+            && r.body.contains("Written while broken 6612.")
+            && r.body.contains("THEME-TWO")
+    });
+}
+
 #[test]
 fn serve_never_serves_files_outside_the_site() {
     let t = HandbookTest::fixture("build/basic");
