@@ -637,6 +637,39 @@ fn serve_edits_saved_while_the_config_is_broken_show_once_it_is_fixed() {
     });
 }
 
+/// A config that names a folder or file that does not exist yet is an
+/// error that says "create it"; creating it (which the watcher does not
+/// report: nothing watched changed) clears the error without a restart.
+#[test]
+fn serve_creating_what_the_config_names_clears_the_error() {
+    let t = HandbookTest::fixture("build/basic");
+    let s = Serve::start(&t);
+    let toml = t
+        .read("book.toml")
+        .replace("[build]\n", "[build]\ntheme = \"my-theme\"\n");
+    t.write("book.toml", &toml);
+    let r = s.wait_for(PAGE_URL, "the overlay", |r| {
+        r.body.contains("handbook-error-overlay")
+    });
+    assert!(r.body.contains("my-theme"), "names the folder: {}", r.body);
+
+    t.write(
+        "my-theme/templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}NEW-THEME {{ page.title }}{% endblock main %}",
+    );
+    s.wait_for(PAGE_URL, "the new theme", |r| {
+        r.body.contains("NEW-THEME") && !r.body.contains("handbook-error-overlay")
+    });
+    // Later edits of the new folder are watched.
+    t.write(
+        "my-theme/templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}EDITED-THEME {{ page.title }}{% endblock main %}",
+    );
+    s.wait_for(PAGE_URL, "the edited theme", |r| {
+        r.body.contains("EDITED-THEME")
+    });
+}
+
 #[test]
 fn serve_never_serves_files_outside_the_site() {
     let t = HandbookTest::fixture("build/basic");
