@@ -177,11 +177,16 @@ impl Resp {
 /// `GET path` with `Connection: close`, sent as written (no normalising of
 /// `..`), with a 30 s read timeout (a long-poll answers within 25 s).
 fn get(addr: SocketAddr, path: &str) -> Resp {
+    request(addr, "GET", path)
+}
+
+/// [`get`] with another method.
+fn request(addr: SocketAddr, method: &str, path: &str) -> Resp {
     let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     // Read to the end, or to Content-Length for servers that keep the
@@ -1013,6 +1018,56 @@ fn serve_browser_reloads_after_an_edit() {
     cdp.wait_for("window.scrollY", |v| v.as_f64().is_some_and(|y| y > 300.0));
 }
 
+/// Browsers open at most six connections per host: with a long-poll held
+/// in every tab, a seventh tab of the preview would not load until one was
+/// answered (25 s). Hidden tabs do not poll, so many tabs load at once, and
+/// a hidden tab that is shown again reloads if the site changed meanwhile.
+#[test]
+fn serve_many_open_tabs_do_not_block_page_loads() {
+    let Some(chromium) = chromium_or_skip("serve_many_open_tabs_do_not_block_page_loads") else {
+        return;
+    };
+    let t = HandbookTest::fixture("build/basic");
+    let s = Serve::start(&t);
+    let page_url = format!("http://{}{PAGE_URL}", s.addr);
+    let browser = Browser::launch(&chromium, &page_url);
+    let mut first = browser.page(&page_url);
+    first.wait_for("document.title", |v| {
+        v.as_str().is_some_and(|t| t.contains("Basic Handbook"))
+    });
+    first.wait_for("document.readyState", |v| v == "complete");
+    let first_id = browser.target_id(&page_url);
+
+    // Eight more tabs, each opened in front of the others once the one
+    // before has loaded (and would have started its long-poll).
+    for i in 0..8 {
+        let url = format!("{page_url}?tab={i}");
+        let r = request(browser.devtools, "PUT", &format!("/json/new?{url}"));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let mut cdp = browser.page(&url);
+        cdp.wait_for("document.title", |v| {
+            v.as_str().is_some_and(|t| t.contains("Basic Handbook"))
+        });
+        cdp.wait_for("document.readyState", |v| v == "complete");
+    }
+
+    // Back to the first tab, hidden since: it reloads with the edit.
+    first.eval("window.__handbookTestMark = 1");
+    t.write(PAGE, &page_text("Seen when shown again 8080."));
+    s.wait_for(PAGE_URL, "the edit", |r| {
+        r.body.contains("Seen when shown again 8080.")
+    });
+    let r = get(browser.devtools, &format!("/json/activate/{first_id}"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    first.wait_for(
+        "(document.querySelector('main')||{innerText:''}).innerText",
+        |v| {
+            v.as_str()
+                .is_some_and(|s| s.contains("Seen when shown again 8080."))
+        },
+    );
+}
+
 /// A headless Chromium with a fresh profile; killed (and the profile
 /// removed) when dropped.
 struct Browser {
@@ -1058,6 +1113,18 @@ impl Browser {
             .expect("chromium did not print its DevTools address");
         browser.devtools = hostport.parse().unwrap();
         browser
+    }
+
+    /// The DevTools id of the tab showing exactly `url`.
+    fn target_id(&self, url: &str) -> String {
+        let list = get(self.devtools, "/json/list");
+        let targets: serde_json::Value = serde_json::from_str(&list.body).unwrap();
+        targets
+            .as_array()
+            .and_then(|a| a.iter().find(|t| t["type"] == "page" && t["url"] == url))
+            .and_then(|t| t["id"].as_str())
+            .unwrap_or_else(|| panic!("no tab for {url}: {}", list.body))
+            .to_owned()
     }
 
     /// A DevTools connection to the tab showing `url`.
