@@ -167,8 +167,20 @@ pub(crate) struct Memo {
     /// Git history, read once per session (and again after a config
     /// change): new commits show after a restart of `serve`.
     history: HistorySlot,
+    /// What the watcher reported to rebuilds that failed: a rebuild that
+    /// stops at a broken `book.toml` or theme never re-read those files, so
+    /// the next one must (the watcher will not report them again).
+    unbuilt: Unbuilt,
     /// `HANDBOOK_TIMINGS=1`.
     timings: bool,
+}
+
+/// Changes handed to failed rebuilds, carried to the next one.
+#[derive(Debug, Default)]
+struct Unbuilt {
+    dirty: HashSet<PathBuf>,
+    theme_dirty: bool,
+    check_all: bool,
 }
 
 /// Where the session's git history is: not asked for yet, being read by
@@ -198,6 +210,7 @@ impl Memo {
             last_eval: None,
             next_parse_id: 0,
             history: HistorySlot::NotRead,
+            unbuilt: Unbuilt::default(),
             timings: crate::timings_wanted(),
         }
     }
@@ -221,7 +234,8 @@ impl Memo {
     /// changed. With `check_all`, every other page's stamp (size, mtime,
     /// inode) is checked too; without it the watcher is trusted to have
     /// reported every change. On error the memo keeps what it had, so the
-    /// next rebuild is still incremental.
+    /// next rebuild is still incremental, and adds this rebuild's changes
+    /// to the next one's.
     pub(crate) fn rebuild(
         &mut self,
         today: Date,
@@ -229,10 +243,21 @@ impl Memo {
         theme_dirty: bool,
         check_all: bool,
     ) -> Result<Rebuilt> {
-        let result = self.try_rebuild(today, dirty, theme_dirty, check_all);
+        let mut pending = std::mem::take(&mut self.unbuilt);
+        pending.dirty.extend(dirty.iter().cloned());
+        pending.theme_dirty |= theme_dirty;
+        pending.check_all |= check_all;
+        let result = self.try_rebuild(
+            today,
+            &pending.dirty,
+            pending.theme_dirty,
+            pending.check_all,
+        );
         if result.is_err() {
-            // The next build must not patch the last good one blindly.
+            // The next build must not patch the last good one blindly,
+            // and must still re-read what this one was told changed.
             self.good = None;
+            self.unbuilt = pending;
         }
         result
     }

@@ -56,6 +56,11 @@ const WORKERS: usize = 4;
 /// for this long (it costs more than the rebuild itself on large books).
 const SEARCH_IDLE: Duration = Duration::from_millis(400);
 
+/// While the config names a folder or file that does not exist (a new
+/// theme, content folder or owners registry), how often it is loaded
+/// again: creating what it names is not a change the watcher reports.
+const CONFIG_RETRY: Duration = Duration::from_millis(500);
+
 /// What the session thread waits for.
 enum Msg {
     /// Paths the watcher reported, or its error.
@@ -162,6 +167,7 @@ pub fn serve(root: &Path, opts: &ServeOptions) -> Result<()> {
             .ok(),
         search_memo: Arc::default(),
         config: None,
+        config_retry: None,
         timings: crate::timings_wanted(),
     };
     // Watch first, so that nothing saved during the first build is missed
@@ -381,6 +387,9 @@ struct Session {
     search_memo: Arc<Mutex<crate::search::SearchMemo>>,
     /// The config of the last build that loaded one (what to watch).
     config: Option<crate::config::Config>,
+    /// When the last rebuild failed on the config: what was wrong (see
+    /// `config_problem`) and when to look again.
+    config_retry: Option<(String, Instant)>,
     /// `HANDBOOK_TIMINGS=1`: also print what changed.
     timings: bool,
 }
@@ -389,11 +398,21 @@ impl Session {
     /// Handles events until Ctrl-C.
     fn run(&mut self, rx: &Receiver<Msg>, watcher: &mut watch::Watch, filter: &mut watch::Filter) {
         loop {
-            let msg = match self.search_due {
+            let due = [self.search_due, self.config_retry.as_ref().map(|r| r.1)]
+                .into_iter()
+                .flatten()
+                .min();
+            let msg = match due {
                 Some(due) => match rx.recv_timeout(due.saturating_duration_since(Instant::now())) {
                     Ok(m) => m,
                     Err(RecvTimeoutError::Timeout) => {
-                        self.start_search();
+                        let now = Instant::now();
+                        if self.search_due.is_some_and(|d| d <= now) {
+                            self.start_search();
+                        }
+                        if self.config_retry.as_ref().is_some_and(|r| r.1 <= now) {
+                            self.retry_config(watcher, filter);
+                        }
                         continue;
                     }
                     Err(RecvTimeoutError::Disconnected) => return,
@@ -450,6 +469,36 @@ impl Session {
         }
     }
 
+    /// Loads the config again after a rebuild failed on it, and rebuilds
+    /// if it now loads or fails differently (what it named was created).
+    fn retry_config(&mut self, watcher: &mut watch::Watch, filter: &mut watch::Filter) {
+        let Some((problem, _)) = self.config_retry.take() else {
+            return;
+        };
+        if self.config_problem().as_ref() == Some(&problem) {
+            self.config_retry = Some((problem, Instant::now() + CONFIG_RETRY));
+            return;
+        }
+        if let Err(e) = self.rebuild(&HashSet::new(), false, false) {
+            crate::report::print_error(&e);
+        }
+        *filter = self.watch(watcher);
+    }
+
+    /// What is wrong with `book.toml` and the owners registry, if anything:
+    /// the part of a rebuild that [`retry_config`](Self::retry_config)
+    /// repeats (cheap: no page is read).
+    fn config_problem(&self) -> Option<String> {
+        let config =
+            match crate::config::load_config(&self.root, &crate::config::LoadOptions::default()) {
+                Ok(c) => c,
+                Err(e) => return Some(e.to_string()),
+            };
+        crate::owners::load_registry(&config)
+            .err()
+            .map(|e| e.to_string())
+    }
+
     /// Points the watcher at what the last loaded config names.
     fn watch(&self, watcher: &mut watch::Watch) -> watch::Filter {
         let targets = watch::targets(&self.root, self.config.as_ref());
@@ -495,6 +544,7 @@ impl Session {
         });
         match result {
             Ok(r) => {
+                self.config_retry = None;
                 let had_error = self.state.published().error.is_some();
                 self.build_id += 1;
                 self.config = Some(r.config);
@@ -532,6 +582,13 @@ impl Session {
                 Ok(())
             }
             Err(e) => {
+                // Retry only what can be repeated without a rebuild (else
+                // every retry would be a failed rebuild, reloading tabs).
+                self.config_retry = match e {
+                    Error::Config { .. } => self.config_problem(),
+                    _ => None,
+                }
+                .map(|problem| (problem, Instant::now() + CONFIG_RETRY));
                 let message = crate::report::error_text(&e);
                 self.state
                     .update(|p| p.error = Some(Arc::from(message.as_str())));

@@ -6,7 +6,8 @@
 //! `GET /__reload?gen=N`. The request is parked (it does not hold one of the
 //! four HTTP workers) until the generation differs from N or 25 s pass; the
 //! answer is `{"gen":M}`. The page reloads when M ≠ N and asks again when
-//! not. A long-poll, not a timer: an idle tab costs one open request.
+//! not. A long-poll, not a timer: an idle tab costs one open request, and a
+//! hidden tab none (it asks again when shown).
 //!
 //! Never blocks the HTTP workers; never panics on what a client sends.
 
@@ -169,9 +170,14 @@ pub(crate) fn seen_generation(query: &str) -> Option<u64> {
 /// scroll position across the reload (sessionStorage, per path) and asks
 /// `location.origin` explicitly, since a page may set `<base href>` to the
 /// production site (the 404 page does when `site-url` is set).
+///
+/// Only a visible tab long-polls: a hidden one aborts its request and asks
+/// again (reloading at once if the site changed) when it is shown. Browsers
+/// allow six connections per host, so with a long-poll in every open tab the
+/// seventh tab would not load until a long-poll was answered (up to 25 s).
 pub(crate) fn script(gen: u64) -> String {
     format!(
-        r#"<script>/* handbook serve: live reload */(function(){{var g={gen},k="handbook-serve-scroll:"+location.pathname;try{{var y=sessionStorage.getItem(k);if(y!==null){{sessionStorage.removeItem(k);var s=function(){{window.scrollTo(0,+y)}};if(document.readyState==="complete")s();else addEventListener("load",s)}}}}catch(e){{}}function p(){{fetch(location.origin+"{PATH}?gen="+g,{{cache:"no-store"}}).then(function(r){{if(!r.ok)throw r;return r.json()}}).then(function(d){{if(d.gen!==g){{try{{sessionStorage.setItem(k,String(window.scrollY))}}catch(e){{}}location.reload()}}else p()}},function(){{setTimeout(p,1000)}})}}p()}})();</script>"#
+        r#"<script>/* handbook serve: live reload */(function(){{var g={gen},k="handbook-serve-scroll:"+location.pathname,c=null;try{{var y=sessionStorage.getItem(k);if(y!==null){{sessionStorage.removeItem(k);var s=function(){{window.scrollTo(0,+y)}};if(document.readyState==="complete")s();else addEventListener("load",s)}}}}catch(e){{}}function p(){{if(document.visibilityState==="hidden"){{c=null;return}}var a=window.AbortController?new AbortController():{{}};c=a;fetch(location.origin+"{PATH}?gen="+g,{{cache:"no-store",signal:a.signal}}).then(function(r){{if(!r.ok)throw r;return r.json()}}).then(function(d){{if(d.gen!==g){{try{{sessionStorage.setItem(k,String(window.scrollY))}}catch(e){{}}location.reload()}}else if(c===a)p()}},function(){{if(c===a)setTimeout(function(){{if(c===a)p()}},1000)}})}}document.addEventListener("visibilitychange",function(){{if(document.visibilityState==="hidden"){{if(c&&c.abort)c.abort();c=null}}else if(!c)p()}});p()}})();</script>"#
     )
 }
 
@@ -243,5 +249,6 @@ mod tests {
         assert!(s.contains("var g=7"));
         assert!(s.contains("/__reload?gen="));
         assert!(s.starts_with("<script>") && s.ends_with("</script>"));
+        assert!(s.contains("visibilitychange"), "hidden tabs stop polling");
     }
 }

@@ -177,11 +177,16 @@ impl Resp {
 /// `GET path` with `Connection: close`, sent as written (no normalising of
 /// `..`), with a 30 s read timeout (a long-poll answers within 25 s).
 fn get(addr: SocketAddr, path: &str) -> Resp {
+    request(addr, "GET", path)
+}
+
+/// [`get`] with another method.
+fn request(addr: SocketAddr, method: &str, path: &str) -> Resp {
     let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     // Read to the end, or to Content-Length for servers that keep the
@@ -594,6 +599,82 @@ fn serve_theme_error_shows_overlay_until_fixed() {
     });
 }
 
+/// Saves made while `book.toml` is broken are not lost: the rebuilds that
+/// failed never read them, and the watcher does not report them again, so
+/// fixing the config must show them (pages and theme alike).
+#[test]
+fn serve_edits_saved_while_the_config_is_broken_show_once_it_is_fixed() {
+    let t = HandbookTest::fixture("build/basic");
+    let themed = |marker: &str| {
+        format!(
+            "{{% extends \"base.html\" %}}{{% block main %}}{marker} {{{{ page.content | safe }}}}{{% endblock main %}}"
+        )
+    };
+    t.write("theme/templates/page.html", &themed("THEME-ONE"));
+    let good = t
+        .read("book.toml")
+        .replace("[build]\n", "[build]\ntheme = \"theme\"\n");
+    t.write("book.toml", &good);
+    let s = Serve::start(&t);
+    assert!(s.get(PAGE_URL).body.contains("THEME-ONE"), "{}", s.stderr());
+
+    t.write("book.toml", "[book\ntitle = \"Broken\"\n");
+    s.wait_for(PAGE_URL, "the overlay", |r| {
+        r.body.contains("handbook-error-overlay")
+    });
+    // Each save reaches a rebuild that fails (and bumps the generation).
+    let gen = s.generation();
+    t.write(PAGE, &page_text("Written while broken 6612."));
+    s.wait_for("/__reload", "a failed rebuild after the page edit", |r| {
+        r.gen() > gen
+    });
+    let gen = s.generation();
+    t.write("theme/templates/page.html", &themed("THEME-TWO"));
+    s.wait_for("/__reload", "a failed rebuild after the theme edit", |r| {
+        r.gen() > gen
+    });
+
+    t.write("book.toml", &good);
+    s.wait_for(PAGE_URL, "the edits made while broken", |r| {
+        !r.body.contains("handbook-error-overlay")
+            && r.body.contains("Written while broken 6612.")
+            && r.body.contains("THEME-TWO")
+    });
+}
+
+/// A config that names a folder or file that does not exist yet is an
+/// error that says "create it"; creating it (which the watcher does not
+/// report: nothing watched changed) clears the error without a restart.
+#[test]
+fn serve_creating_what_the_config_names_clears_the_error() {
+    let t = HandbookTest::fixture("build/basic");
+    let s = Serve::start(&t);
+    let toml = t
+        .read("book.toml")
+        .replace("[build]\n", "[build]\ntheme = \"my-theme\"\n");
+    t.write("book.toml", &toml);
+    let r = s.wait_for(PAGE_URL, "the overlay", |r| {
+        r.body.contains("handbook-error-overlay")
+    });
+    assert!(r.body.contains("my-theme"), "names the folder: {}", r.body);
+
+    t.write(
+        "my-theme/templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}NEW-THEME {{ page.title }}{% endblock main %}",
+    );
+    s.wait_for(PAGE_URL, "the new theme", |r| {
+        r.body.contains("NEW-THEME") && !r.body.contains("handbook-error-overlay")
+    });
+    // Later edits of the new folder are watched.
+    t.write(
+        "my-theme/templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}EDITED-THEME {{ page.title }}{% endblock main %}",
+    );
+    s.wait_for(PAGE_URL, "the edited theme", |r| {
+        r.body.contains("EDITED-THEME")
+    });
+}
+
 #[test]
 fn serve_never_serves_files_outside_the_site() {
     let t = HandbookTest::fixture("build/basic");
@@ -937,6 +1018,56 @@ fn serve_browser_reloads_after_an_edit() {
     cdp.wait_for("window.scrollY", |v| v.as_f64().is_some_and(|y| y > 300.0));
 }
 
+/// Browsers open at most six connections per host: with a long-poll held
+/// in every tab, a seventh tab of the preview would not load until one was
+/// answered (25 s). Hidden tabs do not poll, so many tabs load at once, and
+/// a hidden tab that is shown again reloads if the site changed meanwhile.
+#[test]
+fn serve_many_open_tabs_do_not_block_page_loads() {
+    let Some(chromium) = chromium_or_skip("serve_many_open_tabs_do_not_block_page_loads") else {
+        return;
+    };
+    let t = HandbookTest::fixture("build/basic");
+    let s = Serve::start(&t);
+    let page_url = format!("http://{}{PAGE_URL}", s.addr);
+    let browser = Browser::launch(&chromium, &page_url);
+    let mut first = browser.page(&page_url);
+    first.wait_for("document.title", |v| {
+        v.as_str().is_some_and(|t| t.contains("Basic Handbook"))
+    });
+    first.wait_for("document.readyState", |v| v == "complete");
+    let first_id = browser.target_id(&page_url);
+
+    // Eight more tabs, each opened in front of the others once the one
+    // before has loaded (and would have started its long-poll).
+    for i in 0..8 {
+        let url = format!("{page_url}?tab={i}");
+        let r = request(browser.devtools, "PUT", &format!("/json/new?{url}"));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let mut cdp = browser.page(&url);
+        cdp.wait_for("document.title", |v| {
+            v.as_str().is_some_and(|t| t.contains("Basic Handbook"))
+        });
+        cdp.wait_for("document.readyState", |v| v == "complete");
+    }
+
+    // Back to the first tab, hidden since: it reloads with the edit.
+    first.eval("window.__handbookTestMark = 1");
+    t.write(PAGE, &page_text("Seen when shown again 8080."));
+    s.wait_for(PAGE_URL, "the edit", |r| {
+        r.body.contains("Seen when shown again 8080.")
+    });
+    let r = get(browser.devtools, &format!("/json/activate/{first_id}"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    first.wait_for(
+        "(document.querySelector('main')||{innerText:''}).innerText",
+        |v| {
+            v.as_str()
+                .is_some_and(|s| s.contains("Seen when shown again 8080."))
+        },
+    );
+}
+
 /// A headless Chromium with a fresh profile; killed (and the profile
 /// removed) when dropped.
 struct Browser {
@@ -982,6 +1113,18 @@ impl Browser {
             .expect("chromium did not print its DevTools address");
         browser.devtools = hostport.parse().unwrap();
         browser
+    }
+
+    /// The DevTools id of the tab showing exactly `url`.
+    fn target_id(&self, url: &str) -> String {
+        let list = get(self.devtools, "/json/list");
+        let targets: serde_json::Value = serde_json::from_str(&list.body).unwrap();
+        targets
+            .as_array()
+            .and_then(|a| a.iter().find(|t| t["type"] == "page" && t["url"] == url))
+            .and_then(|t| t["id"].as_str())
+            .unwrap_or_else(|| panic!("no tab for {url}: {}", list.body))
+            .to_owned()
     }
 
     /// A DevTools connection to the tab showing `url`.
