@@ -241,6 +241,11 @@ pub fn serve(root: &Path, opts: &ServeOptions) -> Result<()> {
 
 /// Binds the listening socket; a busy port is a clear error.
 fn bind(host: &str, port: u16) -> Result<TcpListener> {
+    // `[::1]`, as the address is written in a URL, is `::1`.
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
     let shown = if host.contains(':') {
         format!("[{host}]:{port}")
     } else {
@@ -680,6 +685,20 @@ mod tests {
         assert_eq!(url_of(a), "http://localhost:8080/");
         let a: SocketAddr = "[::1]:3000".parse().unwrap();
         assert_eq!(url_of(a), "http://[::1]:3000/");
+    }
+
+    #[test]
+    fn ipv6_addresses_bind_with_or_without_brackets() {
+        for host in ["::1", "[::1]"] {
+            match bind(host, 0) {
+                Ok(l) => assert!(l.local_addr().unwrap().is_ipv6()),
+                // A machine without IPv6 loopback says so, not "lookup failed".
+                Err(e) => assert!(
+                    e.to_string().contains("not an address of this machine"),
+                    "{host}: {e}"
+                ),
+            }
+        }
     }
 
     #[test]
