@@ -28,10 +28,13 @@ pub enum Error {
         message: String,
     },
     /// A template failed to parse or render.
-    #[error("template `{name}`: {message}")]
+    #[error("{}template `{name}`: {message}", file.as_ref().map(|f| format!("{f}: ")).unwrap_or_default())]
     Template {
         /// Template name (`page.html`).
         name: String,
+        /// For a template of the book's own theme: its file, with the
+        /// line and column when Tera gives them (`theme/templates/page.html:4:1`).
+        file: Option<String>,
         /// The error chain, flattened.
         message: String,
     },

@@ -502,18 +502,22 @@ fn render_template<T: Serialize>(
     output: &str,
     ctx: &T,
 ) -> Result<Vec<u8>> {
-    let context = tera::Context::from_serialize(ctx).map_err(|e| Error::Template {
-        name: template.to_owned(),
-        message: format!("while rendering {output}: {}", flatten(&e)),
-    })?;
+    let fail = |e: tera::Error| {
+        theme::with_file(
+            Error::Template {
+                name: template.to_owned(),
+                file: None,
+                message: format!("while rendering {output}: {}", flatten(&e)),
+            },
+            &theme.sources,
+        )
+    };
+    let context = tera::Context::from_serialize(ctx).map_err(fail)?;
     theme
         .tera
         .render(template, &context)
         .map(String::into_bytes)
-        .map_err(|e| Error::Template {
-            name: template.to_owned(),
-            message: format!("while rendering {output}: {}", flatten(&e)),
-        })
+        .map_err(fail)
 }
 
 fn flatten(err: &tera::Error) -> String {

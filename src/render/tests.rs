@@ -534,8 +534,12 @@ fn broken_override_template_is_a_template_error_naming_it() {
     )
     .expect("write template");
     let err = Theme::load(Some(&dir.0)).expect_err("parse error");
+    // The file the writer edits, where they edit it.
+    let shown = err.to_string();
+    let at = format!("{}:4:1: ", dir.0.join("templates/kind.html").display());
+    assert!(shown.starts_with(&at), "{shown}");
     match err {
-        Error::Template { name, message } => {
+        Error::Template { name, message, .. } => {
             assert_eq!(name, "kind.html");
             assert!(message.starts_with("failed to parse:"), "{message}");
             assert!(message.contains("--> 4:1"), "line info in {message}");
@@ -550,7 +554,7 @@ fn broken_override_template_is_a_template_error_naming_it() {
     )
     .expect("write template");
     match Theme::load(Some(&dir.0)).expect_err("missing parent") {
-        Error::Template { name, message } => {
+        Error::Template { name, message, .. } => {
             assert_eq!(name, "owner.html");
             assert!(message.contains("nope.html"), "{message}");
         }
@@ -573,7 +577,13 @@ fn render_error_names_template_and_output() {
     std::fs::write(dir.0.join("templates/home.html"), "{{ no_such_var }}").expect("write");
     let theme = Theme::load(Some(&dir.0)).expect("loads");
     match render_to_map(&sample_site(None), &theme, "") {
-        Err(Error::Template { name, message }) => {
+        Err(Error::Template {
+            name,
+            message,
+            file,
+        }) => {
+            let path = dir.0.join("templates/home.html");
+            assert_eq!(file.as_deref(), Some(path.display().to_string().as_str()));
             assert_eq!(name, "home.html");
             assert!(message.contains("index.html"), "{message}");
             assert!(message.contains("no_such_var"), "{message}");

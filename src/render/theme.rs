@@ -91,6 +91,8 @@ pub struct Theme {
     /// adding a page or reviewing a stale one does not re-render every page
     /// under `serve`. Custom templates get every field.
     pub(crate) default_templates: bool,
+    /// Files of the book's own templates, by template name, for errors.
+    pub(crate) sources: BTreeMap<String, PathBuf>,
 }
 
 impl Theme {
@@ -115,6 +117,7 @@ impl Theme {
             .collect();
 
         let mut default_templates = true;
+        let mut sources = BTreeMap::new();
         if let Some(dir) = override_dir {
             if !dir.is_dir() {
                 return Err(Error::Theme {
@@ -129,7 +132,8 @@ impl Theme {
                     path: path.clone(),
                     source,
                 })?;
-                templates.insert(name, text);
+                templates.insert(name.clone(), text);
+                sources.insert(name, path);
             }
             for (name, path) in list_files(&dir.join("static"))? {
                 let bytes = std::fs::read(&path).map_err(|source| Error::Io {
@@ -141,9 +145,10 @@ impl Theme {
         }
 
         Ok(Theme {
-            tera: parse_templates(&templates)?,
+            tera: parse_templates(&templates).map_err(|e| with_file(e, &sources))?,
             statics,
             default_templates,
+            sources,
         })
     }
 
@@ -248,6 +253,39 @@ pub(crate) fn code_spans_html(text: &str) -> String {
 
 /// Wraps a Tera error as [`Error::Template`], flattening its `source()`
 /// chain (the inner errors hold the line and column of parse errors).
+/// Adds the file of the book's own template to a template error, with
+/// the line and column of Tera's ` --> 4:1` when the message has one.
+pub(crate) fn with_file(e: Error, sources: &BTreeMap<String, PathBuf>) -> Error {
+    match e {
+        Error::Template {
+            name,
+            file: None,
+            message,
+        } => {
+            let file = sources.get(&name).map(|path| {
+                let at = message
+                    .split_once("--> ")
+                    .map(|(_, rest)| {
+                        rest.chars()
+                            .take_while(|c| c.is_ascii_digit() || *c == ':')
+                            .collect::<String>()
+                    })
+                    .filter(|at| at.contains(':'));
+                match at {
+                    Some(at) => format!("{}:{at}", path.display()),
+                    None => path.display().to_string(),
+                }
+            });
+            Error::Template {
+                name,
+                file,
+                message,
+            }
+        }
+        other => other,
+    }
+}
+
 pub(crate) fn template_error(name: &str, err: &tera::Error) -> Error {
     let mut message = err.to_string();
     let mut source = std::error::Error::source(err);
@@ -258,6 +296,7 @@ pub(crate) fn template_error(name: &str, err: &tera::Error) -> Error {
     }
     Error::Template {
         name: name.to_owned(),
+        file: None,
         message,
     }
 }
