@@ -183,12 +183,13 @@ impl Staging {
         })
     }
 
-    /// Puts the site moved aside last back in place, if nothing else is.
+    /// Puts the site moved aside last back in place, if nothing else is;
+    /// removes it only when another complete site stands there instead.
     fn restore(&self, old: Option<PathBuf>) {
-        if let Some(old) = old {
-            if !self.out_dir.exists() {
-                let _ = std::fs::rename(&old, &self.out_dir);
-            }
+        let Some(old) = old else { return };
+        if !self.out_dir.exists() {
+            let _ = std::fs::rename(&old, &self.out_dir);
+        } else {
             let _ = std::fs::remove_dir_all(&old);
         }
     }

@@ -298,7 +298,7 @@ fn count_markdown(dir: &Path, top: bool) -> usize {
                 n += count_markdown(&path, false);
             }
         } else if kind.is_file()
-            && name.ends_with(".md")
+            && (name.ends_with(".md") || name.ends_with(".markdown"))
             && !(top && REPO_FILES.contains(&name.as_str()))
         {
             n += 1;
