@@ -268,6 +268,8 @@ fn existing_content(dir: &Path) -> Option<(&'static str, usize)> {
         let path = dir.join(folder);
         if path.is_dir() {
             let n = count_markdown(&path, false);
+            // An existing src/ is the content folder even when empty (as
+            // the config reads it): the examples then go there.
             if n > 0 || folder == "src" {
                 return (n > 0).then_some((folder, n));
             }
@@ -280,29 +282,23 @@ fn existing_content(dir: &Path) -> Option<(&'static str, usize)> {
 /// Markdown files under `dir`, not counting hidden entries, dependency and
 /// build folders, nor (`top`) the repository's own README and the like.
 fn count_markdown(dir: &Path, top: bool) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return 0;
-    };
-    let mut n = 0;
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().to_lowercase();
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if name.starts_with('.') {
-            continue;
-        }
-        if kind.is_dir() {
-            let path = entry.path();
-            if !NOT_CONTENT.contains(&name.as_str()) && !path.join(crate::output::MARKER).exists() {
-                n += count_markdown(&path, false);
-            }
-        } else if kind.is_file()
-            && (name.ends_with(".md") || name.ends_with(".markdown"))
-            && !(top && REPO_FILES.contains(&name.as_str()))
-        {
-            n += 1;
-        }
-    }
-    n
+    let lower = |e: &walkdir::DirEntry| e.file_name().to_string_lossy().to_lowercase();
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| {
+            let name = lower(e);
+            e.depth() == 0
+                || !(name.starts_with('.')
+                    || (e.file_type().is_dir()
+                        && (NOT_CONTENT.contains(&name.as_str())
+                            || e.path().join(crate::output::MARKER).exists())))
+        })
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let name = lower(e);
+            e.file_type().is_file()
+                && crate::discover::is_markdown(&name)
+                && !(top && e.depth() == 1 && REPO_FILES.contains(&name.as_str()))
+        })
+        .count()
 }
