@@ -8,56 +8,97 @@ use crate::discover::AssetFile;
 use crate::error::{io_err, Error, Result};
 use crate::render::Sink;
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
 /// Marker file that identifies a folder as a handbook build output, so a
 /// build never replaces a folder it did not create.
 pub const MARKER: &str = ".handbook-build";
 
-/// The folder to build into: `out_dir`, or the folder it links to when it
-/// is a symlink (a `book -> /srv/www` link stays, and the site lands in
-/// `/srv/www`). Refuses a path that is a file, or a link to nothing or to a
-/// file: swapping the new site in would replace it.
+/// The folder to build into, as it will exist once the build has made the
+/// folders it names: absolute, with `.` and `..` resolved the way the OS
+/// resolves them, and symlinks that exist followed (a `book -> /srv/www`
+/// link stays, and the site lands in `/srv/www`). Resolving before anything
+/// is created matters: in `book/../src`, `book` does not exist yet, but it
+/// would once the build made it, and the site would replace `src`.
+/// Refuses a path that is a file, or a link to nothing or to a file:
+/// swapping the new site in would replace it.
 pub fn resolve_out_dir(out_dir: &Path) -> Result<PathBuf> {
-    let Ok(meta) = std::fs::symlink_metadata(out_dir) else {
-        return Ok(out_dir.to_owned());
+    let resolved = effective_path(out_dir)?;
+    let Ok(meta) = std::fs::symlink_metadata(&resolved) else {
+        return Ok(resolved);
     };
     if meta.file_type().is_symlink() {
-        return match out_dir.canonicalize() {
-            Ok(target) if target.is_dir() => Ok(target),
-            Ok(target) => Err(Error::Usage(format!(
-                "refusing to build into {}: it links to {}, which is not a folder; choose another --dest or [build] build-dir",
-                out_dir.display(),
-                target.display()
-            ))),
-            Err(_) => Err(Error::Usage(format!(
-                "refusing to build into {}: it is a symlink to a folder that does not exist; create the folder or choose another --dest",
-                out_dir.display()
-            ))),
-        };
+        // Only a link to nothing is left unresolved by `effective_path`.
+        return Err(Error::Usage(format!(
+            "refusing to build into {}: it is a symlink to a folder that does not exist; create the folder or choose another --dest",
+            out_dir.display()
+        )));
     }
     if !meta.is_dir() {
         return Err(Error::Usage(format!(
             "refusing to replace {}: it is a file, not a folder; choose another --dest or [build] build-dir",
-            out_dir.display()
+            shown(out_dir, &resolved)
         )));
     }
-    Ok(out_dir.to_owned())
+    Ok(resolved)
 }
 
-/// Refuses output folders whose replacement would destroy sources.
+/// `path` made absolute, `.` dropped, each existing prefix canonicalized
+/// (symlinks followed) and `..` applied to what it names: the real parent
+/// of a folder that exists, the lexical parent of one that does not yet
+/// (the build creates it as a plain folder).
+fn effective_path(path: &Path) -> Result<PathBuf> {
+    let abs = std::path::absolute(path).map_err(io_err(path))?;
+    let mut out = PathBuf::new();
+    for comp in abs.components() {
+        match comp {
+            Component::Prefix(_) | Component::RootDir => out.push(comp),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(name) => {
+                out.push(name);
+                if let Ok(real) = out.canonicalize() {
+                    out = real;
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `asked (which is resolved)` when the two differ, for messages.
+fn shown(asked: &Path, resolved: &Path) -> String {
+    if std::path::absolute(asked).is_ok_and(|a| a == resolved) {
+        asked.display().to_string()
+    } else {
+        format!("{} (which is {})", asked.display(), resolved.display())
+    }
+}
+
+/// Refuses output folders whose replacement would destroy sources:
+/// `out_dir` (as from [`resolve_out_dir`]) must not be the handbook root,
+/// the content folder or a folder holding either (compared by path and by
+/// file identity, so case variants on case-insensitive file systems and
+/// other names for the same folder count), and must not be a non-empty
+/// folder that handbook did not write.
 pub fn check_out_dir(out_dir: &Path, root: &Path, content_dir: &Path) -> Result<()> {
     let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_owned());
-    let (out, root_c, content_c) = (canonical(out_dir), canonical(root), canonical(content_dir));
-    let danger = root.starts_with(out_dir)
-        || content_dir.starts_with(out_dir)
-        || root_c.starts_with(&out)
-        || content_c.starts_with(&out);
+    let out = canonical(out_dir);
+    let sources = [canonical(root), canonical(content_dir)];
+    let danger = sources.iter().any(|src| {
+        src.starts_with(&out)
+            || src
+                .ancestors()
+                .any(|above| same_file(above, &out).unwrap_or(false))
+    });
     if danger {
         return Err(Error::Usage(format!(
-            "refusing to build into {}: it contains the handbook sources; choose another --dest or [build] build-dir",
-            out_dir.display()
+            "refusing to build into {}: it is or contains the handbook sources ({}); choose another --dest or [build] build-dir",
+            out_dir.display(),
+            content_dir.display()
         )));
     }
     if out_dir.is_dir() && !out_dir.join(MARKER).exists() {
@@ -72,6 +113,22 @@ pub fn check_out_dir(out_dir: &Path, root: &Path, content_dir: &Path) -> Result<
     Ok(())
 }
 
+/// Are `a` and `b` the same file or folder (same device and inode)? `None`
+/// when either does not exist or the platform cannot tell.
+#[cfg(unix)]
+fn same_file(a: &Path, b: &Path) -> Option<bool> {
+    use std::os::unix::fs::MetadataExt;
+    let (a, b) = (std::fs::metadata(a).ok()?, std::fs::metadata(b).ok()?);
+    Some(a.dev() == b.dev() && a.ino() == b.ino())
+}
+
+#[cfg(not(unix))]
+fn same_file(a: &Path, b: &Path) -> Option<bool> {
+    // Canonical paths differ only in case on a case-insensitive volume.
+    let (a, b) = (a.canonicalize().ok()?, b.canonicalize().ok()?);
+    Some(a.to_string_lossy().to_lowercase() == b.to_string_lossy().to_lowercase())
+}
+
 /// A temporary folder beside the output folder that receives the new site.
 /// [`Staging::commit`] swaps it in; dropping it uncommitted removes it.
 #[derive(Debug)]
@@ -83,15 +140,18 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Creates `.NAME.tmp-PID` beside `out_dir`.
+    /// Creates `.NAME.tmp-PID` beside `out_dir`, marked as handbook's from
+    /// the start, after removing what builds that died left there.
     pub fn new(out_dir: &Path) -> Result<Staging> {
         let parent = out_dir.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+        remove_dead_leftovers(out_dir);
         let tmp = parent.join(format!(".{}.tmp-{}", dir_name(out_dir), std::process::id()));
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
         }
         std::fs::create_dir_all(&tmp).map_err(io_err(&tmp))?;
+        write_marker(&tmp)?;
         Ok(Staging {
             tmp,
             out_dir: out_dir.to_owned(),
@@ -123,15 +183,8 @@ impl Staging {
         Ok(())
     }
 
-    /// Writes the marker and swaps the staging folder in place of the
-    /// output folder; the previous site is restored if the swap fails.
+    /// Swaps the staging folder in place of the output folder; the previous site is restored if the swap fails.
     pub fn commit(mut self) -> Result<()> {
-        let marker = self.tmp.join(MARKER);
-        std::fs::write(
-            &marker,
-            b"This folder is generated by `handbook build` and replaced on every build.\n",
-        )
-        .map_err(io_err(&marker))?;
         let parent = self.out_dir.parent().unwrap_or(Path::new("."));
         let name = dir_name(&self.out_dir);
         let pid = std::process::id();
@@ -193,6 +246,80 @@ impl Staging {
             let _ = std::fs::remove_dir_all(&old);
         }
     }
+}
+
+/// Writes the [`MARKER`] into `dir`.
+fn write_marker(dir: &Path) -> Result<()> {
+    let marker = dir.join(MARKER);
+    std::fs::write(
+        &marker,
+        b"This folder is generated by `handbook build` and replaced on every build.\n",
+    )
+    .map_err(io_err(&marker))
+}
+
+/// Removes the staging folders (`.NAME.tmp-PID`) and moved-aside sites
+/// (`.NAME.old-PID-N`) that builds killed mid-way (Ctrl-C, SIGKILL, a
+/// crash) left beside the output folder. Only folders that carry the
+/// marker and whose process is gone are removed; those of a build still
+/// running are left to it. Best effort: a folder that cannot be removed is
+/// tried again next time. A build killed between moving the old site
+/// aside and moving the new one in leaves no output folder: the site it
+/// moved aside is put back instead.
+fn remove_dead_leftovers(out_dir: &Path) {
+    let parent = out_dir.parent().unwrap_or(Path::new("."));
+    let name = dir_name(out_dir);
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let pid = match (rest.strip_prefix("tmp-"), rest.strip_prefix("old-")) {
+            (Some(pid), _) => pid,
+            (_, Some(pid_n)) => pid_n.split_once('-').map_or("", |(pid, _)| pid),
+            _ => continue,
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        let path = entry.path();
+        let is_ours = entry.file_type().is_ok_and(|t| t.is_dir()) && path.join(MARKER).is_file();
+        if is_ours && pid != std::process::id() && !process_alive(pid, &path) {
+            let put_back = rest.starts_with("old-")
+                && std::fs::symlink_metadata(out_dir).is_err()
+                && std::fs::rename(&path, out_dir).is_ok();
+            if !put_back {
+                let _ = std::fs::remove_dir_all(&path);
+            }
+        }
+    }
+}
+
+/// Is process `pid` still running? (Unix: signal 0 reaches it, or it
+/// belongs to someone else.)
+#[cfg(unix)]
+fn process_alive(pid: u32, _dir: &Path) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: kill with signal 0 sends nothing; it only checks the pid.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+/// Without a portable way to ask, a folder untouched for a day is taken
+/// to be a dead build's.
+#[cfg(not(unix))]
+fn process_alive(_pid: u32, dir: &Path) -> bool {
+    let age = std::fs::metadata(dir)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok());
+    !age.is_some_and(|a| a > std::time::Duration::from_secs(24 * 3600))
 }
 
 /// Removes earlier sites moved aside, best effort.

@@ -11,6 +11,7 @@ mod init;
 mod input;
 mod markdown;
 mod rules;
+mod safety;
 mod search;
 #[cfg(feature = "serve")]
 mod serve;
