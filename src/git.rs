@@ -6,8 +6,21 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// A `git` command that runs none of the repository's own programs: a
+/// handbook checked out from anywhere may carry a `.git/config` whose
+/// `core.fsmonitor` names a script, and git runs that script for every
+/// command that looks at the work tree. Reads take no optional locks, so a
+/// check beside an editor's git never fails it.
+pub(crate) fn command() -> Command {
+    let mut cmd = Command::new("git");
+    cmd.args(["-c", "core.fsmonitor=false"])
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .stdin(std::process::Stdio::null());
+    cmd
+}
+
 fn git(dir: &Path, args: &[&str]) -> Result<std::process::Output> {
-    Command::new("git")
+    command()
         .arg("-C")
         .arg(dir)
         .args(args)
@@ -65,7 +78,15 @@ pub fn changed_since(dir: &Path, reference: &str) -> Result<BTreeSet<PathBuf>> {
     let base = stdout_of(&base);
     let mut files = BTreeSet::new();
     for args in [
-        vec!["diff", "--name-only", "--no-renames", "-z", base.as_str()],
+        vec![
+            "diff",
+            "--name-only",
+            "--no-renames",
+            "--no-ext-diff",
+            "--no-textconv",
+            "-z",
+            base.as_str(),
+        ],
         vec!["ls-files", "--others", "--exclude-standard", "-z"],
     ] {
         let out = git(&root, &args)?;

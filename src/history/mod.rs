@@ -290,7 +290,7 @@ pub fn start(root: &Path, content_dir: &Path) -> Pending {
 }
 
 fn git() -> Command {
-    let mut cmd = Command::new("git");
+    let mut cmd = crate::git::command();
     // User configuration must not change what we parse.
     cmd.args([
         "-c",
@@ -298,7 +298,6 @@ fn git() -> Command {
         "-c",
         "core.quotePath=false",
     ]);
-    cmd.stdin(Stdio::null());
     cmd
 }
 

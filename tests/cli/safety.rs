@@ -256,3 +256,55 @@ fn a_site_moved_aside_by_a_killed_swap_is_put_back() {
     assert!(t.exists("book/index.html"));
     assert!(!t.exists(&format!(".book.old-{dead}-0")));
 }
+
+/// Runs git in `dir` with a fixed identity; panics on failure.
+fn git(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .args(["-c", "user.name=T", "-c", "user.email=t@example.org"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn checking_an_untrusted_repository_runs_none_of_its_programs() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = sources();
+    let witness = t.path("fsmonitor-ran");
+    t.write(
+        "hook.sh",
+        &format!("#!/bin/sh\necho ran >> '{}'\n", witness.display()),
+    );
+    std::fs::set_permissions(t.path("hook.sh"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    git(t.root(), &["init", "-q"]);
+    git(t.root(), &["add", "src", "book.toml"]);
+    git(t.root(), &["commit", "-qm", "pages"]);
+    git(
+        t.root(),
+        &[
+            "config",
+            "core.fsmonitor",
+            &t.path("hook.sh").to_string_lossy(),
+        ],
+    );
+    // The hook is live: git itself runs it.
+    git(t.root(), &["status", "--short"]);
+    assert!(witness.exists(), "the test's hook does not run under git");
+    std::fs::remove_file(&witness).unwrap();
+    t.write("src/new.md", "# New\n");
+    for args in [
+        &["check", "--today", "2026-11-23"][..],
+        &["check", "--today", "2026-11-23", "--changed-since", "HEAD"],
+        &["build", "--quiet", "--today", "2026-11-23"],
+    ] {
+        let r = t.run(args);
+        assert!(r.code == 0 || r.code == 1, "{args:?}: {}", r.stderr);
+        assert!(
+            !witness.exists(),
+            "{args:?} ran the repository's fsmonitor hook"
+        );
+    }
+}
