@@ -55,15 +55,27 @@ const ROOT_FILES: [&str; 4] = ["book.toml", "owners.yaml", "CODEOWNERS", "SUMMAR
 pub fn discover(config: &Config) -> Result<Sources> {
     let (pages, assets) = discover_paths(config);
     let root_prefix = root_prefix(config);
+    // A page deleted between the walk and its reading (an editor's save,
+    // a checkout under way) is simply gone; any other read error stops the
+    // build, naming the file.
     let mut pages: Vec<SourceFile> = pages
         .into_par_iter()
-        .map(|(rel, abs)| read_page(&abs, rel, &root_prefix))
+        .filter_map(|(rel, abs)| match read_page(&abs, rel, &root_prefix) {
+            Err(e) if is_vanished(&e) => None,
+            read => Some(read),
+        })
         .collect::<Result<_>>()?;
     pages.sort_by(|a, b| a.rel.cmp(&b.rel));
     if let Some(note) = mdx_note(&assets) {
         eprintln!("{note}");
     }
     Ok(Sources { pages, assets })
+}
+
+/// Is `e` a file that was there when the folder was walked and is not any
+/// more?
+pub fn is_vanished(e: &crate::error::Error) -> bool {
+    matches!(e, crate::error::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound)
 }
 
 /// A note when MDX files (Docusaurus, Gatsby) are in the content: they are

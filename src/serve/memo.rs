@@ -308,7 +308,7 @@ impl Memo {
         let mut scan = None;
         let mut handbook = load_handbook_with(config.clone(), |config| {
             let (paths, assets) = discover_paths(config);
-            let (pages, s) = self.scan_pages(config, paths, &dirty_rels, check_all);
+            let (pages, s) = self.scan_pages(config, paths, &dirty_rels, check_all)?;
             scan = Some(s);
             Ok((pages, assets))
         })?;
@@ -442,7 +442,7 @@ impl Memo {
         paths: Vec<(String, PathBuf)>,
         dirty: &HashSet<String>,
         check_all: bool,
-    ) -> (Vec<Page>, Scan) {
+    ) -> Result<(Vec<Page>, Scan)> {
         let prefix = root_prefix(config);
         let known: HashSet<String> = paths.iter().map(|(rel, _)| rel.clone()).collect();
         let index_fp = {
@@ -494,6 +494,14 @@ impl Memo {
         // Pages left in `old` were deleted (or renamed).
         let removed = !old.is_empty();
         drop(old);
+        // A page deleted between the walk and its reading is gone, as in
+        // `build`; any other read error fails the rebuild, as it fails
+        // `build` (the last good site stays served, the error shown).
+        let read = |abs: &Path, rel: String| match read_page(abs, rel, &prefix) {
+            Ok(src) => Some(Ok(src)),
+            Err(e) if crate::discover::is_vanished(&e) => None,
+            Err(e) => Some(Err(e)),
+        };
         let jobs: Vec<Job> = jobs
             .into_par_iter()
             .filter_map(|(rel, abs, page, meta)| {
@@ -505,7 +513,7 @@ impl Memo {
                     && meta.is_some_and(|m| !(index_changed && m.dir_links));
                 if trusted {
                     if let (Some(p), Some(m)) = (page, meta) {
-                        return Some(Job::Keep(p, m));
+                        return Some(Ok(Job::Keep(p, m)));
                     }
                     return None;
                 }
@@ -513,29 +521,34 @@ impl Memo {
                 match (page, meta) {
                     (Some(p), Some(m)) if !(index_changed && m.dir_links) => {
                         if stamp.is_some() && m.stamp == stamp && !reported {
-                            return Some(Job::Keep(p, m));
+                            return Some(Ok(Job::Keep(p, m)));
                         }
-                        let src = read_page(&abs, rel, &prefix).ok()?;
+                        let src = match read(&abs, rel)? {
+                            Ok(src) => src,
+                            Err(e) => return Some(Err(e)),
+                        };
                         let text_hash = hash_source(&src);
                         if text_hash == m.text_hash {
-                            return Some(Job::Keep(p, PageMeta { stamp, ..m }));
+                            return Some(Ok(Job::Keep(p, PageMeta { stamp, ..m })));
                         }
-                        Some(Job::Parse(src, stamp, text_hash, Some(Outline::of(&p))))
+                        Some(Ok(Job::Parse(src, stamp, text_hash, Some(Outline::of(&p)))))
                     }
                     (page, _) => {
-                        // A read error: deleted between the walk and now.
-                        let src = read_page(&abs, rel, &prefix).ok()?;
+                        let src = match read(&abs, rel)? {
+                            Ok(src) => src,
+                            Err(e) => return Some(Err(e)),
+                        };
                         let text_hash = hash_source(&src);
-                        Some(Job::Parse(
+                        Some(Ok(Job::Parse(
                             src,
                             stamp,
                             text_hash,
                             page.as_ref().map(Outline::of),
-                        ))
+                        )))
                     }
                 }
             })
-            .collect();
+            .collect::<Result<_>>()?;
 
         let first_id = self.next_parse_id;
         let n_parse = jobs.iter().filter(|j| matches!(j, Job::Parse(..))).count();
@@ -596,7 +609,7 @@ impl Memo {
             pages.push(page);
         }
         pages.sort_by(|a, b| a.src.rel.cmp(&b.src.rel));
-        (pages, scan)
+        Ok((pages, scan))
     }
 
     /// The fast path's render: puts the new bodies into the last good view

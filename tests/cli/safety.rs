@@ -308,3 +308,73 @@ fn checking_an_untrusted_repository_runs_none_of_its_programs() {
         );
     }
 }
+
+/// `handbook ARGS` in `t`, as a user who cannot read a file whose mode is
+/// 000 (root can: the tests then run the binary as `nobody`).
+#[cfg(unix)]
+fn handbook_unprivileged(t: &HandbookTest, args: &[&str]) -> std::process::Command {
+    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_handbook"));
+    cmd.args(args)
+        .current_dir(t.root())
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null());
+    if std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0) {
+        cmd.uid(65534).gid(65534);
+    }
+    cmd
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_page_is_an_error_in_build_and_in_serve_alike() {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::fs::PermissionsExt;
+    let t = sources();
+    let open = |p: &Path, mode| std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode));
+    for dir in walk(t.root()).into_iter().chain([t.root().to_path_buf()]) {
+        let mode = if dir.is_dir() { 0o777 } else { 0o666 };
+        open(&dir, mode).unwrap();
+    }
+    open(&t.path("src/runbooks/db.md"), 0o000).unwrap();
+
+    let out = handbook_unprivileged(&t, &["build", "--quiet", "--today", "2026-11-23"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("db.md"),
+        "the error names the page: {stderr}"
+    );
+
+    let mut child = handbook_unprivileged(&t, &["serve", "--port", "0", "--today", "2026-11-23"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pipe = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mut seen = String::new();
+    let mut named = false;
+    while let Ok(line) =
+        rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+    {
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.contains("db.md") {
+            named = true;
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(named, "serve did not report the unreadable page:\n{seen}");
+}
