@@ -346,18 +346,19 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport> {
     let ev = run_rules(&handbook, opts.today);
     clock.lap("rules");
     let staging = Staging::new(&handbook.config.out_dir)?;
-    staging.copy_assets(&handbook.assets)?;
     let site = crate::site::site_view(&handbook, &ev, opts.today);
     clock.lap("site view");
-    let statics: Vec<&str> = theme
-        .statics
-        .keys()
-        .map(String::as_str)
-        .chain(["highlight.css"])
-        .collect();
-    for clash in crate::site::output_clashes(&handbook, &site, &statics) {
+    let clashes = crate::site::output_clashes(&handbook, &site, &theme.static_names());
+    for clash in &clashes.warnings {
         eprintln!("warning: {clash}");
     }
+    let published: Vec<_> = handbook
+        .assets
+        .iter()
+        .filter(|a| !clashes.hidden_assets.contains(&a.rel))
+        .cloned()
+        .collect();
+    staging.copy_assets(&published)?;
     let files = render_site_and_index(&handbook, &site, &theme, &staging)?;
     clock.lap("render+write+search");
     staging.commit()?;
@@ -365,7 +366,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport> {
     let findings = ev.all_findings();
     Ok(BuildReport {
         pages: handbook.pages.len(),
-        files: files + handbook.assets.len(),
+        files: files + published.len(),
         sources: finding_sources(&handbook, &findings),
         findings,
         out_dir: handbook.config.out_dir.clone(),

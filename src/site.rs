@@ -623,12 +623,21 @@ fn health(
     }
 }
 
-/// Outputs that would silently replace one another: a page building to a
-/// generated page's URL (`health.md`, `owners/x.md`), two pages building to
-/// one URL (`page.md` and `page.html.md`), an asset the theme's own file
-/// replaces (`static/style.css`). One line each, naming the files and what
-/// to do; `build` prints them as warnings.
-pub fn output_clashes(h: &Handbook, site: &SiteView, theme_statics: &[&str]) -> Vec<String> {
+/// Outputs that two sources claim. Generated pages and rendered pages win
+/// over content files of the same path, in `build` and `serve` alike.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Clashes {
+    /// One warning per clash, saying who wins and what to do.
+    pub warnings: Vec<String>,
+    /// Content files (assets, by path under the content folder) that are
+    /// not published because a page or a generated file takes their place.
+    pub hidden_assets: BTreeSet<String>,
+}
+
+/// Finds pages that replace generated pages, pages that build to the same
+/// URL, and content files that a page, a generated file or the theme's
+/// static files replace; `theme_statics` are names under `static/`.
+pub fn output_clashes(h: &Handbook, site: &SiteView, theme_statics: &[&str]) -> Clashes {
     let mut generated: BTreeMap<&str, String> = BTreeMap::new();
     for (url, what) in [
         ("health.html", "the health dashboard"),
@@ -646,21 +655,21 @@ pub fn output_clashes(h: &Handbook, site: &SiteView, theme_statics: &[&str]) -> 
     for o in &site.owners {
         generated.insert(&o.url, format!("the owner page of {}", o.id));
     }
-    let mut out = Vec::new();
+    let mut out = Clashes::default();
     let mut by_url: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for p in &site.pages {
         by_url.entry(&p.url).or_default().push(&p.source_path);
     }
     for (url, sources) in &by_url {
         if let Some(what) = generated.get(url) {
-            out.push(format!(
+            out.warnings.push(format!(
                 "{} builds to {url}, which is {what}; the page replaces it. Rename the page",
                 sources.join(" and ")
             ));
         }
         if let [kept @ .., last] = sources.as_slice() {
             if !kept.is_empty() {
-                out.push(format!(
+                out.warnings.push(format!(
                     "{} and {last} all build to {url}; only {last} is kept. Rename the others",
                     kept.join(", ")
                 ));
@@ -669,20 +678,56 @@ pub fn output_clashes(h: &Handbook, site: &SiteView, theme_statics: &[&str]) -> 
     }
     let prefix = crate::discover::root_prefix(&h.config);
     for a in &h.assets {
-        if let Some(name) = a.rel.strip_prefix("static/") {
-            if theme_statics.contains(&name) {
-                let shown = if prefix.is_empty() {
-                    a.rel.clone()
-                } else {
-                    format!("{prefix}/{}", a.rel)
-                };
-                out.push(format!(
-                    "{shown} is replaced by the theme's static/{name}; move it, or override the theme's file in the [build] theme folder"
-                ));
-            }
-        }
+        let shown = if prefix.is_empty() {
+            a.rel.clone()
+        } else {
+            format!("{prefix}/{}", a.rel)
+        };
+        let by = if let Some(name) = a
+            .rel
+            .strip_prefix("static/")
+            .filter(|n| theme_statics.contains(n))
+        {
+            format!("the theme's static/{name}; move it, or override the theme's file in the [build] theme folder")
+        } else if let Some(sources) = by_url.get(a.rel.as_str()) {
+            format!(
+                "the page built from {}; rename one of them",
+                sources.join(" and ")
+            )
+        } else if let Some(what) = generated.get(a.rel.as_str()) {
+            format!("{what}; rename it")
+        } else if is_search_index_file(&a.rel) {
+            "a file of the search index; rename it".to_owned()
+        } else {
+            continue;
+        };
+        out.warnings.push(format!("{shown} is replaced by {by}"));
+        out.hidden_assets.insert(a.rel.clone());
     }
     out
+}
+
+/// Is `rel` a name the search index writes (`search/manifest.js`,
+/// `search/p/N.js`, `search/PREFIX-HASH.js`)?
+fn is_search_index_file(rel: &str) -> bool {
+    let Some(name) = rel
+        .strip_prefix("search/")
+        .and_then(|r| r.strip_suffix(".js"))
+    else {
+        return false;
+    };
+    if name == "manifest" {
+        return true;
+    }
+    if let Some(n) = name.strip_prefix("p/") {
+        return !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+    }
+    name.split_once('-').is_some_and(|(kind, hash)| {
+        !kind.is_empty()
+            && kind.bytes().all(|b| b.is_ascii_lowercase())
+            && hash.len() == 12
+            && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 #[cfg(test)]

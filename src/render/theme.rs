@@ -96,6 +96,16 @@ pub struct Theme {
 }
 
 impl Theme {
+    /// Names the site writes under `static/`: the theme's files and the
+    /// generated `highlight.css`.
+    pub fn static_names(&self) -> Vec<&str> {
+        self.statics
+            .keys()
+            .map(String::as_str)
+            .chain(["highlight.css"])
+            .collect()
+    }
+
     /// Loads the embedded default theme (themes/default compiled in with
     /// `include_str!`/`include_bytes!`), then lets files in `override_dir`
     /// (the book's `[build] theme` folder) replace any template (same file

@@ -171,6 +171,10 @@ pub(crate) struct Memo {
     /// stops at a broken `book.toml` or theme never re-read those files, so
     /// the next one must (the watcher will not report them again).
     unbuilt: Unbuilt,
+    /// Outputs claimed twice in the last full rebuild, as `build` finds
+    /// them: warnings printed once while they last, and the content files
+    /// that lose their place (the fast path keeps them out too).
+    clashes: crate::site::Clashes,
     /// `HANDBOOK_TIMINGS=1`.
     timings: bool,
 }
@@ -211,6 +215,7 @@ impl Memo {
             next_parse_id: 0,
             history: HistorySlot::NotRead,
             unbuilt: Unbuilt::default(),
+            clashes: Default::default(),
             timings: crate::timings_wanted(),
         }
     }
@@ -227,6 +232,7 @@ impl Memo {
         self.good = None;
         self.last_eval = None;
         self.history = HistorySlot::NotRead;
+        self.clashes = Default::default();
     }
 
     /// Rebuilds the site. `dirty` lists paths the watcher reported (files
@@ -323,7 +329,7 @@ impl Memo {
         };
         self.history = HistorySlot::Ready(Arc::clone(&handbook.history));
         clock.lap("history");
-        let asset_files = self.load_assets(&handbook.config, &handbook.assets);
+        let mut asset_files = self.load_assets(&handbook.config, &handbook.assets);
         let inputs = Inputs::of(&handbook, today);
         clock.lap("assets");
 
@@ -339,6 +345,8 @@ impl Memo {
             None
         };
         if let Some((site, (mut ev, summary))) = reuse {
+            // Same pages and owners, so the same outputs win as last time.
+            asset_files.retain(|(rel, _)| !self.clashes.hidden_assets.contains(rel));
             let moved = move_findings(&handbook, &mut ev, &scan.moved);
             let rendered = if moved {
                 self.render_bodies(&handbook, site, &scan, &asset_files)
@@ -376,6 +384,16 @@ impl Memo {
         let ev = run_rules(&handbook, today);
         clock.lap("rules");
         let mut site = site_view(&handbook, &ev, today);
+        if let Some((theme, _)) = &self.theme {
+            let clashes = crate::site::output_clashes(&handbook, &site, &theme.static_names());
+            if clashes.warnings != self.clashes.warnings {
+                for clash in &clashes.warnings {
+                    eprintln!("warning: {clash}");
+                }
+            }
+            asset_files.retain(|(rel, _)| !clashes.hidden_assets.contains(rel));
+            self.clashes = clashes;
+        }
         clock.lap("view");
         let mut summary = Summary::of(&ev.other_findings);
         for f in &ev.page_findings {

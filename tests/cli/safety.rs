@@ -378,3 +378,68 @@ fn an_unreadable_page_is_an_error_in_build_and_in_serve_alike() {
     let _ = child.wait();
     assert!(named, "serve did not report the unreadable page:\n{seen}");
 }
+
+/// Content files at paths the site generates, beside `foo.md`.
+fn clashing() -> HandbookTest {
+    let t = HandbookTest::with_pages(
+        "Clash",
+        &[
+            ("index.md", "# Home\n"),
+            ("foo.md", "# Foo\n\nfirst text\n"),
+        ],
+    );
+    for asset in ["foo.html", "404.html", "sitemap.xml", "search/manifest.js"] {
+        t.write(&format!("src/{asset}"), "CONTENT FILE");
+    }
+    t
+}
+
+#[test]
+fn content_files_that_generated_files_replace_are_named() {
+    let t = clashing();
+    let r = t.build_ok();
+    for (asset, by) in [
+        ("src/foo.html", "the page built from src/foo.md"),
+        ("src/404.html", "the not-found page"),
+        ("src/sitemap.xml", "the sitemap"),
+        ("src/search/manifest.js", "a file of the search index"),
+    ] {
+        assert!(
+            r.stderr
+                .contains(&format!("warning: {asset} is replaced by {by}")),
+            "no warning for {asset}:\n{}",
+            r.stderr
+        );
+    }
+    for out in ["foo.html", "404.html", "sitemap.xml", "search/manifest.js"] {
+        assert_ne!(t.read(&format!("book/{out}")), "CONTENT FILE", "{out}");
+    }
+}
+
+#[cfg(feature = "serve")]
+#[test]
+fn serve_resolves_clashes_as_build_does_before_and_after_an_edit() {
+    let t = clashing();
+    let serve = crate::serve::Serve::start(&t);
+    let foo = serve.get("/foo.html");
+    assert_eq!(foo.status, 200);
+    assert!(foo.body.contains("first text"), "{}", foo.body);
+    // A body edit of another page takes the fast path, which used to put
+    // the content files back over the pages it did not render again.
+    t.write("src/index.md", "# Home\n\nsecond text\n");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while !serve.get("/index.html").body.contains("second text") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the edit never showed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let foo = serve.get("/foo.html");
+    assert!(
+        foo.body.contains("first text"),
+        "serve let the content file win: {}",
+        foo.body
+    );
+    assert_ne!(serve.get("/404.html").body, "CONTENT FILE");
+}
