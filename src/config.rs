@@ -122,7 +122,7 @@ pub const DEFAULT_RUNBOOK_SECTIONS: [&str; 4] = [
 ];
 
 /// Every rule id this version knows (SPEC's table).
-pub const RULE_IDS: [&str; 24] = [
+pub const RULE_IDS: [&str; 25] = [
     "frontmatter-invalid",
     "kind-unknown",
     "owner-missing",
@@ -144,6 +144,7 @@ pub const RULE_IDS: [&str; 24] = [
     "action-unowned",
     "action-overdue",
     "standard-unenforced",
+    "page-name-too-long",
     "link-broken",
     "anchor-broken",
     "config-unknown-key",

@@ -331,6 +331,14 @@ fn remove_all(dirs: &[PathBuf]) {
 
 impl Sink for Staging {
     fn put(&self, path: &str, bytes: Vec<u8>) -> Result<()> {
+        // No file system takes such a name; the page's `page-name-too-long`
+        // finding says so, and the rest of the site is still written.
+        if path
+            .split('/')
+            .any(|name| name.len() > crate::rules::NAME_MAX)
+        {
+            return Ok(());
+        }
         let dest = self.tmp.join(path);
         self.ensure_parent(&dest)?;
         std::fs::write(&dest, bytes).map_err(io_err(&dest))

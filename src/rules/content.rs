@@ -75,6 +75,7 @@ pub(super) fn has_section(headings: &[String], required: &str) -> bool {
 }
 
 pub(super) fn check(page: &Page, cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
+    check_output_name(page, out);
     let path = &page.src.root_rel;
     if is(page, Kind::Runbook) {
         let headings: Vec<String> = page.md.headings.iter().map(|h| h.text.clone()).collect();
@@ -153,6 +154,32 @@ pub(super) fn check(page: &Page, cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
             )),
         );
     }
+}
+
+/// The longest file name (in bytes) that common file systems accept.
+pub const NAME_MAX: usize = 255;
+
+/// `page-name-too-long`: the page's output file name (`x.md` → `x.html`,
+/// two bytes longer) would be refused by the file system, so `build` could
+/// not write it. Reported here so `check` fails where `build` would.
+fn check_output_name(page: &Page, out: &mut Vec<Diagnostic>) {
+    let name = page.url.rsplit('/').next().unwrap_or(&page.url);
+    if name.len() <= NAME_MAX {
+        return;
+    }
+    out.push(
+        Diagnostic::new(
+            "page-name-too-long",
+            Severity::Error,
+            &page.src.root_rel,
+            (1, 1),
+            format!(
+                "the page builds to a file name of {} bytes ({name}), and file systems allow {NAME_MAX}; it is left out of the built site",
+                name.len()
+            ),
+        )
+        .with_help("shorten the file name".to_owned()),
+    );
 }
 
 #[cfg(test)]

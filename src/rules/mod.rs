@@ -5,6 +5,7 @@
 
 mod adr;
 mod content;
+pub use content::NAME_MAX;
 mod history;
 mod links;
 mod ownership;

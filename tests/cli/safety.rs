@@ -443,3 +443,29 @@ fn serve_resolves_clashes_as_build_does_before_and_after_an_edit() {
     );
     assert_ne!(serve.get("/404.html").body, "CONTENT FILE");
 }
+
+#[test]
+fn a_page_name_too_long_for_its_html_name_fails_check_and_build_alike() {
+    // 252 bytes + ".md" is a legal file name; + ".html" is not.
+    let long = format!("{}.md", "n".repeat(252));
+    let t = HandbookTest::with_pages(
+        "Names",
+        &[
+            ("index.md", "# Home\n\n[long](nnn.md)\n"),
+            (&long, "# Long\n"),
+        ],
+    );
+    let (code, findings) = t.check_json();
+    assert_eq!(code, 1);
+    let too_long: Vec<_> = findings
+        .iter()
+        .filter(|f| f.rule == "page-name-too-long")
+        .collect();
+    assert_eq!(too_long.len(), 1, "{findings:?}");
+    assert!(too_long[0].path.ends_with(&long));
+    // build writes the rest of the site and reports the same finding.
+    let r = t.run(&["build", "--today", "2026-11-23"]);
+    assert_ne!(r.code, 2, "build failed:\n{}", r.stderr);
+    assert!(r.stderr.contains("page-name-too-long"), "{}", r.stderr);
+    assert!(t.exists("book/index.html"));
+}
