@@ -144,10 +144,10 @@ pub const RULE_IDS: [&str; 25] = [
     "action-unowned",
     "action-overdue",
     "standard-unenforced",
-    "page-name-too-long",
     "link-broken",
     "anchor-broken",
     "config-unknown-key",
+    "page-name-too-long",
 ];
 
 /// Where to find the handbook and what the command line overrides.
