@@ -185,6 +185,15 @@ impl Staging {
 
     /// Swaps the staging folder in place of the output folder; the previous site is restored if the swap fails.
     pub fn commit(mut self) -> Result<()> {
+        // Where the OS can swap two folders in one step, there is no moment
+        // without a site, whenever the build is killed.
+        if exchange(&self.tmp, &self.out_dir) {
+            self.committed = true;
+            // The old site now stands at the staging path, marked: if this
+            // removal is cut short, the next build finishes it.
+            std::fs::remove_dir_all(&self.tmp).map_err(io_err(&self.tmp))?;
+            return Ok(());
+        }
         let parent = self.out_dir.parent().unwrap_or(Path::new("."));
         let name = dir_name(&self.out_dir);
         let pid = std::process::id();
@@ -246,6 +255,39 @@ impl Staging {
             let _ = std::fs::remove_dir_all(&old);
         }
     }
+}
+
+/// Swaps folders `a` and `b` atomically (Linux `renameat2` with
+/// `RENAME_EXCHANGE`); false when `b` does not exist, `b` is a symlink, or
+/// the system or file system cannot, and then nothing changed.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    if !std::fs::symlink_metadata(b).is_ok_and(|m| m.is_dir()) {
+        return false;
+    }
+    let (Ok(a), Ok(b)) = (
+        std::ffi::CString::new(a.as_os_str().as_bytes()),
+        std::ffi::CString::new(b.as_os_str().as_bytes()),
+    ) else {
+        return false;
+    };
+    // SAFETY: both are valid NUL-terminated paths, relative to the cwd.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    r == 0
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> bool {
+    false
 }
 
 /// Writes the [`MARKER`] into `dir`.
