@@ -14,6 +14,11 @@ pub struct ServeArgs {
     /// Address to listen on; `0.0.0.0` exposes the preview to your network.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     pub bind: String,
+    /// Also answer requests for this host name (repeatable; `.lan` allows
+    /// every name under `lan`). Localhost and IP addresses always work;
+    /// other names are refused against DNS rebinding.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allow_host: Vec<String>,
     /// Port to listen on; 0 picks a free one.
     #[arg(long, short, default_value_t = 3000)]
     pub port: u16,
@@ -46,6 +51,7 @@ pub(super) fn run(a: ServeArgs) -> Result<Outcome> {
             open: a.open,
             today: fixed,
             poll: a.poll,
+            allow_hosts: a.allow_host,
         },
     )?;
     Ok(Outcome::Clean)

@@ -8,11 +8,13 @@
 //! slash is redirected so that relative links resolve. A missing file gets
 //! the site's `404.html` with status 404. Every response carries
 //! `Cache-Control: no-store`; HTML gets the live-reload script (and the
-//! error overlay while the last rebuild failed).
+//! error overlay while the last rebuild failed). A request for a host name
+//! the preview is not known by gets a 403 first (see `host`).
 
+use super::host::{self, AllowedHosts, HostCheck};
 use super::reload;
+use super::server::{Request, Response};
 use super::ServeState;
-use std::io::Cursor;
 use std::sync::Arc;
 
 /// Where a request path leads.
@@ -119,63 +121,53 @@ fn is_html(path: &str) -> bool {
 /// or it has no `404.html`.
 const FALLBACK_404: &str = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head><body><h1>Not found</h1></body></html>\n";
 
-/// Answers one request. Any panic in here is caught by the caller.
-pub(crate) fn handle(request: tiny_http::Request, state: &ServeState) {
-    use tiny_http::Method;
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let response = with(text(405, "405 method not allowed\n"), "Allow", "GET, HEAD");
-        let _ = request.respond(response);
-        return;
+/// Answers one request (on its connection's thread, which a long-poll
+/// blocks). Any panic in here is caught by the caller.
+pub(crate) fn handle(request: &Request, state: &ServeState, hosts: &AllowedHosts) -> Response {
+    match hosts.check(request.header_values("host"), request.http10) {
+        HostCheck::Allowed => {}
+        HostCheck::Missing => {
+            return Response::text(400, "400 bad request: one Host header is required\n")
+        }
+        HostCheck::Refused(name) => return Response::text(403, &host::refusal(&name)),
     }
-    let target = request.url().to_owned();
-    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        return Response::text(405, "405 method not allowed\n").with("Allow", "GET, HEAD");
+    }
+    let target = request.target.as_str();
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let path = path.split_once('#').map_or(path, |(p, _)| p);
     if path == reload::PATH {
         let seen = reload::seen_generation(query).unwrap_or(u64::MAX);
-        state.reloader.park(request, seen);
-        return;
+        return match state.reloader.wait(seen) {
+            Some(gen) => Response::new(200, Arc::from(format!("{{\"gen\":{gen}}}").as_bytes()))
+                .with("Content-Type", "application/json")
+                .with("Cache-Control", "no-store"),
+            None => {
+                Response::text(503, "503 too many long-polls; try again\n").with("Retry-After", "1")
+            }
+        };
     }
     let file = match route(path) {
         Route::File(f) => f,
-        Route::Bad => {
-            let _ = request.respond(text(400, "400 bad request\n"));
-            return;
-        }
+        Route::Bad => return Response::text(400, "400 bad request\n"),
     };
     // The generation before the files: a page never claims a newer
     // generation than its content (at worst it reloads once more).
     let gen = state.reloader.generation();
     let published = state.published();
     if let Some(bytes) = published.get(&file) {
-        let _ = request.respond(file_response(
-            200,
-            &file,
-            &bytes,
-            gen,
-            published.error.as_deref(),
-        ));
-        return;
+        return file_response(200, &file, &bytes, gen, published.error.as_deref());
     }
     let folder_index = format!("{file}/index.html");
     if !path.ends_with('/') && published.get(&folder_index).is_some() {
-        let response = with(
-            text(301, "301 moved permanently\n"),
-            "Location",
-            &format!("{path}/"),
-        );
-        let _ = request.respond(response);
-        return;
+        return Response::text(301, "301 moved permanently\n")
+            .with("Location", &format!("{path}/"));
     }
     let not_found = published
         .get("404.html")
         .unwrap_or_else(|| Arc::from(FALLBACK_404.as_bytes()));
-    let _ = request.respond(file_response(
-        404,
-        "404.html",
-        &not_found,
-        gen,
-        published.error.as_deref(),
-    ));
+    file_response(404, "404.html", &not_found, gen, published.error.as_deref())
 }
 
 /// A file's response: its bytes (HTML with the reload script and overlay
@@ -186,7 +178,7 @@ fn file_response(
     bytes: &Arc<[u8]>,
     gen: u64,
     error: Option<&str>,
-) -> tiny_http::Response<Cursor<Arc<[u8]>>> {
+) -> Response {
     let body: Arc<[u8]> = if is_html(path) {
         let mut extra = String::new();
         if let Some(e) = error {
@@ -197,37 +189,10 @@ fn file_response(
     } else {
         Arc::clone(bytes)
     };
-    let len = body.len();
-    let response = tiny_http::Response::new(
-        status.into(),
-        Vec::new(),
-        Cursor::new(body),
-        Some(len),
-        None,
-    );
-    let response = with(response, "Content-Type", content_type(path));
-    let response = with(response, "Cache-Control", "no-store");
-    with(response, "X-Content-Type-Options", "nosniff")
-}
-
-fn text(status: u16, body: &str) -> tiny_http::Response<Cursor<Vec<u8>>> {
-    let response = tiny_http::Response::from_string(body).with_status_code(status);
-    let response = with(response, "Content-Type", "text/plain; charset=utf-8");
-    with(response, "Cache-Control", "no-store")
-}
-
-/// Adds a header built from known-good parts (names are constants;
-/// values are constants or request paths, which cannot hold line breaks);
-/// a header that does not parse is left out rather than panicking.
-fn with<R: std::io::Read>(
-    mut response: tiny_http::Response<R>,
-    name: &str,
-    value: &str,
-) -> tiny_http::Response<R> {
-    if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-        response.add_header(h);
-    }
-    response
+    Response::new(status, body)
+        .with("Content-Type", content_type(path))
+        .with("Cache-Control", "no-store")
+        .with("X-Content-Type-Options", "nosniff")
 }
 
 #[cfg(test)]

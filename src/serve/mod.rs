@@ -2,23 +2,27 @@
 //! rebuilds it as files change, reloading open tabs.
 //!
 //! Threads: the caller's thread runs the session (first build, then one
-//! rebuild per batch of file events); four HTTP workers share one
-//! [`tiny_http::Server`]; one thread answers parked long-polls
-//! (`reload`); the watcher and its debouncer run their own threads; the
-//! search index is built on a one-thread pool, off the edit-to-reload path.
+//! rebuild per batch of file events); the HTTP server (`server`) accepts
+//! on one thread and gives each connection its own, up to a cap derived
+//! from the descriptor limit; a long-poll (`reload`) waits on its
+//! connection's thread; the watcher and its debouncer run their own
+//! threads; the search index is built on a one-thread pool, off the
+//! edit-to-reload path.
 //!
 //! State is one `ServeState` behind an `Arc`: the last good site
 //! (`RwLock`, swapped whole so a request never sees half a build), the
 //! error of the last rebuild if it failed, and the generation counter.
 //! Nothing is written to disk. Ctrl-C (or SIGTERM) stops the watcher,
-//! answers parked long-polls, unblocks and joins the workers, and returns.
+//! answers waiting long-polls, stops the server, and returns.
 //!
 //! See `memo` for what a rebuild reuses, `watch` for what is watched,
-//! `http` for what is served.
+//! `http` for what is served, `host` for to whom, `server` for how.
 
+mod host;
 mod http;
 mod memo;
 mod reload;
+mod server;
 mod watch;
 
 use crate::date::Date;
@@ -47,10 +51,10 @@ pub struct ServeOptions {
     pub today: Option<Date>,
     /// Poll the file system instead of using native notifications.
     pub poll: bool,
+    /// Host names to answer besides localhost, IP literals and `bind`
+    /// (`--allow-host`; `.lan` allows every name under `lan`).
+    pub allow_hosts: Vec<String>,
 }
-
-/// HTTP worker threads.
-const WORKERS: usize = 4;
 
 /// After a rebuild, the search index is rebuilt once no file event came
 /// for this long (it costs more than the rebuild itself on large books).
@@ -123,11 +127,13 @@ pub fn serve(root: &Path, opts: &ServeOptions) -> Result<()> {
         addr: format!("{}:{}", opts.bind, opts.port),
         reason: e.to_string(),
     })?;
-    let server = tiny_http::Server::from_listener(listener, None).map_err(|e| Error::Serve {
-        addr: addr.to_string(),
-        reason: e.to_string(),
-    })?;
-    let server = Arc::new(server);
+    if !addr.ip().is_loopback() {
+        eprintln!(
+            "warning: --bind {} makes the preview reachable from the network: anyone who can reach this machine can read the handbook",
+            addr.ip()
+        );
+    }
+    let cap = server::connection_cap(server::descriptor_limit());
 
     let (tx, rx) = channel::<Msg>();
     {
@@ -145,7 +151,8 @@ pub fn serve(root: &Path, opts: &ServeOptions) -> Result<()> {
             search: Arc::new(Files::new()),
             error: None,
         }),
-        reloader: Reloader::new(),
+        // Long-polls may take half the connections, never all.
+        reloader: Reloader::new(cap / 2),
     });
 
     let mut session = Session {
@@ -193,27 +200,15 @@ pub fn serve(root: &Path, opts: &ServeOptions) -> Result<()> {
     }
     let mut filter = session.watch(&mut watcher);
 
-    let workers: Vec<_> = (0..WORKERS)
-        .map(|i| {
-            let server = Arc::clone(&server);
-            let state = Arc::clone(&state);
-            std::thread::Builder::new()
-                .name(format!("handbook-http-{i}"))
-                .spawn(move || worker(&server, &state))
-        })
-        .collect::<std::io::Result<_>>()
-        .map_err(|e| Error::Serve {
-            addr: addr.to_string(),
-            reason: format!("cannot start HTTP workers: {e}"),
-        })?;
-    let reload_state = Arc::clone(&state);
-    let reload_thread = std::thread::Builder::new()
-        .name("handbook-reload".to_owned())
-        .spawn(move || reload_state.reloader.run())
-        .map_err(|e| Error::Serve {
-            addr: addr.to_string(),
-            reason: format!("cannot start the reload thread: {e}"),
-        })?;
+    let hosts = host::AllowedHosts::new(&opts.bind, &opts.allow_hosts);
+    let handler = {
+        let state = Arc::clone(&state);
+        Box::new(move |request: &server::Request| http::handle(request, &state, &hosts))
+    };
+    let server = server::Server::start(listener, handler, cap).map_err(|e| Error::Serve {
+        addr: addr.to_string(),
+        reason: format!("cannot start the HTTP server: {e}"),
+    })?;
 
     let url = url_of(addr);
     eprintln!("serving {} at {url}", root.display());
@@ -224,17 +219,11 @@ pub fn serve(root: &Path, opts: &ServeOptions) -> Result<()> {
 
     session.run(&rx, &mut watcher, &mut filter);
 
-    // Shut down: no more events, answer parked long-polls, unblock and
-    // join the workers.
+    // Shut down: no more events, answer waiting long-polls, close
+    // connections.
     drop(watcher);
     state.reloader.stop();
-    for _ in 0..WORKERS {
-        server.unblock();
-    }
-    for w in workers {
-        let _ = w.join();
-    }
-    let _ = reload_thread.join();
+    server.stop();
     eprintln!("stopped");
     Ok(())
 }
@@ -289,7 +278,7 @@ fn listen(host: &str, port: u16) -> std::io::Result<TcpListener> {
             socket.set_reuse_address(true)?;
             socket.set_tcp_nodelay(true)?;
             socket.bind(&SockAddr::from(addr))?;
-            socket.listen(128)?;
+            socket.listen(1024)?;
             Ok::<_, std::io::Error>(TcpListener::from(socket))
         })();
         match attempt {
@@ -352,22 +341,6 @@ fn lower_priority() {
     // PRIO_PROCESS with id 0 applies to the calling thread alone.
     unsafe {
         libc::setpriority(libc::PRIO_PROCESS, 0, 10);
-    }
-}
-
-/// One HTTP worker: answers requests until the server is unblocked. A
-/// panic while answering one request is caught (the client gets a 500).
-fn worker(server: &tiny_http::Server, state: &ServeState) {
-    loop {
-        match server.recv() {
-            Ok(request) => {
-                let _ = catch_unwind(AssertUnwindSafe(|| http::handle(request, state)));
-            }
-            // `unblock()` (shutdown), or an accept error; the listener
-            // keeps working after the latter, so only stop on shutdown.
-            Err(_) if state.reloader.is_stopping() => return,
-            Err(_) => std::thread::sleep(Duration::from_millis(10)),
-        }
     }
 }
 

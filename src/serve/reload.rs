@@ -3,13 +3,15 @@
 //! last rebuild failed, the error overlay).
 //!
 //! Protocol: a page served at generation N runs a script that requests
-//! `GET /__reload?gen=N`. The request is parked (it does not hold one of the
-//! four HTTP workers) until the generation differs from N or 25 s pass; the
-//! answer is `{"gen":M}`. The page reloads when M ≠ N and asks again when
-//! not. A long-poll, not a timer: an idle tab costs one open request, and a
-//! hidden tab none (it asks again when shown).
+//! `GET /__reload?gen=N`. The request waits on its connection's thread
+//! (each connection has its own; see `server`) until the generation
+//! differs from N or 25 s pass; the answer is `{"gen":M}`. The page
+//! reloads when M ≠ N and asks again when not. A long-poll, not a timer: an
+//! idle tab costs one open request, and a hidden tab none (it asks again
+//! when shown). At most half the server's connections wait at once, so
+//! long-polls never crowd out page loads.
 //!
-//! Never blocks the HTTP workers; never panics on what a client sends.
+//! Never panics on what a client sends.
 
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -18,41 +20,35 @@ use std::time::{Duration, Instant};
 /// generation.
 const HOLD: Duration = Duration::from_secs(25);
 
-/// At most this many long-polls are parked at once; more get a 503 and
-/// their script retries a second later.
-const MAX_PARKED: usize = 512;
-
 /// The long-poll path.
 pub(crate) const PATH: &str = "/__reload";
 
-/// The generation counter and the parked long-polls.
+/// The generation counter and the waiting long-polls.
 pub(crate) struct Reloader {
     inner: Mutex<Inner>,
     cv: Condvar,
+    /// At most this many long-polls wait at once; more get a 503 and
+    /// their script retries a second later.
+    max_waiting: usize,
 }
 
 struct Inner {
     gen: u64,
-    parked: Vec<Parked>,
+    waiting: usize,
     stopping: bool,
 }
 
-struct Parked {
-    request: tiny_http::Request,
-    seen: u64,
-    deadline: Instant,
-}
-
 impl Reloader {
-    /// Generation 0, nothing parked.
-    pub(crate) fn new() -> Reloader {
+    /// Generation 0, nobody waiting.
+    pub(crate) fn new(max_waiting: usize) -> Reloader {
         Reloader {
             inner: Mutex::new(Inner {
                 gen: 0,
-                parked: Vec::new(),
+                waiting: 0,
                 stopping: false,
             }),
             cv: Condvar::new(),
+            max_waiting,
         }
     }
 
@@ -65,7 +61,7 @@ impl Reloader {
         self.lock().gen
     }
 
-    /// Starts a new generation and wakes every parked long-poll.
+    /// Starts a new generation and wakes every waiting long-poll.
     pub(crate) fn bump(&self) -> u64 {
         let mut inner = self.lock();
         inner.gen += 1;
@@ -73,88 +69,39 @@ impl Reloader {
         inner.gen
     }
 
-    /// Answers `request` (a long-poll that has seen generation `seen`) now
-    /// if the generation differs, else parks it.
-    pub(crate) fn park(&self, request: tiny_http::Request, seen: u64) {
+    /// A long-poll that has seen generation `seen`: returns the generation
+    /// once it differs, after 25 s, or at [`stop`](Self::stop); `None`
+    /// (answered with a 503) when too many are waiting already.
+    pub(crate) fn wait(&self, seen: u64) -> Option<u64> {
         let mut inner = self.lock();
         if inner.stopping || inner.gen != seen {
-            let gen = inner.gen;
-            drop(inner);
-            answer(request, gen);
-        } else if inner.parked.len() >= MAX_PARKED {
-            drop(inner);
-            let _ = request.respond(tiny_http::Response::empty(503));
-        } else {
-            inner.parked.push(Parked {
-                request,
-                seen,
-                deadline: Instant::now() + HOLD,
-            });
-            self.cv.notify_all();
+            return Some(inner.gen);
         }
-    }
-
-    /// Answers parked long-polls as generations change or they time out;
-    /// returns after [`stop`](Self::stop), once all are answered.
-    pub(crate) fn run(&self) {
-        let mut inner = self.lock();
-        loop {
-            let now = Instant::now();
-            let gen = inner.gen;
-            let stopping = inner.stopping;
-            let (due, keep): (Vec<Parked>, Vec<Parked>) = inner
-                .parked
-                .drain(..)
-                .partition(|p| stopping || p.seen != gen || p.deadline <= now);
-            inner.parked = keep;
-            if !due.is_empty() {
-                drop(inner);
-                for p in due {
-                    answer(p.request, gen);
-                }
-                inner = self.lock();
-                continue;
-            }
-            if stopping {
-                return;
-            }
-            inner = match inner.parked.iter().map(|p| p.deadline).min() {
-                Some(deadline) => {
-                    let wait = deadline.saturating_duration_since(now);
-                    self.cv
-                        .wait_timeout(inner, wait)
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .0
-                }
-                None => self.cv.wait(inner).unwrap_or_else(PoisonError::into_inner),
-            };
+        if inner.waiting >= self.max_waiting {
+            return None;
         }
+        inner.waiting += 1;
+        let deadline = Instant::now() + HOLD;
+        while !inner.stopping && inner.gen == seen {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            inner = self
+                .cv
+                .wait_timeout(inner, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        inner.waiting -= 1;
+        Some(inner.gen)
     }
 
-    /// Whether [`stop`](Self::stop) was called.
-    pub(crate) fn is_stopping(&self) -> bool {
-        self.lock().stopping
-    }
-
-    /// Answers everything parked and makes [`run`](Self::run) return.
+    /// Answers every waiting long-poll now, and any later one at once.
     pub(crate) fn stop(&self) {
         self.lock().stopping = true;
         self.cv.notify_all();
     }
-}
-
-fn answer(request: tiny_http::Request, gen: u64) {
-    let body = format!("{{\"gen\":{gen}}}");
-    let mut response = tiny_http::Response::from_string(body);
-    for (name, value) in [
-        ("Content-Type", "application/json"),
-        ("Cache-Control", "no-store"),
-    ] {
-        if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            response.add_header(h);
-        }
-    }
-    let _ = request.respond(response);
 }
 
 /// The generation a long-poll says it has seen: `gen=N` in the query;
@@ -233,6 +180,24 @@ mod tests {
         assert!(o.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;"));
         assert!(!o.contains("<script>alert"));
         assert!(o.starts_with("<div id=\"handbook-error-overlay\""));
+    }
+
+    #[test]
+    fn a_long_poll_waits_for_the_next_generation() {
+        let r = std::sync::Arc::new(Reloader::new(1));
+        assert_eq!(r.wait(5), Some(0), "a stale generation answers at once");
+        let waiter = {
+            let r = std::sync::Arc::clone(&r);
+            std::thread::spawn(move || r.wait(0))
+        };
+        while r.lock().waiting == 0 {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(r.wait(0), None, "one may wait, the second is refused");
+        r.bump();
+        assert_eq!(waiter.join().unwrap(), Some(1));
+        r.stop();
+        assert_eq!(r.wait(1), Some(1), "after stop nobody waits");
     }
 
     #[test]

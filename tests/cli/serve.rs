@@ -33,7 +33,32 @@ impl Serve {
     }
 
     fn start_with_env(t: &HandbookTest, extra: &[&str], env: &[(&str, &str)]) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
+        Serve::start_full(t, extra, env, None)
+    }
+
+    /// Like [`start_with`](Self::start_with), with the soft and hard limit
+    /// on open file descriptors set to `nofile` (`ulimit -n`) first.
+    #[cfg(unix)]
+    fn start_with_nofile(t: &HandbookTest, extra: &[&str], nofile: u32) -> Serve {
+        Serve::start_full(t, extra, &[], Some(nofile))
+    }
+
+    fn start_full(
+        t: &HandbookTest,
+        extra: &[&str],
+        env: &[(&str, &str)],
+        nofile: Option<u32>,
+    ) -> Serve {
+        let bin = env!("CARGO_BIN_EXE_handbook");
+        let mut cmd = match nofile {
+            Some(n) => {
+                let mut c = Command::new("sh");
+                c.args(["-c", &format!("ulimit -n {n} && exec \"$0\" \"$@\""), bin]);
+                c
+            }
+            None => Command::new(bin),
+        };
+        let mut child = cmd
             .args(["serve", "--port", "0", "--today", TODAY])
             .args(extra)
             .current_dir(t.root())
@@ -78,6 +103,8 @@ impl Serve {
             .strip_prefix("http://")
             .and_then(|u| u.strip_suffix('/'))
             .unwrap_or_else(|| panic!("odd URL {url}"));
+        // A wildcard bind prints a localhost URL.
+        let hostport = hostport.replace("localhost:", "127.0.0.1:");
         serve.addr = hostport.parse().unwrap();
         assert!(serve.addr.ip().is_loopback(), "binds loopback by default");
         serve
@@ -970,6 +997,249 @@ fn serve_stops_cleanly_on_ctrl_c() {
     assert_eq!(poll.join().unwrap().status, 200);
     s.wait_for_stderr("stopped");
     assert_eq!(list_files(t.root()), before, "serve left files behind");
+}
+
+/// Sends `raw` on a fresh connection and reads the answer to its end (or
+/// to `Content-Length`); every step has a deadline of `timeout`.
+fn exchange(addr: SocketAddr, raw: &[u8], timeout: Duration) -> std::io::Result<Resp> {
+    let mut s = TcpStream::connect_timeout(&addr, timeout)?;
+    s.set_read_timeout(Some(timeout))?;
+    s.set_write_timeout(Some(timeout))?;
+    s.write_all(raw)?;
+    let mut out = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        let n = s.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&buf[..n]);
+        if let Some(end) = out.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&out[..end]).to_ascii_lowercase();
+            let len = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            if len.is_some_and(|len| out.len() >= end + 4 + len) {
+                break;
+            }
+        }
+    }
+    if !out.windows(4).any(|w| w == b"\r\n\r\n") {
+        return Err(std::io::Error::other(format!(
+            "no complete response: {:?}",
+            String::from_utf8_lossy(&out)
+        )));
+    }
+    Ok(parse_response(&out))
+}
+
+/// `GET path` with this `Host` header (none for `None`) over `version`.
+fn get_as(addr: SocketAddr, path: &str, host: Option<&str>, version: &str) -> Resp {
+    let host = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
+    let raw = format!("GET {path} {version}\r\n{host}Connection: close\r\n\r\n");
+    exchange(addr, raw.as_bytes(), Duration::from_secs(10))
+        .unwrap_or_else(|e| panic!("GET {path} with {host:?}: {e}"))
+}
+
+/// Issue 12 (2): request lines of another HTTP version and idle
+/// connections never stop the server, even with few file descriptors.
+/// tiny_http 0.12 leaked a thread and two descriptors per `HTTP/2.0`
+/// request line and held one per idle connection; its accept thread quit
+/// at the first EMFILE, and every later connection was refused.
+#[cfg(unix)]
+#[test]
+fn serve_keeps_serving_after_bad_request_lines_and_idle_connections() {
+    let t = HandbookTest::fixture("build/basic");
+    let s = Serve::start_with_nofile(&t, &[], 256);
+    let addr = s.addr;
+    let timeout = Duration::from_secs(5);
+    let start = Instant::now();
+    for i in 0..2000 {
+        // As an attacker would: send the line, do not wait for the answer.
+        let mut c = TcpStream::connect_timeout(&addr, timeout)
+            .unwrap_or_else(|e| panic!("connection {i} of 2000: {e}\n{}", s.stderr()));
+        c.write_all(b"GET / HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n")
+            .unwrap_or_else(|e| panic!("request line {i} of 2000: {e}\n{}", s.stderr()));
+    }
+    eprintln!("2000 HTTP/2.0 request lines sent in {:?}", start.elapsed());
+    let r = exchange(
+        addr,
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        timeout,
+    )
+    .unwrap_or_else(|e| panic!("a page after 2000 bad request lines: {e}\n{}", s.stderr()));
+    assert_eq!(r.status, 200);
+
+    // 300 connections that never send a byte, held open meanwhile.
+    let idle: Vec<TcpStream> = (0..300)
+        .map(|i| {
+            TcpStream::connect_timeout(&addr, timeout)
+                .unwrap_or_else(|e| panic!("idle connection {i} of 300: {e}\n{}", s.stderr()))
+        })
+        .collect();
+    let start = Instant::now();
+    let r = exchange(
+        addr,
+        b"GET /guides/single.html HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        timeout,
+    )
+    .unwrap_or_else(|e| panic!("a page with 300 idle connections open: {e}\n{}", s.stderr()));
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("/__reload?gen="), "{}", r.body);
+    eprintln!(
+        "a page loaded in {:?} with 300 idle connections open",
+        start.elapsed()
+    );
+    drop(idle);
+    assert_eq!(s.get("/").status, 200);
+    // Another HTTP version is answered, and the connection closed.
+    let r = exchange(addr, b"GET / HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n", timeout).unwrap();
+    assert_eq!(r.status, 505);
+    assert_eq!(r.header("Connection"), Some("close"));
+    assert!(!s.stderr().contains("panicked"), "{}", s.stderr());
+}
+
+/// Issue 12 (3): clients that stop reading a large file hold up nobody
+/// else, and the server gives up on them (write timeout) rather than keep
+/// a thread and a descriptor for them forever.
+#[test]
+fn serve_slow_readers_of_a_large_file_block_nobody_and_are_cut_off() {
+    const SIZE: usize = 30 << 20;
+    let t = HandbookTest::fixture("build/basic");
+    t.write_bytes("src/big.bin", &vec![b'x'; SIZE]);
+    let s = Serve::start(&t);
+    let addr = s.addr;
+    // More stalled readers than tiny_http had workers.
+    let slow: Vec<TcpStream> = (0..8)
+        .map(|_| {
+            let mut c = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).unwrap();
+            write!(
+                c,
+                "GET /big.bin HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
+            c
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let start = Instant::now();
+    let r = exchange(
+        addr,
+        format!("GET {PAGE_URL} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
+        Duration::from_secs(5),
+    )
+    .unwrap_or_else(|e| panic!("a page while 8 readers stall: {e}\n{}", s.stderr()));
+    assert_eq!(r.status, 200);
+    assert!(start.elapsed() < Duration::from_secs(5));
+
+    // After the write timeout (10 s without progress) the server has
+    // closed them: what was sent before ends early.
+    std::thread::sleep(Duration::from_secs(14));
+    for (i, mut c) in slow.into_iter().enumerate() {
+        c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut total = 0usize;
+        let mut buf = vec![0u8; 1 << 20];
+        let ended = loop {
+            match c.read(&mut buf) {
+                Ok(0) => break true,
+                Ok(n) => total += n,
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break true,
+                Err(e) => panic!("slow reader {i}: {e} after {total} bytes"),
+            }
+            if total > SIZE {
+                break false;
+            }
+        };
+        assert!(
+            ended && total < SIZE,
+            "slow reader {i} got {total} bytes of {SIZE}: the server kept writing to it"
+        );
+    }
+    assert_eq!(s.get("/").status, 200);
+}
+
+/// Issue 12 (4): a page on another origin that rebinds its DNS name to
+/// 127.0.0.1 sends its own name as `Host`, so only names the preview is
+/// known by are answered (as Vite and webpack-dev-server do).
+#[test]
+fn serve_answers_only_known_host_names() {
+    let t = HandbookTest::fixture("build/basic");
+    let s = Serve::start(&t);
+    let addr = s.addr;
+    let port = addr.port();
+    for host in [
+        "evil.example".to_owned(),
+        format!("evil.example:{port}"),
+        format!("127.0.0.1.evil.example:{port}"),
+        "localhost.evil.example".to_owned(),
+    ] {
+        let r = get_as(addr, "/", Some(&host), "HTTP/1.1");
+        assert_eq!(r.status, 403, "{host}");
+        assert_eq!(r.header("Content-Type"), Some("text/plain; charset=utf-8"));
+        assert!(
+            r.body.contains("--allow-host evil.example")
+                || r.body.contains("--allow-host 127.0.0.1.evil.example")
+                || r.body.contains("--allow-host localhost.evil.example"),
+            "{host}: {}",
+            r.body
+        );
+        // The long-poll too.
+        let r = get_as(addr, "/__reload", Some(&host), "HTTP/1.1");
+        assert_eq!(r.status, 403, "{host}");
+    }
+    for host in [
+        format!("127.0.0.1:{port}"),
+        "127.0.0.1".to_owned(),
+        format!("localhost:{port}"),
+        "LOCALHOST".to_owned(),
+        format!("handbook.localhost:{port}"),
+        format!("[::1]:{port}"),
+        "192.168.1.20".to_owned(),
+    ] {
+        let r = get_as(addr, PAGE_URL, Some(&host), "HTTP/1.1");
+        assert_eq!(r.status, 200, "{host}: {}", r.body);
+    }
+    // HTTP/1.0 may leave `Host` out; HTTP/1.1 may not.
+    assert_eq!(get_as(addr, PAGE_URL, None, "HTTP/1.0").status, 200);
+    assert_eq!(get_as(addr, PAGE_URL, None, "HTTP/1.1").status, 400);
+    drop(s);
+
+    let s = Serve::start_with(
+        &t,
+        &["--allow-host", "evil.example", "--allow-host", "docs.lan"],
+    );
+    let addr = s.addr;
+    for host in ["evil.example", "EVIL.example:3000", "docs.lan", "localhost"] {
+        let r = get_as(addr, PAGE_URL, Some(host), "HTTP/1.1");
+        assert_eq!(r.status, 200, "{host}: {}", r.body);
+    }
+    assert_eq!(
+        get_as(addr, "/", Some("other.example"), "HTTP/1.1").status,
+        403
+    );
+}
+
+/// Issue 12 (14): a bind that other machines can reach says so.
+#[test]
+fn serve_warns_when_the_preview_is_reachable_from_the_network() {
+    let t = HandbookTest::fixture("build/basic");
+    let s = Serve::start_with(&t, &["--bind", "0.0.0.0"]);
+    let err = s.wait_for_stderr("serving ");
+    let warnings: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("reachable from the network"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(
+        warnings[0].starts_with("warning: ") && warnings[0].contains("0.0.0.0"),
+        "{err}"
+    );
+    assert_eq!(s.get(PAGE_URL).status, 200);
+    drop(s);
+    let s = Serve::start(&t);
+    let err = s.wait_for_stderr("serving ");
+    assert!(!err.contains("reachable from the network"), "{err}");
 }
 
 /// The browser test: headless Chromium, driven over the DevTools protocol,
