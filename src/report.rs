@@ -88,6 +88,14 @@ impl SourceText for std::collections::BTreeMap<String, String> {
 /// path, message, help and quoted line) are escaped, as `\x1b` or
 /// `\u{202e}`, so a page cannot drive the terminal.
 pub fn human_line(d: &Diagnostic, colour: bool, sources: &dyn SourceText) -> String {
+    let line_text = sources
+        .text(&d.path)
+        .and_then(|t| t.lines().nth((d.line as usize).checked_sub(1)?));
+    human_line_quoting(d, colour, line_text)
+}
+
+/// [`human_line`] with the finding's source line already looked up.
+fn human_line_quoting(d: &Diagnostic, colour: bool, line_text: Option<&str>) -> String {
     let (sev, code) = match d.severity {
         Severity::Error => ("error", "1;31"),
         Severity::Warning => ("warning", "1;33"),
@@ -102,10 +110,7 @@ pub fn human_line(d: &Diagnostic, colour: bool, sources: &dyn SourceText) -> Str
         d.rule,
         escape_controls(&d.message)
     );
-    let line_text = sources
-        .text(&d.path)
-        .and_then(|t| t.lines().nth((d.line as usize).checked_sub(1)?))
-        .map(|l| l.trim_end_matches('\r'));
+    let line_text = line_text.map(|l| l.trim_end_matches('\r'));
     let gutter = " ".repeat(d.line.to_string().len());
     if let Some(text) = line_text {
         // Shown width of each character: an escaped one takes its escape's.
@@ -148,17 +153,51 @@ pub fn human_line(d: &Diagnostic, colour: bool, sources: &dyn SourceText) -> Str
     s
 }
 
+/// The lines of one source file, found once for all its findings: a file
+/// with many findings (thousands of links on one long line) is not scanned
+/// again from the top for each.
+struct SourceLines<'s> {
+    text: &'s str,
+    /// Byte offset where each line starts (after each `\n`).
+    starts: Vec<usize>,
+}
+
+impl<'s> SourceLines<'s> {
+    fn new(text: &'s str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceLines { text, starts }
+    }
+
+    /// Line `n` (1-based) as `str::lines` gives it.
+    fn line(&self, n: u32) -> Option<&'s str> {
+        let i = (n as usize).checked_sub(1)?;
+        let start = *self.starts.get(i)?;
+        if start >= self.text.len() {
+            return None;
+        }
+        let end = self.starts.get(i + 1).map_or(self.text.len(), |e| e - 1);
+        self.text.get(start..end)
+    }
+}
+
 /// Prints findings in the human format to stderr, a blank line between files.
 pub fn print_human(findings: &[Diagnostic], colour: bool, sources: &dyn SourceText) {
     let stderr = std::io::stderr();
     let mut w = stderr.lock();
     let mut last_path: Option<&str> = None;
+    let mut lines: Option<SourceLines<'_>> = None;
     for d in findings {
-        if last_path.is_some_and(|p| p != d.path) {
-            let _ = writeln!(w);
+        if last_path != Some(d.path.as_str()) {
+            if last_path.is_some() {
+                let _ = writeln!(w);
+            }
+            lines = sources.text(&d.path).map(SourceLines::new);
         }
         last_path = Some(&d.path);
-        let _ = writeln!(w, "{}", human_line(d, colour, sources));
+        let line_text = lines.as_ref().and_then(|l| l.line(d.line));
+        let _ = writeln!(w, "{}", human_line_quoting(d, colour, line_text));
     }
 }
 
@@ -314,6 +353,29 @@ mod tests {
         .with_help("add owners");
         let s = github_report(&[d]);
         assert_eq!(s, "::error file=src/a%2Cb.md,line=3,col=4,title=owner-missing::no owners%0Aat all%0Aadd owners\n");
+    }
+
+    #[test]
+    fn source_lines_are_the_lines_str_lines_gives() {
+        for text in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\r\nb\r\n",
+            "a\r\r\n\n\nb\rc\n",
+        ] {
+            let lines = SourceLines::new(text);
+            for n in 0..8 {
+                let want = (n as usize)
+                    .checked_sub(1)
+                    .and_then(|i| text.lines().nth(i))
+                    .map(|l| l.trim_end_matches('\r'));
+                let got = lines.line(n).map(|l| l.trim_end_matches('\r'));
+                assert_eq!(got, want, "{text:?} line {n}");
+            }
+        }
     }
 
     #[test]
