@@ -100,18 +100,71 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
-    /// `path:line:col: severity[rule]: message` and an indented help line.
+    /// `path:line:col: severity[rule]: message` and an indented help line,
+    /// control characters from the content escaped ([`escape_controls`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{}:{}:{}: {}[{}]: {}",
-            self.path, self.line, self.column, self.severity, self.rule, self.message
+            escape_controls(&self.path),
+            self.line,
+            self.column,
+            self.severity,
+            self.rule,
+            escape_controls(&self.message)
         )?;
         if let Some(help) = &self.help {
-            write!(f, "\n  = help: {help}")?;
+            write!(f, "\n  = help: {}", escape_controls(help))?;
         }
         Ok(())
     }
+}
+
+/// Whether `c` must not reach a terminal as it is: C0 controls except tab,
+/// DEL, C1 controls, and the bidirectional embedding, override and isolate
+/// characters (U+202A–U+202E, U+2066–U+2069) that reorder what a line
+/// shows ("Trojan Source"). An ESC from a page's frontmatter could clear
+/// the screen or retitle the window; a newline could forge a finding line.
+pub fn is_unsafe_for_terminal(c: char) -> bool {
+    (c.is_control() && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// How [`escape_controls`] writes `c`: `\x1b` for C0, DEL and C1 controls,
+/// `\u{202e}` for the bidi characters; `None` for characters shown as
+/// they are.
+pub fn control_escape(c: char) -> Option<String> {
+    if !is_unsafe_for_terminal(c) {
+        None
+    } else if u32::from(c) <= 0xff {
+        Some(format!("\\x{:02x}", u32::from(c)))
+    } else {
+        Some(format!("\\u{{{:x}}}", u32::from(c)))
+    }
+}
+
+/// `text` with every character [`is_unsafe_for_terminal`] written as a
+/// visible escape (see [`control_escape`]), for text from the content
+/// (messages, paths, quoted source lines) printed to a terminal or a log.
+/// Borrowed when there is nothing to escape.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_controls_except(text, &[])
+}
+
+/// [`escape_controls`], keeping the characters in `keep` as they are (line
+/// breaks of a multi-line error, or those an output format encodes itself).
+pub fn escape_controls_except<'t>(text: &'t str, keep: &[char]) -> std::borrow::Cow<'t, str> {
+    let escaped = |c: char| is_unsafe_for_terminal(c) && !keep.contains(&c);
+    if !text.chars().any(escaped) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match control_escape(c).filter(|_| escaped(c)) {
+            Some(e) => out.push_str(&e),
+            None => out.push(c),
+        }
+    }
+    out.into()
 }
 
 /// Sorts findings by path, line, column and rule, and drops exact repeats.

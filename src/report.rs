@@ -4,7 +4,9 @@
 
 use crate::config::RULE_IDS;
 use crate::date::Date;
-use crate::diag::{Diagnostic, Severity, Summary};
+use crate::diag::{
+    control_escape, escape_controls, escape_controls_except, Diagnostic, Severity, Summary,
+};
 use crate::error::{io_err, Error, Result};
 use serde_json::json;
 use std::io::{IsTerminal, Write};
@@ -27,9 +29,10 @@ pub fn use_colour() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-/// Prints a program error and its causes to stderr.
+/// Prints a program error and its causes to stderr, control characters
+/// (from a path, say) escaped; its line breaks are kept.
 pub fn print_error(e: &Error) {
-    eprintln!("{}", error_text(e));
+    eprintln!("{}", escape_controls_except(&error_text(e), &['\n']));
 }
 
 /// A program error and its causes, one per line. A cause the message
@@ -81,8 +84,18 @@ impl SourceText for std::collections::BTreeMap<String, String> {
 /// One finding in the human format: the `path:line:col: severity[rule]:
 /// message` line editors and CI problem matchers parse, then (when the
 /// source is known) the line itself with a caret under the column, then
-/// the help line.
+/// the help line. Control and bidi characters from the content (in the
+/// path, message, help and quoted line) are escaped, as `\x1b` or
+/// `\u{202e}`, so a page cannot drive the terminal.
 pub fn human_line(d: &Diagnostic, colour: bool, sources: &dyn SourceText) -> String {
+    let line_text = sources
+        .text(&d.path)
+        .and_then(|t| t.lines().nth((d.line as usize).checked_sub(1)?));
+    human_line_quoting(d, colour, line_text)
+}
+
+/// [`human_line`] with the finding's source line already looked up.
+fn human_line_quoting(d: &Diagnostic, colour: bool, line_text: Option<&str>) -> String {
     let (sev, code) = match d.severity {
         Severity::Error => ("error", "1;31"),
         Severity::Warning => ("warning", "1;33"),
@@ -90,32 +103,39 @@ pub fn human_line(d: &Diagnostic, colour: bool, sources: &dyn SourceText) -> Str
     };
     let mut s = format!(
         "{}:{}:{}: {}[{}]: {}",
-        d.path,
+        escape_controls(&d.path),
         d.line,
         d.column,
         paint(sev, code, colour),
         d.rule,
-        d.message
+        escape_controls(&d.message)
     );
-    let line_text = sources
-        .text(&d.path)
-        .and_then(|t| t.lines().nth(d.line as usize - 1))
-        .map(|l| l.trim_end_matches('\r'));
+    let line_text = line_text.map(|l| l.trim_end_matches('\r'));
     let gutter = " ".repeat(d.line.to_string().len());
     if let Some(text) = line_text {
+        // Shown width of each character: an escaped one takes its escape's.
+        let shown = |c: char| control_escape(c).map_or(1, |e| e.chars().count());
         let text: String = text.chars().take(200).collect();
         let col = (d.column as usize).saturating_sub(1);
         let width = text
             .chars()
             .skip(col)
             .take_while(|c| !c.is_whitespace() && *c != ':')
-            .count()
+            .map(shown)
+            .sum::<usize>()
             .max(1);
         let pad: String = text
             .chars()
             .take(col)
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .map(|c| {
+                if c == '\t' {
+                    "\t".into()
+                } else {
+                    " ".repeat(shown(c))
+                }
+            })
             .collect();
+        let text = escape_controls(&text);
         let bar = paint("|", "1;34", colour);
         s.push_str(&format!("\n {gutter} {bar}\n {} {bar} {text}", d.line));
         s.push_str(&format!(
@@ -125,11 +145,41 @@ pub fn human_line(d: &Diagnostic, colour: bool, sources: &dyn SourceText) -> Str
     }
     if let Some(h) = &d.help {
         s.push_str(&format!(
-            "\n {gutter} = {}: {h}",
-            paint("help", "1", colour)
+            "\n {gutter} = {}: {}",
+            paint("help", "1", colour),
+            escape_controls(h)
         ));
     }
     s
+}
+
+/// The lines of one source file, found once for all its findings: a file
+/// with many findings (thousands of links on one long line) is not scanned
+/// again from the top for each.
+struct SourceLines<'s> {
+    text: &'s str,
+    /// Byte offset where each line starts (after each `\n`).
+    starts: Vec<usize>,
+}
+
+impl<'s> SourceLines<'s> {
+    fn new(text: &'s str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceLines { text, starts }
+    }
+
+    /// Line `n` (1-based) as `str::lines` gives it.
+    fn line(&self, n: u32) -> Option<&'s str> {
+        let i = (n as usize).checked_sub(1)?;
+        let start = *self.starts.get(i)?;
+        if start >= self.text.len() {
+            return None;
+        }
+        let end = self.starts.get(i + 1).map_or(self.text.len(), |e| e - 1);
+        self.text.get(start..end)
+    }
 }
 
 /// Prints findings in the human format to stderr, a blank line between files.
@@ -137,12 +187,17 @@ pub fn print_human(findings: &[Diagnostic], colour: bool, sources: &dyn SourceTe
     let stderr = std::io::stderr();
     let mut w = stderr.lock();
     let mut last_path: Option<&str> = None;
+    let mut lines: Option<SourceLines<'_>> = None;
     for d in findings {
-        if last_path.is_some_and(|p| p != d.path) {
-            let _ = writeln!(w);
+        if last_path != Some(d.path.as_str()) {
+            if last_path.is_some() {
+                let _ = writeln!(w);
+            }
+            lines = sources.text(&d.path).map(SourceLines::new);
         }
         last_path = Some(&d.path);
-        let _ = writeln!(w, "{}", human_line(d, colour, sources));
+        let line_text = lines.as_ref().and_then(|l| l.line(d.line));
+        let _ = writeln!(w, "{}", human_line_quoting(d, colour, line_text));
     }
 }
 
@@ -167,10 +222,20 @@ pub fn json_report(findings: &[Diagnostic], pages: usize, today: Date) -> JsonRe
     }
 }
 
+/// Escapes workflow-command data: `%`, CR and LF as GitHub decodes them.
+/// Other control characters are made visible escapes first
+/// ([`gh_visible`]): GitHub has no encoding for them.
 fn gh_escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
+}
+
+/// Content as `github_report` writes it: control and bidi characters as
+/// visible escapes (GitHub's log viewer would act on an ESC), except the
+/// line breaks GitHub's own encoding carries (`%0A`, `%0D`).
+fn gh_visible(s: &str) -> std::borrow::Cow<'_, str> {
+    escape_controls_except(s, &['\n', '\r'])
 }
 
 fn gh_escape_prop(s: &str) -> String {
@@ -186,13 +251,14 @@ pub fn github_report(findings: &[Diagnostic]) -> String {
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
+        let message = gh_visible(&d.message);
         let msg = match &d.help {
-            Some(h) => format!("{}\n{h}", d.message),
-            None => d.message.clone(),
+            Some(h) => format!("{message}\n{}", gh_visible(h)),
+            None => message.into_owned(),
         };
         out.push_str(&format!(
             "::{cmd} file={},line={},col={},title={}::{}\n",
-            gh_escape_prop(&d.path),
+            gh_escape_prop(&gh_visible(&d.path)),
             d.line,
             d.column,
             gh_escape_prop(d.rule),
@@ -287,5 +353,88 @@ mod tests {
         .with_help("add owners");
         let s = github_report(&[d]);
         assert_eq!(s, "::error file=src/a%2Cb.md,line=3,col=4,title=owner-missing::no owners%0Aat all%0Aadd owners\n");
+    }
+
+    #[test]
+    fn source_lines_are_the_lines_str_lines_gives() {
+        for text in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\r\nb\r\n",
+            "a\r\r\n\n\nb\rc\n",
+        ] {
+            let lines = SourceLines::new(text);
+            for n in 0..8 {
+                let want = (n as usize)
+                    .checked_sub(1)
+                    .and_then(|i| text.lines().nth(i))
+                    .map(|l| l.trim_end_matches('\r'));
+                let got = lines.line(n).map(|l| l.trim_end_matches('\r'));
+                assert_eq!(got, want, "{text:?} line {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn human_format_escapes_control_characters_from_the_content() {
+        let title = "Evil\u{1b}[2J\u{7}\u{9b}31m\u{202e}txt.exe\ttab";
+        let line = format!("title: \"{title}\"");
+        let d = Diagnostic::new(
+            "title-bad",
+            Severity::Error,
+            "src/\u{1b}]0;pwned\u{7}.md",
+            (1, 8),
+            format!("title `{title}`\nsrc/x.md:1:1: error[fake]: forged"),
+        )
+        .with_help("fix \u{2066}it\u{2069}");
+        let mut sources = std::collections::BTreeMap::new();
+        sources.insert(d.path.clone(), line.clone());
+        let out = human_line(&d, false, &sources);
+        assert!(
+            !out.chars()
+                .any(|c| c != '\n' && c != '\t' && crate::diag::is_unsafe_for_terminal(c)),
+            "{out:?}"
+        );
+        assert_eq!(
+            out.lines().count(),
+            5,
+            "one line per part, none forged: {out}"
+        );
+        assert!(out.starts_with("src/\\x1b]0;pwned\\x07.md:1:8: error[title-bad]: title `Evil\\x1b[2J\\x07\\x9b31m\\u{202e}txt.exe\ttab`\\x0asrc/x.md"), "{out}");
+        assert!(out.ends_with("= help: fix \\u{2066}it\\u{2069}"), "{out}");
+        // The caret sits under the first character of the value, past the
+        // escapes before it.
+        let quoted: Vec<&str> = out.lines().collect();
+        let text_at = quoted[2].find("title:").unwrap();
+        let caret_at = quoted[3].find('^').unwrap();
+        assert_eq!(caret_at - text_at, "title: ".len());
+        let d = Diagnostic::new("x", Severity::Error, "a.md", (1, 9), "m");
+        let mut sources = std::collections::BTreeMap::new();
+        sources.insert("a.md".to_owned(), "ab\u{1b}c\u{202e}de fgh".to_owned());
+        let out = human_line(&d, false, &sources);
+        let quoted: Vec<&str> = out.lines().collect();
+        // `fgh` is column 9: after `ab\x1bc\u{202e}de `.
+        let caret_at = quoted[3].find('^').unwrap();
+        assert_eq!(&quoted[2][caret_at..], "fgh", "{out}");
+    }
+
+    #[test]
+    fn github_format_has_no_raw_control_characters() {
+        let d = Diagnostic::new(
+            "owner-unknown",
+            Severity::Warning,
+            "src/a\u{1b}:b,c%.md",
+            (2, 3),
+            "owner `\u{1b}[2J\u{85}\u{202e}` line\r\nbreak 100%",
+        )
+        .with_help("add it");
+        let s = github_report(&[d]);
+        assert_eq!(
+            s,
+            "::warning file=src/a\\x1b%3Ab%2Cc%25.md,line=2,col=3,title=owner-unknown::owner `\\x1b[2J\\x85\\u{202e}` line%0D%0Abreak 100%25%0Aadd it\n"
+        );
     }
 }

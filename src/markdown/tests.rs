@@ -192,6 +192,70 @@ fn columns_count_characters_not_bytes() {
 }
 
 #[test]
+fn columns_stay_exact_on_a_long_line_with_many_links() {
+    // One 100k-character line: multi-byte text (2, 3 and 4 bytes) between
+    // links, then a second line, so the counted-forward column must equal
+    // counting from the line start, in characters.
+    let filler = ["é", "→", "😀", "a"];
+    let mut line = String::new();
+    let mut expected = Vec::new();
+    let mut chars = 0;
+    for i in 0..2000 {
+        for j in 0..(i % 37) {
+            line.push_str(filler[(i + j) % 4]);
+            chars += 1;
+        }
+        expected.push((3, chars + 1));
+        let link = format!("[l{i}](p{i}.md) ");
+        chars += link.chars().count();
+        line.push_str(&link);
+    }
+    while chars < 100_000 {
+        line.push('ü');
+        chars += 1;
+    }
+    let body = format!("intro\n\n{line}\n  ü [last](z.md)\n");
+    let r = render_in("p.md", &[], &body, 1);
+    let got: Vec<(u32, usize)> = r
+        .links
+        .iter()
+        .map(|l| (l.line, l.column as usize))
+        .collect();
+    expected.push((4, 5));
+    assert_eq!(got.len(), expected.len());
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn line_index_positions_in_any_order_match_counting_from_the_line_start() {
+    let src = "ab→c\n😀x\r\ny\rzé→q\n";
+    // LF, CRLF (at its LF) and a lone CR end a line.
+    let ends_line = |i: usize| {
+        let b = src.as_bytes();
+        b[i] == b'\n' || (b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'))
+    };
+    let naive = |offset: usize| {
+        let ends: Vec<usize> = (0..offset).filter(|&i| ends_line(i)).collect();
+        let line_start = ends.last().map_or(0, |i| i + 1);
+        let column = src[line_start..offset].chars().count();
+        (ends.len() as u32 + 5, column as u32 + 1)
+    };
+    let boundaries: Vec<usize> = (0..=src.len())
+        .filter(|&i| src.is_char_boundary(i))
+        .collect();
+    let mut index = LineIndex::new(src, 5);
+    // Forward, backward, and jumping between lines.
+    let order = boundaries
+        .iter()
+        .chain(boundaries.iter().rev())
+        .chain(boundaries.iter().step_by(3))
+        .chain(boundaries.iter().rev().step_by(2));
+    for &offset in order {
+        assert_eq!(index.position(offset), naive(offset), "offset {offset}");
+    }
+}
+
+#[test]
 fn gfm_extensions_render() {
     let r = render(concat!(
         "| a | b |\n|---|:-:|\n| 1 | 2 |\n\n",

@@ -33,9 +33,16 @@
 //!   is 8 if the term is in the page title, + 4 if in a heading of the
 //!   section (or a tag of the page), + 0–3 for how often it is in the body
 //!   (0: never, 1: once, 2: 2–3 times, 3: more).
-//! - `NAME.js` (`f-<hash>`) → `facet(name, {value: page_deltas})`: for one
-//!   facet, the pages with each value, delta-encoded; loaded only when that
-//!   filter is on.
+//! - `NAME.js` (`f-<hash>`) → `facet(name, [[value, page_deltas], …])`:
+//!   for one facet, the pages with each value, delta-encoded; loaded only
+//!   when that filter is on. A list of pairs, not an object: values come
+//!   from frontmatter, and a `"__proto__"` key in a JavaScript object
+//!   literal would set its prototype instead of holding data.
+//!
+//! Terms are object keys in shards; they never collide with
+//! `"__proto__"` because [`text::tokenize`] keeps only letters and digits.
+//! The client keeps all of it in `Map`s, so terms such as `constructor`
+//! are plain data there too.
 //! - `p/N.js` → `pages(N, [{t, u, k, K, o, d, s, w, x}, …])`: pages
 //!   `N * per_file` up to [`PAGES_PER_FILE`] more (`per_file` in the
 //!   manifest): title, URL, kind and kind label, owners `[[id, label]]`,
@@ -542,15 +549,16 @@ fn facet_files(
         out.insert(facet, Vec::new());
     }
     for (facet, vals) in values {
-        // One file per facet: `{value: page_deltas, …}`.
-        let mut data = String::from("{");
+        // One file per facet: `[[value, page_deltas], …]`.
+        let mut data = String::from("[");
         let mut entries = Vec::with_capacity(vals.len());
         for (value, (label, pages)) in vals {
             if data.len() > 1 {
                 data.push(',');
             }
+            data.push('[');
             data.push_str(&serde_json::to_string(&value).unwrap_or_default());
-            data.push_str(":[");
+            data.push_str(",[");
             let mut last = 0;
             for (i, p) in pages.iter().enumerate() {
                 if i > 0 {
@@ -559,10 +567,10 @@ fn facet_files(
                 postings::push_u64(&mut data, u64::from(p - last));
                 last = *p;
             }
-            data.push(']');
+            data.push_str("]]");
             entries.push((value, label, pages.len()));
         }
-        data.push('}');
+        data.push(']');
         let name = content_name("f", data.as_bytes());
         files.insert(
             format!("{DIR}/{name}.js"),

@@ -274,8 +274,13 @@ fn facets_list_pages_per_value() {
             .find(|e| e[0] == value)
             .unwrap_or_else(|| panic!("no {facet}={value}"));
         let data = data_of(&index.files[&format!("search/{}.js", entry[3].as_str().unwrap())]);
+        let pairs = data.as_array().expect("[[value, page_deltas], …]");
+        let pair = pairs
+            .iter()
+            .find(|p| p[0] == value)
+            .unwrap_or_else(|| panic!("{value} not in its facet file"));
         let mut page = 0;
-        data[value]
+        pair[1]
             .as_array()
             .unwrap()
             .iter()
@@ -463,4 +468,55 @@ fn memo_index_equals_a_fresh_index_and_redoes_only_changed_pages() {
     assert_eq!(removed.files, fresh.files);
     assert_eq!(removed.tokenized, 0);
     assert_eq!(memo.pages.len(), fresh.pages);
+}
+
+#[test]
+fn object_prototype_names_are_plain_terms_and_facet_values() {
+    // Terms are object keys in shard files: none may be `__proto__`, which
+    // a JavaScript object literal takes as its prototype.
+    for text in ["__proto__", "a__proto__b", "x.__proto__", "_proto_"] {
+        assert!(
+            !text::terms(text).iter().any(|t| t.contains('_')),
+            "{text}: {:?}",
+            text::terms(text)
+        );
+    }
+    let body = "constructor constructors toString hasOwnProperty __proto__ valueOf";
+    let pages = vec![SearchPage {
+        title: "Prototype words".into(),
+        url: "proto.html".into(),
+        kind: "__proto__".into(),
+        kind_label: "constructor".into(),
+        owners: vec![("__proto__".into(), "Proto".into())],
+        domain: Some("constructor".into()),
+        sections: vec![Section {
+            body: body.into(),
+            ..Section::default()
+        }],
+        ..SearchPage::default()
+    }];
+    let index = index_pages(&pages, &SearchConfig::default());
+    // `constructor` twice (`constructors` stems to it), the others once
+    // (`hasownproperty` stems to `hasownproperti`).
+    for (term, code) in [
+        ("constructor", 2),
+        ("tostring", 1),
+        ("hasownproperti", 1),
+        ("proto", 1),
+        ("valueof", 1),
+    ] {
+        assert_eq!(postings_of(&index, term), [(0, 0, code)], "{term}");
+    }
+    // Facet files are lists of pairs, so `__proto__` is a value like any.
+    let m = manifest(&index);
+    for (facet, value) in [
+        ("kind", "__proto__"),
+        ("owner", "__proto__"),
+        ("domain", "constructor"),
+    ] {
+        let entry = &m["facets"][facet][0];
+        assert_eq!(entry[0], value);
+        let data = data_of(&index.files[&format!("search/{}.js", entry[3].as_str().unwrap())]);
+        assert_eq!(data, serde_json::json!([[value, [0]]]), "{facet}");
+    }
 }

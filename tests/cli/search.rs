@@ -608,3 +608,80 @@ fn search_results_and_sidebar_reach_pages_named_with_url_characters() {
         "sidebar links that reach nothing: {missing:?}"
     );
 }
+
+/// Words that are names on `Object.prototype` are words like any other:
+/// the client keeps terms, filters and loaded files in `Map`s, so
+/// `constructor` does not find `Object`'s constructor (which made the query
+/// look like a stop word, or broke it: "Search is unavailable").
+#[test]
+fn search_finds_words_that_are_object_prototype_names() {
+    let Some(chromium) = chromium_or_skip("search_finds_words_that_are_object_prototype_names")
+    else {
+        return;
+    };
+    let page = |title: &str, owner: &str, body: &str| {
+        format!("---\ntitle: {title}\nowners: [\"{owner}\"]\n---\n\n{body}\n")
+    };
+    let t = HandbookTest::with_pages(
+        "Prototype words",
+        &[
+            (
+                "one.md",
+                &page("One", "constructor", "The constructor runs first."),
+            ),
+            ("two.md", &page("Two", "team", "Constructors run in order.")),
+            (
+                "three.md",
+                &page("Three", "__proto__", "Call toString on it."),
+            ),
+            (
+                "four.md",
+                &page("Four", "team", "Never set __proto__ directly."),
+            ),
+            (
+                "five.md",
+                &page("Five", "team", "Use hasOwnProperty to check."),
+            ),
+            (
+                "six.md",
+                &page("Six", "team", "Ask consul for the address."),
+            ),
+            ("seven.md", &page("Seven", "team", "Nothing special here.")),
+        ],
+    );
+    let site = build(&t);
+    let base = format!("file://{}/", site.display());
+    let search = |query: &str| -> Shown {
+        let s = shown(&dump_dom(&chromium, &format!("{base}search.html?{query}")));
+        assert!(
+            s.state != "error" && !s.html.contains("Search is unavailable"),
+            "{query}: {}",
+            s.html
+        );
+        s
+    };
+    let sorted = |mut urls: Vec<String>| {
+        urls.sort();
+        urls
+    };
+    for (query, want) in [
+        ("q=constructor", &["one.html", "two.html"][..]),
+        ("q=constructors", &["one.html", "two.html"]),
+        ("q=toString", &["three.html"]),
+        ("q=__proto__", &["four.html"]),
+        ("q=hasOwnProperty", &["five.html"]),
+        ("q=cons", &["one.html", "six.html", "two.html"]),
+        ("q=constructor&owner=constructor", &["one.html"]),
+        ("q=tostring&owner=__proto__", &["three.html"]),
+        ("q=constructor&owner=__proto__", &[]),
+        ("q=constructor&owner=hasOwnProperty", &[]),
+        ("q=valueOf", &[]),
+        ("q=isPrototypeOf", &[]),
+    ] {
+        let s = search(query);
+        assert_eq!(sorted(s.urls.clone()), want, "{query}: {}", s.html);
+        assert_eq!(s.count, want.len(), "{query}");
+        let state = if want.is_empty() { "empty" } else { "done" };
+        assert_eq!(s.state, state, "{query}: {}", s.html);
+    }
+}

@@ -27,13 +27,15 @@
   var PAGE_SIZE = 10;      // results rendered per batch
   var SNIPPET_CHARS = 220;
 
-  var FOLD = {};
+  // Every table keyed by a word or a value from the content or the query
+  // is a Map, never a plain object: "constructor" or "__proto__" must not
+  // find Object.prototype's members.
+  var FOLD = new Map();
   FOLD_TABLE.split(" ").forEach(function (entry) {
     var from = String.fromCodePoint(entry.codePointAt(0));
-    FOLD[from] = entry.slice(from.length);
+    FOLD.set(from, entry.slice(from.length));
   });
-  var STOP = {};
-  STOP_WORDS.split(" ").forEach(function (w) { STOP[w] = true; });
+  var STOP = new Set(STOP_WORDS.split(" "));
   var ALNUM = /^[\p{Alphabetic}\p{N}]$/u;
 
   function isMark(c) {
@@ -68,7 +70,7 @@
     var start = -1;
     var end = -1;
     function flush() {
-      if (word && chars <= MAX_TOKEN_CHARS && !STOP[word]) {
+      if (word && chars <= MAX_TOKEN_CHARS && !STOP.has(word)) {
         out.push({ t: stem(word), s: start, e: end });
       }
       word = "";
@@ -100,7 +102,7 @@
       if (isApostrophe(c) || isMark(c)) { continue; }
       for (var lower of c.toLowerCase()) {
         if (isMark(lower)) { continue; }
-        var folded = FOLD[lower];
+        var folded = FOLD.get(lower);
         if (folded !== undefined || ALNUM.test(lower)) {
           if (folded === undefined) { folded = lower; }
           if (start < 0) { start = at; }
@@ -134,43 +136,52 @@
 
   var api = window.__handbookSearch = window.__handbookSearch || {};
   var root = "";
-  var pending = {};   // key -> resolve
-  var cache = {};     // key -> Promise
+  var pending = new Map();  // key -> resolve
+  var cache = new Map();    // key -> Promise
   var loadedFiles = [];
   var build = "";
 
   function deliver(key, data) {
-    var resolve = pending[key];
-    delete pending[key];
+    var resolve = pending.get(key);
+    pending.delete(key);
     if (resolve) { resolve(data); }
   }
+  /* {term: postings} as a Map (own properties only). */
+  function ownEntries(data) {
+    var map = new Map();
+    Object.keys(data).forEach(function (k) { map.set(k, data[k]); });
+    return map;
+  }
   api.manifest = function (m) { deliver("manifest", m); };
-  api.shard = function (name, data) { deliver(name, data); };
-  api.facet = function (name, data) { deliver(name, data); };
+  api.shard = function (name, data) { deliver(name, ownEntries(data)); };
+  // [[value, page_deltas], ...]: a list, so a value such as "__proto__"
+  // stays data (in an object literal it would set the prototype).
+  api.facet = function (name, data) { deliver(name, new Map(data)); };
   api.pages = function (n, data) { deliver("p/" + n, data); };
 
   /* Loads search/<path> once; resolves with what it registers. */
   function load(key, path) {
-    if (cache[key]) { return cache[key]; }
-    cache[key] = new Promise(function (resolve, reject) {
-      pending[key] = resolve;
+    if (cache.has(key)) { return cache.get(key); }
+    var promise = new Promise(function (resolve, reject) {
+      pending.set(key, resolve);
       var s = document.createElement("script");
       var bust = build && location.protocol !== "file:" && key.indexOf("p/") === 0 ? "?b=" + build : "";
       s.src = root + "search/" + path + bust;
       s.async = true;
       var fail = function (why) {
-        delete cache[key];
-        delete pending[key];
+        cache.delete(key);
+        pending.delete(key);
         reject(new Error(why + " search/" + path));
       };
       s.onerror = function () { fail("could not load"); };
       // A script runs before its load event: still pending means it did not
       // register its data (an index from another version, say).
-      s.onload = function () { if (pending[key]) { fail("no search data in"); } };
+      s.onload = function () { if (pending.has(key)) { fail("no search data in"); } };
       loadedFiles.push("search/" + path);
       document.head.appendChild(s);
     });
-    return cache[key];
+    cache.set(key, promise);
+    return promise;
   }
 
   /* The result data of page `n` (from the file holding it and its neighbours). */
@@ -217,9 +228,10 @@
 
   // ---------------------------------------------------------------- ranking
 
-  var decoded = {};  // term -> {docs: [doc ids], codes: [codes]}
+  var decoded = new Map();  // term -> {docs: [doc ids], codes: [codes]}
   function decode(term, packed) {
-    if (decoded[term]) { return decoded[term]; }
+    var known = decoded.get(term);
+    if (known) { return known; }
     var docs = new Float64Array(packed.length);
     var codes = new Uint8Array(packed.length);
     var page = 0;
@@ -232,8 +244,9 @@
       docs[i] = page * SECTIONS + section;
       codes[i] = code;
     }
-    decoded[term] = { docs: docs, codes: codes };
-    return decoded[term];
+    var d = { docs: docs, codes: codes };
+    decoded.set(term, d);
+    return d;
   }
 
   /* Title beats heading beats body: 8 > 4 + 3. */
@@ -243,14 +256,14 @@
 
   function parseQuery(q) {
     var toks = tokenize(q);
-    var seen = {};
+    var seen = new Set();
     var list = [];
     toks.forEach(function (x, i) {
       var last = i === toks.length - 1;
       // The word being typed (nothing after it) also matches as a prefix.
       var prefix = last && x.e === q.length && x.t.length >= MIN_PREFIX;
-      if (seen[x.t] && !prefix) { return; }
-      seen[x.t] = true;
+      if (seen.has(x.t) && !prefix) { return; }
+      seen.add(x.t);
       list.push({ term: x.t, prefix: prefix });
     });
     return list;
@@ -287,7 +300,7 @@
       var filter = { pages: null };
       filters.push(filter);
       if (entry) {
-        jobs.push(load(entry[3], entry[3] + ".js").then(function (d) { filter.pages = d[f[1]] || []; }));
+        jobs.push(load(entry[3], entry[3] + ".js").then(function (d) { filter.pages = d.get(f[1]) || []; }));
       } else {
         filter.pages = [];
       }
@@ -297,7 +310,7 @@
       var filter = { pages: [], negate: params.stale === "false" };
       filters.push(filter);
       if (entry) {
-        jobs.push(load(entry[3], entry[3] + ".js").then(function (d) { filter.pages = d["true"] || []; }));
+        jobs.push(load(entry[3], entry[3] + ".js").then(function (d) { filter.pages = d.get("true") || []; }));
       }
     }
     return Promise.all(jobs).then(function () { return { query: query, filters: filters }; });
@@ -327,12 +340,13 @@
   function termScores(qt) {
     var scores = new Map();
     qt.shards.forEach(function (shard) {
-      var keys = qt.prefix ? Object.keys(shard) : [qt.term];
+      var keys = qt.prefix ? Array.from(shard.keys()) : [qt.term];
       keys.forEach(function (key) {
-        if (!Object.prototype.hasOwnProperty.call(shard, key)) { return; }
+        var packed = shard.get(key);
+        if (packed === undefined) { return; }
         if (qt.prefix && key.indexOf(qt.term) !== 0) { return; }
         var weight = key === qt.term ? 1 : 0.5;
-        var d = decode(key, shard[key]);
+        var d = decode(key, packed);
         for (var i = 0; i < d.docs.length; i++) {
           var s = fieldScore(d.codes[i]) * weight;
           var old = scores.get(d.docs[i]);
