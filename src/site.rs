@@ -358,6 +358,31 @@ fn summary(v: &PageView, p: &Page, findings: usize) -> PageSummary {
         adr_status: v.adr.as_ref().and_then(|a| a.status.clone()),
         adr_date: v.adr.as_ref().and_then(|a| a.date.clone()),
         findings,
+        co_owners: 0,
+    }
+}
+
+/// The row of an owner page: `s` with only that owner in `owners` and the
+/// others counted, so that K owner pages of N pages hold N × K owner
+/// references, not N × K².
+fn owned_row(s: &PageSummary, id: &str) -> PageSummary {
+    let me: Vec<OwnerRef> = s.owners.iter().filter(|o| o.id == id).cloned().collect();
+    PageSummary {
+        title: s.title.clone(),
+        url: s.url.clone(),
+        kind: s.kind.clone(),
+        review_state: s.review_state.clone(),
+        stale: s.stale,
+        owned: s.owned,
+        co_owners: s.owners.len().saturating_sub(me.len()),
+        owners: me,
+        reviewed: s.reviewed.clone(),
+        due: s.due.clone(),
+        domain: s.domain.clone(),
+        adr_number: s.adr_number,
+        adr_status: s.adr_status.clone(),
+        adr_date: s.adr_date.clone(),
+        findings: s.findings,
     }
 }
 
@@ -468,7 +493,7 @@ fn owner_views(
         }
         for id in ids {
             if let Some(v) = owners.get_mut(&id) {
-                v.pages.push(summaries[i].clone());
+                v.pages.push(owned_row(&summaries[i], &id));
             }
         }
         for a in pages[i].actions.iter().filter(|a| !a.done) {
