@@ -1,6 +1,6 @@
 //! Who owns what: the `owners.yaml` registry and the CODEOWNERS fallback.
 //! Loading reads files (called from stage 0); resolving is pure. CODEOWNERS
-//! matching lives in [`codeowners`].
+//! matching lives in [`CodeOwners`].
 
 mod codeowners;
 
