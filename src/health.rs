@@ -19,7 +19,7 @@ use crate::render::view::{
     OwnedAction, OwnerLoadView, OwnerOverdue, OwnerRef, PageSummary, PageView,
 };
 use crate::rules::{Evaluation, PageStatus, ReviewState};
-use crate::site::owner_file;
+use crate::site::OwnerFiles;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -45,6 +45,7 @@ const BANDS: [(&str, &str); 4] = [
 pub fn add_scores(
     view: &mut HealthView,
     h: &Handbook,
+    files: &OwnerFiles,
     ev: &Evaluation,
     pages: &[PageView],
     summaries: &[PageSummary],
@@ -52,6 +53,7 @@ pub fn add_scores(
 ) {
     let cx = Cx {
         h,
+        files,
         ev,
         pages,
         cfg: &h.config.health,
@@ -70,8 +72,8 @@ pub fn add_scores(
         .collect();
     domains.sort_by(|a, b| a.score.cmp(&b.score).then_with(|| a.domain.cmp(&b.domain)));
     view.domains = domains;
-    view.follow_through = follow_through(h, summaries, &view.overdue_actions, today);
-    view.owner_load = owner_load(h, ev);
+    view.follow_through = follow_through(h, files, summaries, &view.overdue_actions, today);
+    view.owner_load = owner_load(h, files, ev);
     view.band_from = h.config.health.bands;
     view.git = GitView {
         known: h.history.known(),
@@ -95,6 +97,8 @@ pub fn band(score: u8, bands: [u32; 3]) -> (&'static str, &'static str) {
 /// Inputs shared by the dimension functions.
 struct Cx<'a> {
     h: &'a Handbook,
+    /// Owner page URLs.
+    files: &'a OwnerFiles,
     ev: &'a Evaluation,
     pages: &'a [PageView],
     cfg: &'a HealthConfig,
@@ -240,7 +244,7 @@ impl Cx<'_> {
         let mut people: BTreeSet<String> = BTreeSet::new();
         let mut lines = Vec::new();
         for (id, o) in &owners {
-            let url = Some(format!("owners/{}.html", owner_file(id)));
+            let url = Some(self.files.url(id));
             let label = reg.label(o);
             let text = match reg.active_people(o) {
                 Some(p) if p.is_empty() => format!("{label}: no active member"),
@@ -506,6 +510,7 @@ fn percent(part: usize, whole: usize) -> u32 {
 
 fn follow_through(
     h: &Handbook,
+    files: &OwnerFiles,
     summaries: &[PageSummary],
     overdue_actions: &[OwnedAction],
     today: Date,
@@ -546,7 +551,7 @@ fn follow_through(
             Some(w) if !w.is_empty() => {
                 let o = reg.resolve(w);
                 let id = o.id().to_string();
-                let url = Some(format!("owners/{}.html", owner_file(&id)));
+                let url = Some(files.url(&id));
                 (id, reg.label(&o), url)
             }
             _ => (String::new(), "(no owner)".to_string(), None),
@@ -592,7 +597,7 @@ fn follow_through(
 /// Pages per active person (through teams too), plus registered active
 /// people who own nothing. Pages whose owners' members are unknown are
 /// left out.
-fn owner_load(h: &Handbook, ev: &Evaluation) -> Vec<OwnerLoadView> {
+fn owner_load(h: &Handbook, files: &OwnerFiles, ev: &Evaluation) -> Vec<OwnerLoadView> {
     let reg = &h.registry;
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for (id, p) in &reg.people {
@@ -617,7 +622,7 @@ fn owner_load(h: &Handbook, ev: &Evaluation) -> Vec<OwnerLoadView> {
                 person: OwnerRef {
                     label: reg.label(&o),
                     kind: "person".into(),
-                    url: format!("owners/{}.html", owner_file(&id)),
+                    url: files.url(&id),
                     id,
                 },
                 pages,

@@ -1,5 +1,10 @@
 //! Who owns what: the `owners.yaml` registry and the CODEOWNERS fallback.
-//! Loading reads files (called from stage 0); resolving is pure.
+//! Loading reads files (called from stage 0); resolving is pure. CODEOWNERS
+//! matching lives in [`CodeOwners`].
+
+mod codeowners;
+
+pub use codeowners::CodeOwners;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
@@ -311,176 +316,9 @@ fn text_of(v: &Value) -> Option<String> {
     }
 }
 
-/// A parsed CODEOWNERS file: rules in file order; the last match wins.
-#[derive(Debug, Clone, Default)]
-pub struct CodeOwners {
-    rules: Vec<(String, Vec<String>)>,
-    /// The content folder relative to the folder the file serves.
-    content_prefix: String,
-}
-
-impl CodeOwners {
-    /// Finds a CODEOWNERS file (`CODEOWNERS`, `.github/CODEOWNERS`,
-    /// `docs/CODEOWNERS`) in the handbook root, then in the content folder's
-    /// parent, then in the folders above the root up to the git repository
-    /// root. Patterns are matched against paths relative to the folder the
-    /// file serves (its repository root), as GitHub does.
-    pub fn load(root: &Path, content_dir: &Path) -> Result<CodeOwners> {
-        let mut bases: Vec<&Path> = vec![root];
-        if let Some(parent) = content_dir.parent() {
-            if parent != root && parent.starts_with(root) {
-                bases.push(parent);
-            }
-        }
-        if !root.join(".git").exists() {
-            if let Some(git_root) = root.ancestors().find(|d| d.join(".git").exists()) {
-                bases.extend(
-                    root.ancestors()
-                        .skip(1)
-                        .take_while(|d| d.starts_with(git_root)),
-                );
-            }
-        }
-        for base in bases {
-            for cand in ["CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS"] {
-                let p = base.join(cand);
-                if p.is_file() {
-                    let text = std::fs::read_to_string(&p).map_err(io_err(&p))?;
-                    let mut c = CodeOwners::parse(&text);
-                    c.content_prefix = content_dir
-                        .strip_prefix(base)
-                        .map(crate::discover::to_slash)
-                        .unwrap_or_default();
-                    return Ok(c);
-                }
-            }
-        }
-        Ok(CodeOwners::default())
-    }
-
-    /// Owners of a page given its path relative to the content folder.
-    pub fn owners_of_page(&self, content_rel: &str) -> Vec<String> {
-        if self.content_prefix.is_empty() {
-            self.owners_of(content_rel)
-        } else {
-            self.owners_of(&format!("{}/{content_rel}", self.content_prefix))
-        }
-    }
-
-    /// Parses CODEOWNERS text.
-    pub fn parse(text: &str) -> CodeOwners {
-        let rules = text
-            .lines()
-            .filter_map(|l| {
-                let l = l.split(" #").next().unwrap_or(l).trim();
-                if l.is_empty() || l.starts_with('#') || l.starts_with('[') {
-                    return None;
-                }
-                let mut parts = l.split_whitespace();
-                let pattern = parts.next()?.to_string();
-                Some((pattern, parts.map(String::from).collect()))
-            })
-            .collect();
-        CodeOwners {
-            rules,
-            content_prefix: String::new(),
-        }
-    }
-
-    /// Owners of `path` (relative to the root, '/'-separated); the last matching rule wins.
-    pub fn owners_of(&self, path: &str) -> Vec<String> {
-        self.rules
-            .iter()
-            .rev()
-            .find(|(pat, _)| pattern_matches(pat, path))
-            .map(|(_, o)| o.clone())
-            .unwrap_or_default()
-    }
-}
-
-/// gitignore-style matching as GitHub applies it to CODEOWNERS.
-fn pattern_matches(pattern: &str, path: &str) -> bool {
-    let anchored = pattern.starts_with('/') || pattern.trim_end_matches('/').contains('/');
-    let dir_only = pattern.ends_with('/');
-    let pat = pattern.trim_start_matches('/').trim_end_matches('/');
-    if pat.is_empty() {
-        return false;
-    }
-    if pat == "*" {
-        return true;
-    }
-    let path_parts: Vec<&str> = path.split('/').collect();
-    let pat_parts: Vec<&str> = pat.split('/').collect();
-    let starts: Vec<usize> = if anchored {
-        vec![0]
-    } else {
-        (0..path_parts.len()).collect()
-    };
-    starts.into_iter().any(|s| {
-        // A pattern matches a path when it matches a prefix of its segments
-        // (a folder pattern covers everything below it).
-        match_segments(&pat_parts, &path_parts[s..], dir_only)
-    })
-}
-
-fn match_segments(pat: &[&str], path: &[&str], dir_only: bool) -> bool {
-    match pat.first() {
-        None => !dir_only || !path.is_empty(),
-        Some(&"**") => (0..=path.len()).any(|i| match_segments(&pat[1..], &path[i..], dir_only)),
-        Some(p) => match path.first() {
-            Some(seg) if glob(p, seg) => {
-                if pat.len() == 1 {
-                    !dir_only || path.len() > 1
-                } else {
-                    match_segments(&pat[1..], &path[1..], dir_only)
-                }
-            }
-            _ => false,
-        },
-    }
-}
-
-fn glob(p: &str, s: &str) -> bool {
-    let (p, s): (Vec<char>, Vec<char>) = (p.chars().collect(), s.chars().collect());
-    let (mut pi, mut si, mut star, mut mark) = (0, 0, None, 0);
-    while si < s.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == s[si]) {
-            pi += 1;
-            si += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = si;
-            pi += 1;
-        } else if let Some(st) = star {
-            pi = st + 1;
-            mark += 1;
-            si = mark;
-        } else {
-            return false;
-        }
-    }
-    while pi < p.len() && p[pi] == '*' {
-        pi += 1;
-    }
-    pi == p.len()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn codeowners_last_match_wins() {
-        let c = CodeOwners::parse("# comment\n* @acme/platform\n/src/runbooks/ @acme/sre\n*.md @docs\nsrc/runbooks/db.md @alice @bob\n");
-        assert_eq!(c.owners_of("src/runbooks/db.md"), vec!["@alice", "@bob"]);
-        assert_eq!(c.owners_of("src/runbooks/x.md"), vec!["@docs"]);
-        assert_eq!(c.owners_of("src/runbooks/x.txt"), vec!["@acme/sre"]);
-        assert_eq!(c.owners_of("other.txt"), vec!["@acme/platform"]);
-        let c = CodeOwners::parse("/src/onboarding/ @acme/platform\ndocs/** @d\n");
-        assert_eq!(c.owners_of("src/onboarding/a/b.md"), vec!["@acme/platform"]);
-        assert!(c.owners_of("src/onboardingx.md").is_empty());
-        assert_eq!(c.owners_of("docs/a/b.md"), vec!["@d"]);
-    }
 
     #[test]
     fn registry_resolves_ids_and_activity() {

@@ -20,6 +20,7 @@ pub fn site_view(h: &Handbook, ev: &Evaluation, today: Date) -> SiteView {
         .filter(|p| p.kind == Kind::Adr)
         .filter_map(|p| p.adr_number.map(|n| (n, p)))
         .collect();
+    let files = OwnerFiles::of(h, ev);
     let pages: Vec<PageView> = h
         .pages
         .par_iter()
@@ -27,6 +28,7 @@ pub fn site_view(h: &Handbook, ev: &Evaluation, today: Date) -> SiteView {
         .map(|(i, p)| {
             page_view(
                 h,
+                &files,
                 p,
                 &ev.statuses[i],
                 &ev.page_findings[i],
@@ -47,10 +49,10 @@ pub fn site_view(h: &Handbook, ev: &Evaluation, today: Date) -> SiteView {
         || rayon::join(|| nav(h, ev), || kind_indexes(&summaries)),
         || {
             rayon::join(
-                || owner_views(h, ev, &pages, &summaries),
+                || owner_views(h, &files, ev, &pages, &summaries),
                 || {
                     let mut v = health(h, ev, &pages, &summaries);
-                    crate::health::add_scores(&mut v, h, ev, &pages, &summaries, today);
+                    crate::health::add_scores(&mut v, h, &files, ev, &pages, &summaries, today);
                     v
                 },
             )
@@ -75,12 +77,103 @@ pub fn root_of(url: &str) -> String {
     "../".repeat(url.matches('/').count())
 }
 
-fn owner_ref(h: &Handbook, o: &Owner) -> OwnerRef {
+fn owner_ref(h: &Handbook, files: &OwnerFiles, o: &Owner) -> OwnerRef {
     OwnerRef {
         id: o.id().to_string(),
         label: h.registry.label(o),
         kind: o.kind().to_string(),
-        url: format!("owners/{}.html", owner_file(o.id())),
+        url: files.url(o.id()),
+    }
+}
+
+/// The file of each owner page: [`owner_file`] of its id, unless another id
+/// makes the same name (`a b` and `a-b`, or `Alice` and `alice` on a
+/// case-insensitive disk). Then the first id in sort order keeps the name
+/// and the others get `-2`, `-3`, ... (skipping names another id owns), so
+/// the names are distinct and stay the same from build to build.
+#[derive(Debug, Clone, Default)]
+pub struct OwnerFiles {
+    stems: BTreeMap<String, String>,
+}
+
+impl OwnerFiles {
+    /// File names for every owner id the site can link to: registry teams,
+    /// people and members, page owners and action owners.
+    pub fn of(h: &Handbook, ev: &Evaluation) -> OwnerFiles {
+        let reg = &h.registry;
+        let mut ids: BTreeSet<String> = BTreeSet::new();
+        ids.extend(reg.teams.keys().cloned());
+        ids.extend(reg.people.keys().cloned());
+        for t in reg.teams.values() {
+            ids.extend(
+                t.members
+                    .iter()
+                    .map(|m| m.trim_start_matches('@').to_string()),
+            );
+        }
+        for st in &ev.statuses {
+            ids.extend(st.owners.iter().map(|(_, o)| o.id().to_string()));
+        }
+        for p in &h.pages {
+            for a in &p.front.actions {
+                if let Some(w) = a.owner.as_deref().filter(|w| !w.trim().is_empty()) {
+                    ids.insert(reg.resolve(w).id().to_string());
+                }
+            }
+        }
+        OwnerFiles::new(ids.iter().map(String::as_str))
+    }
+
+    /// File names for `ids`.
+    pub fn new<'a>(ids: impl IntoIterator<Item = &'a str>) -> OwnerFiles {
+        let ids: BTreeSet<&str> = ids.into_iter().filter(|id| !id.is_empty()).collect();
+        let mut groups: BTreeMap<String, Vec<(&str, String)>> = BTreeMap::new();
+        for id in ids {
+            let stem = owner_stem(id);
+            groups
+                .entry(stem.to_lowercase())
+                .or_default()
+                .push((id, stem));
+        }
+        let mut taken: BTreeSet<String> = groups.keys().cloned().collect();
+        let mut stems = BTreeMap::new();
+        for members in groups.values() {
+            let mut members = members.iter();
+            if let Some((id, stem)) = members.next() {
+                stems.insert(id.to_string(), stem.clone());
+            }
+            for (id, stem) in members {
+                let mut n = 2;
+                let name = loop {
+                    let cand = format!("{stem}-{n}");
+                    if taken.insert(cand.to_lowercase()) {
+                        break cand;
+                    }
+                    n += 1;
+                };
+                stems.insert(id.to_string(), name);
+            }
+        }
+        OwnerFiles { stems }
+    }
+
+    /// Root-relative URL of an owner's page, `owners/NAME.html`. An id not
+    /// given to [`OwnerFiles::new`] gets its plain [`owner_file`] name.
+    pub fn url(&self, id: &str) -> String {
+        match self.stems.get(id) {
+            Some(stem) => format!("owners/{stem}.html"),
+            None => format!("owners/{}.html", owner_stem(id)),
+        }
+    }
+}
+
+/// [`owner_file`], or `owner` when nothing of the id is left.
+fn owner_stem(id: &str) -> String {
+    let f = owner_file(id);
+    if f.is_empty() {
+        "owner".to_string()
+    } else {
+        f
     }
 }
 
@@ -139,6 +232,7 @@ fn adr_ref(n: u32, adrs: &BTreeMap<u32, &Page>) -> AdrRef {
 
 fn page_view(
     h: &Handbook,
+    files: &OwnerFiles,
     p: &Page,
     st: &PageStatus,
     findings: &[Diagnostic],
@@ -289,7 +383,12 @@ fn page_view(
             &crate::markdown::percent_encode_path(&p.src.root_rel),
         )
     });
-    let owners = dedup_owners(st.owners.iter().map(|(_, o)| owner_ref(h, o)).collect());
+    let owners = dedup_owners(
+        st.owners
+            .iter()
+            .map(|(_, o)| owner_ref(h, files, o))
+            .collect(),
+    );
     let last = h.history.page(&p.src.rel).and_then(|f| f.last.as_ref());
     PageView {
         path: p.src.rel.clone(),
@@ -358,6 +457,31 @@ fn summary(v: &PageView, p: &Page, findings: usize) -> PageSummary {
         adr_status: v.adr.as_ref().and_then(|a| a.status.clone()),
         adr_date: v.adr.as_ref().and_then(|a| a.date.clone()),
         findings,
+        co_owners: 0,
+    }
+}
+
+/// The row of an owner page: `s` with only that owner in `owners` and the
+/// others counted, so that K owner pages of N pages hold N × K owner
+/// references, not N × K².
+fn owned_row(s: &PageSummary, id: &str) -> PageSummary {
+    let me: Vec<OwnerRef> = s.owners.iter().filter(|o| o.id == id).cloned().collect();
+    PageSummary {
+        title: s.title.clone(),
+        url: s.url.clone(),
+        kind: s.kind.clone(),
+        review_state: s.review_state.clone(),
+        stale: s.stale,
+        owned: s.owned,
+        co_owners: s.owners.len().saturating_sub(me.len()),
+        owners: me,
+        reviewed: s.reviewed.clone(),
+        due: s.due.clone(),
+        domain: s.domain.clone(),
+        adr_number: s.adr_number,
+        adr_status: s.adr_status.clone(),
+        adr_date: s.adr_date.clone(),
+        findings: s.findings,
     }
 }
 
@@ -449,6 +573,7 @@ fn stale_first(pages: &mut [PageSummary]) {
 
 fn owner_views(
     h: &Handbook,
+    files: &OwnerFiles,
     ev: &Evaluation,
     pages: &[PageView],
     summaries: &[PageSummary],
@@ -456,24 +581,24 @@ fn owner_views(
     let reg = &h.registry;
     let mut owners: BTreeMap<String, OwnerView> = BTreeMap::new();
     for id in reg.teams.keys() {
-        add_owner(h, &mut owners, &Owner::Team(id.clone()));
+        add_owner(h, files, &mut owners, &Owner::Team(id.clone()));
     }
     for id in reg.people.keys() {
-        add_owner(h, &mut owners, &Owner::Person(id.clone()));
+        add_owner(h, files, &mut owners, &Owner::Person(id.clone()));
     }
     for (i, st) in ev.statuses.iter().enumerate() {
         let mut ids = BTreeSet::new();
         for (_, o) in &st.owners {
-            ids.insert(add_owner(h, &mut owners, o));
+            ids.insert(add_owner(h, files, &mut owners, o));
         }
         for id in ids {
             if let Some(v) = owners.get_mut(&id) {
-                v.pages.push(summaries[i].clone());
+                v.pages.push(owned_row(&summaries[i], &id));
             }
         }
         for a in pages[i].actions.iter().filter(|a| !a.done) {
             if let Some(w) = &a.owner {
-                let id = add_owner(h, &mut owners, &reg.resolve(w));
+                let id = add_owner(h, files, &mut owners, &reg.resolve(w));
                 if let Some(v) = owners.get_mut(&id) {
                     v.actions.push(OwnedAction {
                         action: a.clone(),
@@ -491,11 +616,16 @@ fn owner_views(
     out
 }
 
-fn add_owner(h: &Handbook, owners: &mut BTreeMap<String, OwnerView>, o: &Owner) -> String {
+fn add_owner(
+    h: &Handbook,
+    files: &OwnerFiles,
+    owners: &mut BTreeMap<String, OwnerView>,
+    o: &Owner,
+) -> String {
     let reg = &h.registry;
     let id = o.id().to_string();
     owners.entry(id.clone()).or_insert_with(|| {
-        let r = owner_ref(h, o);
+        let r = owner_ref(h, files, o);
         let people = reg.active_people(o);
         OwnerView {
             id: r.id.clone(),
@@ -512,7 +642,7 @@ fn add_owner(h: &Handbook, owners: &mut BTreeMap<String, OwnerView>, o: &Owner) 
                 Owner::Team(t) => reg.teams[t]
                     .members
                     .iter()
-                    .map(|m| owner_ref(h, &reg.resolve(&format!("@{m}"))))
+                    .map(|m| owner_ref(h, files, &reg.resolve(&format!("@{m}"))))
                     .collect(),
                 _ => Vec::new(),
             },
@@ -521,7 +651,7 @@ fn add_owner(h: &Handbook, owners: &mut BTreeMap<String, OwnerView>, o: &Owner) 
                     .teams
                     .iter()
                     .filter(|(_, t)| t.members.iter().any(|m| m == pid))
-                    .map(|(tid, _)| owner_ref(h, &Owner::Team(tid.clone())))
+                    .map(|(tid, _)| owner_ref(h, files, &Owner::Team(tid.clone())))
                     .collect(),
                 _ => Vec::new(),
             },
@@ -655,7 +785,10 @@ pub fn output_clashes(h: &Handbook, site: &SiteView, theme_statics: &[&str]) -> 
     for o in &site.owners {
         generated.insert(&o.url, format!("the owner page of {}", o.id));
     }
-    let mut out = Clashes::default();
+    let mut out = Clashes {
+        warnings: owner_file_clashes(&site.owners),
+        ..Clashes::default()
+    };
     let mut by_url: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for p in &site.pages {
         by_url.entry(&p.url).or_default().push(&p.source_path);
@@ -730,6 +863,36 @@ fn is_search_index_file(rel: &str) -> bool {
     })
 }
 
+/// Owner ids whose pages would share a file name (see [`OwnerFiles`]): one
+/// line per name, naming every id and where its page went.
+fn owner_file_clashes(owners: &[OwnerView]) -> Vec<String> {
+    let mut groups: BTreeMap<String, Vec<&OwnerView>> = BTreeMap::new();
+    for o in owners {
+        groups
+            .entry(owner_stem(&o.id).to_lowercase())
+            .or_default()
+            .push(o);
+    }
+    groups
+        .values()
+        .filter(|g| g.len() > 1)
+        .filter_map(|g| {
+            let ids: Vec<String> = g.iter().map(|o| format!("`{}`", o.id)).collect();
+            let (last, rest) = ids.split_last()?;
+            let pages: Vec<String> = g
+                .iter()
+                .map(|o| format!("`{}` at {}", o.id, o.url))
+                .collect();
+            Some(format!(
+                "owner ids {} and {last} share the file name owners/{}.html; their pages are {}. Rename one so each keeps its name",
+                rest.join(", "),
+                owner_stem(&g[0].id),
+                pages.join(", ")
+            ))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -740,5 +903,22 @@ mod tests {
         assert_eq!(root_of("a/b/c.html"), "../../");
         assert_eq!(owner_file("acme/payments"), "acme-payments");
         assert_eq!(owner_file("../x"), "-x");
+    }
+
+    #[test]
+    fn owner_files_are_distinct_and_deterministic() {
+        let f = OwnerFiles::new(["a-b", "a b", "a-b-2", "Alice", "alice", "..", "owner"]);
+        assert_eq!(f.url("a b"), "owners/a-b.html");
+        assert_eq!(f.url("a-b"), "owners/a-b-3.html");
+        assert_eq!(f.url("a-b-2"), "owners/a-b-2.html");
+        // Names that differ only in case clash on macOS and Windows disks.
+        assert_eq!(f.url("Alice"), "owners/Alice.html");
+        assert_eq!(f.url("alice"), "owners/alice-2.html");
+        assert_eq!(f.url(".."), "owners/owner.html");
+        assert_eq!(f.url("owner"), "owners/owner-2.html");
+        // Unknown ids fall back to their plain name.
+        assert_eq!(f.url("zed"), "owners/zed.html");
+        let again = OwnerFiles::new(["owner", "..", "alice", "Alice", "a-b-2", "a b", "a-b"]);
+        assert_eq!(again.stems, f.stems);
     }
 }

@@ -27,7 +27,8 @@
 //!   most recently stale first), `stale`, `due_soon`, `unowned`,
 //!   `single_owner`, `overdue_actions`, `errors`, `warnings`, `infos` (counts);
 //! - `kind.html`: `kind` ([`view::KindIndexView`]);
-//! - `owner.html`: `owner` ([`view::OwnerView`]);
+//! - `owner.html`: `owner` ([`view::OwnerView`]); each row of `owner.pages`
+//!   names only that owner in `owners` and counts the rest in `co_owners`;
 //! - `health.html`: `health` ([`view::HealthView`]) and `chart`: `width`,
 //!   `height`, `label_width`, `max`, `rows` of `{label, kind, y, total,
 //!   stale, unowned, w_total, w_stale, w_unowned}` (SVG user units), and

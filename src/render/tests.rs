@@ -32,6 +32,7 @@ fn summary(p: &PageView) -> PageSummary {
         adr_status: p.adr.as_ref().and_then(|a| a.status.clone()),
         adr_date: p.adr.as_ref().and_then(|a| a.date.clone()),
         findings: p.findings.len(),
+        co_owners: 0,
     }
 }
 

@@ -231,8 +231,13 @@ pub struct PageSummary {
     pub stale: bool,
     /// Owned flag.
     pub owned: bool,
-    /// Owner labels, comma-joined display form.
+    /// The page's owners. In [`OwnerView::pages`] only the owner whose page
+    /// it is (the others are counted in `co_owners` and listed on the page
+    /// itself), so owner pages grow with pages × owners, not × owners².
     pub owners: Vec<OwnerRef>,
+    /// In [`OwnerView::pages`]: how many other owners the page has; 0
+    /// elsewhere.
+    pub co_owners: usize,
     /// Reviewed date.
     pub reviewed: Option<String>,
     /// Due date.
@@ -283,7 +288,8 @@ pub struct OwnerView {
     pub members: Vec<OwnerRef>,
     /// Teams a person belongs to.
     pub teams: Vec<OwnerRef>,
-    /// Pages owned, stale first, then by title.
+    /// Pages owned, stale first, then by title. Each row's `owners` holds
+    /// only this owner; `co_owners` counts the others.
     pub pages: Vec<PageSummary>,
     /// Open actions assigned to this owner.
     pub actions: Vec<OwnedAction>,
