@@ -3,6 +3,7 @@
 
     python3 bench/scaling.py [--shapes lines,owners,deep,codeowners] [--runs 3]
                              [--quick] [--bin target/release/handbook]
+                             [--base OLD_BINARY]
                              [--workdir /tmp/handbook-scaling] [--timeout 120]
 
 For each shape the script writes handbooks of growing size into the work dir
@@ -241,34 +242,44 @@ class Measure:
         return statistics.median(s.rss_kib for s in self.samples) / 1024
 
 
-def measure(binary: Path, book: Path, work: Path, runs: int, warmups: int,
-            timeout: float) -> tuple[dict[str, Measure], int]:
-    """Times `check` and `build` on `book`; returns them and the site's bytes."""
-    out = work / "site"
+def measure(binaries: dict[str, Path], book: Path, work: Path, runs: int, warmups: int,
+            timeout: float, skip: set[tuple[str, str]]) -> tuple[dict, dict[str, int]]:
+    """Times `check` and `build` of each binary on `book`, alternating the
+    binaries run by run so that drift in machine load hits them alike.
+    Returns {(binary, command): Measure} and each binary's site bytes.
+    `(binary, command)` pairs in `skip` (timed out at a smaller size) are
+    not run."""
     trash = work / "trash"
     trash.mkdir(exist_ok=True)
-    commands = {
-        "check": [str(binary), "check", str(book), "--format", "json", "--today", TODAY],
-        "build": [str(binary), "build", str(book), "--dest", str(out), "--today", TODAY, "--quiet"],
-    }
-    results: dict[str, Measure] = {}
-    site_bytes = 0
-    for name, argv in commands.items():
-        m = Measure(name)
+    results: dict[tuple[str, str], Measure] = {}
+    site_bytes: dict[str, int] = {}
+    for name in ("check", "build"):
+        live = [b for b in binaries if (b, name) not in skip]
+        for b in binaries:
+            results[(b, name)] = Measure(name)
+            if (b, name) in skip:
+                results[(b, name)].samples = [Sample(timeout, 0, timed_out=True)]
         for i in range(warmups + runs):
-            if out.exists():          # moved aside, deleted at the end, untimed
-                out.rename(trash / f"{name}-{i}-{time.monotonic_ns()}")
-            s = run_once(argv, timeout, work / f"{name}.stdout")
-            if s.timed_out:
-                m.samples = [s]
-                break
-            if i >= warmups:
-                m.samples.append(s)
-        if name == "build" and out.exists() and not m.timed_out:
-            site_bytes = dir_bytes(out)
-        results[name] = m
+            for b in list(live):
+                out = work / f"site-{b}"
+                argv = [str(binaries[b]), name, str(book), "--today", TODAY]
+                argv += (["--format", "json"] if name == "check"
+                         else ["--dest", str(out), "--quiet"])
+                if out.exists():          # moved aside, deleted at the end, untimed
+                    out.rename(trash / f"{b}-{name}-{i}-{time.monotonic_ns()}")
+                smp = run_once(argv, timeout, work / f"{b}-{name}.stdout")
+                m = results[(b, name)]
+                if smp.timed_out:
+                    m.samples = [smp]
+                    live.remove(b)
+                elif i >= warmups:
+                    m.samples.append(smp)
+        for b in binaries:
+            out = work / f"site-{b}"
+            if name == "build" and out.exists() and not results[(b, name)].timed_out:
+                site_bytes[b] = dir_bytes(out)
+            shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(trash, ignore_errors=True)
-    shutil.rmtree(out, ignore_errors=True)
     return results, site_bytes
 
 
@@ -286,9 +297,15 @@ def fmt_time(m: Measure, timeout: float) -> str:
     return f"> {timeout:.0f}" if m.timed_out else f"{m.median:.3f}"
 
 
-def run_series(s: Series, args, binary: Path) -> list[dict]:
+def summary(m: Measure) -> dict:
+    return {"median_s": None if m.timed_out else m.median, "timed_out": m.timed_out,
+            "runs": [x.seconds for x in m.samples], "rss_mib": m.rss_mib}
+
+
+def run_series(s: Series, args, binaries: dict[str, Path]) -> list[dict]:
     rows: list[dict] = []
     prev: dict | None = None
+    skip: set[tuple[str, str]] = set()
     for size in s.sizes:
         work = args.workdir / s.shape / s.name.replace(" ", "-").replace(",", "") / str(size)
         if work.exists():
@@ -296,19 +313,18 @@ def run_series(s: Series, args, binary: Path) -> list[dict]:
         book = work / "handbook"
         book.mkdir(parents=True)
         desc = s.gen(book, size)
-        res, site = measure(binary, book, work, args.runs, args.warmups, args.timeout)
+        res, sites = measure(binaries, book, work, args.runs, args.warmups, args.timeout, skip)
+        site = sites.get("new", 0)
         row = {
             "shape": s.shape, "series": s.name, "size": size, "unit": s.unit,
             "input": desc, "site_bytes": site, "weight": s.weight(size),
-            "check": {"median_s": None if res["check"].timed_out else res["check"].median,
-                      "timed_out": res["check"].timed_out,
-                      "runs": [x.seconds for x in res["check"].samples],
-                      "rss_mib": res["check"].rss_mib},
-            "build": {"median_s": None if res["build"].timed_out else res["build"].median,
-                      "timed_out": res["build"].timed_out,
-                      "runs": [x.seconds for x in res["build"].samples],
-                      "rss_mib": res["build"].rss_mib},
+            "check": summary(res[("new", "check")]),
+            "build": summary(res[("new", "build")]),
         }
+        if "base" in binaries:
+            row["base"] = {"check": summary(res[("base", "check")]),
+                           "build": summary(res[("base", "build")]),
+                           "site_bytes": sites.get("base", 0)}
         for cmd in ("check", "build"):
             row[cmd]["exponent"] = ""
             if prev and row[cmd]["median_s"] and prev[cmd]["median_s"]:
@@ -319,35 +335,56 @@ def run_series(s: Series, args, binary: Path) -> list[dict]:
             row["bytes_exponent"] = exponent(prev["site_bytes"], site, prev["size"], size)
         rows.append(row)
         shutil.rmtree(work, ignore_errors=True)
-        print(f"  {s.shape}/{s.name} {size}: check {fmt_time(res['check'], args.timeout)} s, "
-              f"build {fmt_time(res['build'], args.timeout)} s, site {site / 1e6:.1f} MB",
-              file=sys.stderr, flush=True)
+        line = (f"  {s.shape}/{s.name} {size}: check {fmt_time(res[('new', 'check')], args.timeout)} s, "
+                f"build {fmt_time(res[('new', 'build')], args.timeout)} s, site {site / 1e6:.1f} MB")
+        if "base" in binaries:
+            line += (f"; base check {fmt_time(res[('base', 'check')], args.timeout)} s, "
+                     f"build {fmt_time(res[('base', 'build')], args.timeout)} s")
+        print(line, file=sys.stderr, flush=True)
+        for (b, cmd), m in res.items():
+            if m.timed_out:
+                skip.add((b, cmd))
         prev = row
-        if res["check"].timed_out and res["build"].timed_out:
+        if res[("new", "check")].timed_out and res[("new", "build")].timed_out:
             print(f"  {s.shape}/{s.name}: timed out, larger sizes skipped", file=sys.stderr)
             break
     return rows
 
 
 def table(rows: list[dict], timeout: float) -> str:
-    def t(r: dict, cmd: str) -> str:
-        m = r[cmd]
-        if m["timed_out"]:
-            return f"> {timeout:.0f}"
-        return f"{m['median_s']:.3f}"
+    def t(m: dict) -> str:
+        return f"> {timeout:.0f}" if m["timed_out"] else f"{m['median_s']:.3f}"
+
+    def ratio(new: dict, base: dict) -> str:
+        if new["timed_out"] or not new["median_s"]:
+            return ""
+        if base["timed_out"]:
+            return f"< {new['median_s'] / timeout:.2f}"
+        return f"{new['median_s'] / base['median_s']:.2f}" if base["median_s"] else ""
 
     shape = rows[0]["shape"]
     with_site = shape == "owners"
+    with_base = "base" in rows[0]
     head = ["series", "input", "check s", "growth", "build s", "growth", "build RSS MiB"]
     if with_site:
         head += ["site MB", "growth", "bytes / page x owner"]
+    if with_base:
+        head += ["base check s", "check new/base", "base build s", "build new/base"]
+        if with_site:
+            head += ["base site MB"]
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     for r in rows:
-        cells = [r["series"], r["input"], t(r, "check"), r["check"]["exponent"],
-                 t(r, "build"), r["build"]["exponent"], f"{r['build']['rss_mib']:.0f}"]
+        cells = [r["series"], r["input"], t(r["check"]), r["check"]["exponent"],
+                 t(r["build"]), r["build"]["exponent"], f"{r['build']['rss_mib']:.0f}"]
         if with_site:
             cells += [f"{r['site_bytes'] / 1e6:.1f}", r["bytes_exponent"],
                       f"{r['site_bytes'] / r['weight']:.0f}" if r["site_bytes"] else ""]
+        if with_base:
+            b = r["base"]
+            cells += [t(b["check"]), ratio(r["check"], b["check"]),
+                      t(b["build"]), ratio(r["build"], b["build"])]
+            if with_site:
+                cells += [f"{b['site_bytes'] / 1e6:.1f}" if b["site_bytes"] else ""]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -360,6 +397,8 @@ def main() -> int:
     ap.add_argument("--warmups", type=int, default=1, help="untimed runs first")
     ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
     ap.add_argument("--bin", type=Path, default=REPO / "target/release/handbook")
+    ap.add_argument("--base", type=Path, default=None,
+                    help="an older binary to time side by side (runs alternate)")
     ap.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds per run")
     args = ap.parse_args()
@@ -368,6 +407,12 @@ def main() -> int:
         print(f"error: no binary at {args.bin}; run `cargo build --release` first",
               file=sys.stderr)
         return 2
+    binaries = {"new": args.bin}
+    if args.base is not None:
+        if not args.base.is_file():
+            print(f"error: no binary at {args.base}", file=sys.stderr)
+            return 2
+        binaries["base"] = args.base
     shapes = [s.strip() for s in args.shapes.split(",") if s.strip()]
     known = {s.shape for s in all_series(False)}
     for s in shapes:
@@ -377,7 +422,7 @@ def main() -> int:
             return 2
     args.workdir.mkdir(parents=True, exist_ok=True)
     load = os.getloadavg()[0]
-    print(f"binary {args.bin}, {args.runs} runs (median) after {args.warmups} warm-up, "
+    print(f"binary {args.bin} (base {args.base}), {args.runs} runs (median) after {args.warmups} warm-up, "
           f"load average {load:.1f}", file=sys.stderr)
     if load > (os.cpu_count() or 1) * 0.5:
         print("warning: the machine is busy; the times include that noise", file=sys.stderr)
@@ -386,7 +431,7 @@ def main() -> int:
     try:
         for series in all_series(args.quick):
             if series.shape in shapes:
-                results.setdefault(series.shape, []).extend(run_series(series, args, args.bin))
+                results.setdefault(series.shape, []).extend(run_series(series, args, binaries))
     except BenchError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -404,7 +449,7 @@ def main() -> int:
           "(1 = linear, 2 = quadratic)")
     out = args.workdir / "scaling.json"
     out.write_text(json.dumps({
-        "binary": str(args.bin), "runs": args.runs, "warmups": args.warmups,
+        "binary": str(args.bin), "base": str(args.base) if args.base else None, "runs": args.runs, "warmups": args.warmups,
         "load_average": load, "cpus": os.cpu_count(), "timeout_s": args.timeout,
         "results": results,
     }, indent=2))
