@@ -349,3 +349,44 @@ pub fn codeowners(data: &[u8]) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_inside_and_outside_the_input() {
+        let lf = line_widths("ab\ncd\r\n", false);
+        assert_eq!(lf, vec![2, 3]);
+        assert!(is_inside(&lf, 1, 3));
+        assert!(!is_inside(&lf, 1, 4));
+        assert!(is_inside(&lf, 3, 1), "the end of input");
+        assert!(!is_inside(&lf, 3, 2));
+        assert!(!is_inside(&lf, 0, 1));
+        assert_eq!(line_widths("a\rb", true), vec![1, 1]);
+        assert_eq!(line_widths("", false), Vec::<u32>::new());
+        assert!(is_inside(&[], 1, 1));
+    }
+
+    #[test]
+    #[should_panic(expected = "outside the input")]
+    fn a_position_past_the_end_fails() {
+        assert_inside("a\nb", 4, 1, &"finding");
+    }
+
+    #[test]
+    fn script_tags_are_counted_in_any_case() {
+        assert_eq!(script_tags("<SCRIPT src=x></Script>&lt;script>"), (1, 1));
+    }
+
+    #[test]
+    fn every_target_takes_its_seed_shapes() {
+        // Frontmatter text that must be escaped, and a body that may hold
+        // raw HTML: the page check tells them apart.
+        frontmatter(b"---\ntitle: \"<script>alert(1)</script>\"\n---\n<script>ok()</script>\n");
+        markdown(b"# T {#<script>}\n\n```js\n</script>\n```\n");
+        book_toml(b"[book]\ntitle = 1\n");
+        owners_yaml(b"teams: [");
+        codeowners(b"docs/** @a\n");
+    }
+}
