@@ -367,7 +367,10 @@ fn fuzz(name: &str) {
         let mut input = rng.pick(&seeds).clone();
         mutate(&mut rng, &mut input, &seeds);
         match run_one(f, &input, slow) {
-            Ok(t) if t > slowest.0 => slowest = (t, format!("iteration {i}")),
+            Ok(t) if t > slowest.0 => {
+                let shown = escaped(&input[..input.len().min(4096)]);
+                slowest = (t, format!("iteration {i}: b\"{shown}\""));
+            }
             Ok(_) => {}
             Err(why) => panic!(
                 "fuzz target `{name}` fails at iteration {i} of seed {seed:#x} ({} bytes): {why}\n\
