@@ -40,8 +40,11 @@ use crate::owners::{parse_registry, CodeOwners};
 use crate::page::{parse_page, Handbook};
 use crate::render::{render_to_map, Theme};
 
+/// A fuzz target: takes any bytes, panics when an invariant breaks.
+pub type Target = fn(&[u8]);
+
 /// Every target by name, as `tests/fuzz.rs` and `fuzz/` name them.
-pub const TARGETS: [(&str, fn(&[u8])); 5] = [
+pub const TARGETS: [(&str, Target); 5] = [
     ("frontmatter", frontmatter),
     ("markdown", markdown),
     ("book_toml", book_toml),
