@@ -15,6 +15,7 @@ pub mod diag;
 pub mod discover;
 pub mod error;
 pub mod frontmatter;
+pub mod fuzzing;
 pub mod git;
 pub mod health;
 pub mod history;

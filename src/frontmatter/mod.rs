@@ -294,9 +294,12 @@ fn yaml_mapping(path: &str, yaml: &str) -> Result<Option<Mapping>, Diagnostic> {
 fn yaml_error(path: &str, yaml: &str, e: &serde_yaml::Error) -> Diagnostic {
     let msg = e.to_string();
     let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    // From the byte index, not libyaml's line and column: YAML also ends a
+    // line at U+2028, U+2029 and U+0085, which editors and the rest of the
+    // page's positions do not.
     let parser_at = e
         .location()
-        .map(|l| (l.line() as u32, l.column() as u32))
+        .map(|l| crate::config::line_col(yaml, l.index()))
         .unwrap_or((1, 1));
     // A duplicate key is reported at the start of the mapping; point at
     // the repeated key instead.
@@ -778,6 +781,17 @@ mod tests {
             p.findings[0].message
         );
         assert_eq!(p.findings[0].line, 4);
+    }
+
+    #[test]
+    fn yaml_error_lines_count_only_line_feeds() {
+        // U+2028 is a line break to YAML (so `b` is a key without `:`, found
+        // missing where `owners` starts), but not to editors: libyaml's own
+        // count would say line 4.
+        let p = parse_frontmatter("a.md", "---\ntitle: a\u{2028}b\nowners: [x\nkind: y\n---\n");
+        let d = &p.findings[0];
+        assert!(d.message.contains("YAML"), "{}", d.message);
+        assert_eq!((d.line, d.column), (3, 1));
     }
 
     #[test]
