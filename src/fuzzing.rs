@@ -319,8 +319,9 @@ pub fn owners_yaml(data: &[u8]) {
 pub fn codeowners(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let c = CodeOwners::parse(&text);
+    // Paths of files: never empty (an empty path names no file, and the
+    // matcher answers only for files).
     let mut paths: Vec<String> = [
-        "",
         "README.md",
         "src/runbooks/db-failover.md",
         "docs/handbook/src/adr/0007-use-postgres.md",
@@ -332,7 +333,9 @@ pub fn codeowners(data: &[u8]) {
         if let Some(pattern) = line.split_whitespace().next() {
             let p = pattern.trim_matches('/').replace(['*', '?'], "x");
             paths.push(format!("{p}/page.md"));
-            paths.push(p);
+            if !p.is_empty() {
+                paths.push(p);
+            }
         }
     }
     for p in &paths {

@@ -193,11 +193,16 @@ pub fn parse_registry(path: &Path, rel: &str, text: &str) -> Result<(Registry, V
         message,
     };
     let value: Value = serde_yaml::from_str(text).map_err(|e| {
+        // From the byte index, as for frontmatter: libyaml also ends lines
+        // at U+2028, U+2029 and U+0085, which editors do not. Its message
+        // repeats its own (then wrong) "at line N column M".
         let (l, c) = e
             .location()
-            .map(|l| (l.line() as u32, l.column() as u32))
+            .map(|l| crate::config::line_col(text, l.index()))
             .unwrap_or((0, 0));
-        err(l, c, e.to_string())
+        let msg = e.to_string();
+        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+        err(l, c, msg)
     })?;
     let mut reg = Registry {
         present: true,

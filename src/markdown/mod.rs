@@ -691,8 +691,10 @@ impl<'a> LineIndex<'a> {
         let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
         starts.push(0);
         for (i, &b) in bytes.iter().enumerate() {
-            // LF, CRLF (counted at its LF) and a lone CR end a line.
-            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            // Only LF ends a line (CRLF at its LF), as for frontmatter,
+            // book.toml and the quoted source lines: a lone CR counted here
+            // but not there put body positions past the end of the file.
+            if b == b'\n' {
                 starts.push(i + 1);
             }
         }

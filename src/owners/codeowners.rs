@@ -189,39 +189,38 @@ fn parse_line(line: &str) -> Option<(String, Vec<String>)> {
     if line.is_empty() || line.starts_with('#') || line.starts_with('[') || line.starts_with("^[") {
         return None;
     }
-    let mut tokens = tokens(line).into_iter();
-    let pattern = tokens.next()?;
+    let (pattern, rest) = first_token(line);
     if pattern.starts_with('!') || pattern.starts_with("\\#") || has_unescaped_bracket(&pattern) {
         return None;
     }
-    let owners = tokens.take_while(|t| !t.starts_with('#')).collect();
+    // Escapes belong to the pattern; owners are plain words.
+    let owners = rest
+        .split_whitespace()
+        .take_while(|t| !t.starts_with('#'))
+        .map(str::to_owned)
+        .collect();
     Some((pattern, owners))
 }
 
-/// Whitespace-separated tokens; `\` keeps the next character (a space, too)
-/// in the token, and stays in it for the glob translation.
-fn tokens(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
+/// The pattern (up to the first unescaped white space; `\` keeps the next
+/// character, a space too, and stays in it for the glob translation) and
+/// the rest of the line.
+fn first_token(line: &str) -> (String, &str) {
     let mut cur = String::new();
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
+    let mut chars = line.char_indices();
+    while let Some((i, c)) = chars.next() {
         if c == '\\' {
             cur.push(c);
-            if let Some(n) = chars.next() {
+            if let Some((_, n)) = chars.next() {
                 cur.push(n);
             }
         } else if c.is_whitespace() {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
+            return (cur, &line[i..]);
         } else {
             cur.push(c);
         }
     }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
+    (cur, "")
 }
 
 fn has_unescaped_bracket(pattern: &str) -> bool {

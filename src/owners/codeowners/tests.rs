@@ -238,3 +238,13 @@ fn pathological_double_star_line_on_a_deep_page_answers_fast() {
     assert!(miss.is_empty());
     assert_eq!(hit, vec!["@a"]);
 }
+
+#[test]
+fn escapes_belong_to_the_pattern_and_owners_are_plain_words() {
+    // Found by the fuzz harness: `\ ` in an owner made an owner with a space.
+    let c = CodeOwners::parse("docs/my\\ file.md @oo\\ ba| @two\n");
+    assert_eq!(c.owners_of("docs/my file.md"), ["@oo\\", "ba|", "@two"]);
+    for owner in c.owners_of("docs/my file.md") {
+        assert!(!owner.contains(char::is_whitespace), "{owner:?}");
+    }
+}
