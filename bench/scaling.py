@@ -101,12 +101,15 @@ def gen_owners(root: Path, k: int, pages: int = 1000) -> str:
     return f"{pages:,} pages x {k} owners"
 
 
+# The `**/.../x` line is last: lines are tried from the last one up, so
+# every page meets it first (it matches none of them); above it, a backtracking
+# matcher never reached it.
 DEEP_CODEOWNERS = """\
 * @fallback
-**/**/**/**/**/**/**/**/**/**/**/**/x @never
 **/level-03/**/*.md @level3
 /src/level-01/**/level-04/** @level4
 **/docs/ @docs
+**/**/**/**/**/**/**/**/**/**/**/**/x @never
 """
 
 
