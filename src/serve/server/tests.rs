@@ -1,4 +1,6 @@
+use super::wire::head_end;
 use super::*;
+use std::io::Read;
 use std::sync::atomic::AtomicUsize;
 
 fn parse(s: &str) -> Result<Request, u16> {
