@@ -1,6 +1,7 @@
 //! `handbook check`: flags → `pipeline::check` → a report format.
 
 use super::{root, today, Outcome};
+use crate::baseline::Baseline;
 use crate::diag::{Severity, Summary};
 use crate::error::Result;
 use crate::pipeline::{check, CheckOptions};
@@ -26,6 +27,14 @@ pub struct CheckArgs {
     /// `warnings`: fail on warnings too.
     #[arg(long, value_parser = ["warnings"])]
     pub deny: Option<String>,
+    /// Report (and fail on) only findings that this baseline file, written
+    /// by `--write-baseline`, does not hold.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write every current finding to FILE as the accepted baseline, and
+    /// exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 pub(super) fn run(a: CheckArgs) -> Result<Outcome> {
@@ -36,14 +45,37 @@ pub(super) fn run(a: CheckArgs) -> Result<Outcome> {
         quote_sources: a.format == Format::Human,
     };
     let r = check(&root(a.dir), &opts)?;
-    report::print(a.format, &r.findings, r.pages, today, &r.sources)?;
-    let s = Summary::of(&r.findings);
+    if let Some(path) = &a.write_baseline {
+        let baseline = Baseline::of(&r.findings);
+        baseline.write(path)?;
+        eprintln!(
+            "wrote {} finding(s) of {} pages to the baseline {}; `handbook check --baseline {}` reports only new ones",
+            baseline.len(),
+            r.pages,
+            path.display(),
+            path.display()
+        );
+        return Ok(Outcome::Clean);
+    }
+    let mut findings = r.findings;
+    let mut hidden = 0;
+    if let Some(path) = &a.baseline {
+        (findings, hidden) = Baseline::load(path)?.filter(findings);
+    }
+    report::print(a.format, &findings, r.pages, today, &r.sources)?;
+    if let (Some(path), true) = (&a.baseline, hidden > 0) {
+        eprintln!(
+            "{hidden} finding(s) hidden by the baseline {}",
+            path.display()
+        );
+    }
+    let s = Summary::of(&findings);
     let fail_at = if a.deny.is_some() {
         Severity::Warning
     } else {
         Severity::Error
     };
-    if r.findings.iter().any(|d| d.severity >= fail_at) || (a.deny.is_some() && s.warning > 0) {
+    if findings.iter().any(|d| d.severity >= fail_at) || (a.deny.is_some() && s.warning > 0) {
         Ok(Outcome::ContentErrors)
     } else {
         Ok(Outcome::Clean)

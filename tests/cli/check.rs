@@ -465,3 +465,81 @@ fn human_output_is_linear_in_findings_on_one_long_line() {
         "check took {took:?} for {LINKS} findings on one line"
     );
 }
+
+#[test]
+fn a_baseline_hides_the_findings_a_team_adopted_with_and_only_those() {
+    let t = HandbookTest::with_pages(
+        "Adopted",
+        &[
+            ("index.md", "# Home\n\n[gone](gone.md)\n"),
+            ("legacy/old.md", "# Old\n\nNo owners here.\n"),
+        ],
+    );
+    let today = ["--today", TODAY];
+    let first = t.run(&["check", "--format", "json", today[0], today[1]]);
+    first.assert_code(1);
+    let adopted = findings_of(&first.json()).len();
+    assert!(adopted >= 3, "{}", first.stdout);
+
+    let w = t.run(&[
+        "check",
+        "--write-baseline",
+        "handbook-baseline.json",
+        today[0],
+        today[1],
+    ]);
+    w.assert_code(0);
+    assert!(
+        w.stderr.contains(&format!("wrote {adopted} finding(s)")),
+        "{}",
+        w.stderr
+    );
+    let text = t.read("handbook-baseline.json");
+    let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(parsed["version"], 1);
+
+    // Lines move and days pass: still the same findings.
+    t.write(
+        "src/index.md",
+        "# Home\n\nIntro.\n\nMore intro.\n\n[gone](gone.md)\n",
+    );
+    let later = ["--today", "2027-03-01"];
+    let r = t.run(&[
+        "check",
+        "--baseline",
+        "handbook-baseline.json",
+        later[0],
+        later[1],
+    ]);
+    r.assert_code(0);
+    assert!(
+        r.stderr
+            .contains(&format!("{adopted} finding(s) hidden by the baseline")),
+        "{}",
+        r.stderr
+    );
+
+    // A new broken link is reported, and only it.
+    t.write("src/index.md", "# Home\n\n[gone](gone.md) [new](new.md)\n");
+    let r = t.run(&[
+        "check",
+        "--baseline",
+        "handbook-baseline.json",
+        "--format",
+        "json",
+        later[0],
+        later[1],
+    ]);
+    r.assert_code(1);
+    let left = findings_of(&r.json());
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!(left[0].rule, "link-broken");
+    assert!(left[0].message.contains("new.md"), "{left:?}");
+
+    // A file that is not a baseline is a clear error, exit 2.
+    t.write("bad.json", "{\"findings\": 3}");
+    let r = t.run(&["check", "--baseline", "bad.json"]);
+    r.assert_code(2);
+    assert!(r.stderr.contains("bad.json:1:"), "{}", r.stderr);
+    assert!(r.stderr.contains("--write-baseline"), "{}", r.stderr);
+}
