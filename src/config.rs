@@ -39,6 +39,9 @@ pub struct Config {
     pub owners: OwnersConfig,
     /// Severity overrides by rule id; `None` = off.
     pub rule_levels: BTreeMap<String, Option<Severity>>,
+    /// `[[check.overrides]]`, in order: later ones win over earlier ones
+    /// and over `[check.rules]` for the pages they match.
+    pub rule_overrides: Vec<RuleOverride>,
     /// `[kinds.runbook] required-sections`.
     pub runbook_sections: Vec<String>,
     /// `[kinds.adr] proposed-max-age`.
@@ -150,6 +153,24 @@ pub const RULE_IDS: [&str; 25] = [
     "page-name-too-long",
 ];
 
+/// One `[[check.overrides]]` table: rule levels for the pages whose path
+/// (under the content folder) matches one of its globs.
+#[derive(Debug, Clone)]
+pub struct RuleOverride {
+    /// The globs as written.
+    pub paths: Vec<String>,
+    matcher: globset::GlobSet,
+    /// Levels by rule id; `None` = off.
+    pub levels: BTreeMap<String, Option<Severity>>,
+}
+
+impl RuleOverride {
+    /// Does this override apply to the page at `rel` (under the content folder)?
+    pub fn applies_to(&self, rel: &str) -> bool {
+        self.matcher.is_match(rel)
+    }
+}
+
 /// Where to find the handbook and what the command line overrides.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
@@ -244,7 +265,7 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
         &["default-interval", "warn-before", "interval"],
     );
     p.unknown_keys(&owners, "owners", &["registry", "codeowners"]);
-    p.unknown_keys(&check, "check", &["rules"]);
+    p.unknown_keys(&check, "check", &["rules", "overrides"]);
     let health = p.health(&health_table)?;
 
     let title = p.string(&book, "book", "title")?.unwrap_or_else(|| {
@@ -348,27 +369,10 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
     };
     let codeowners = p.bool(&owners, "owners", "codeowners")?.unwrap_or(true);
 
-    let mut rule_levels = BTreeMap::new();
     let rules = p.section(&check, "check.rules");
-    for (key, value) in rules.iter() {
-        if !RULE_IDS.contains(&key.as_str()) {
-            p.unknown("check.rules", key);
-            continue;
-        }
-        let level = value.as_str().and_then(Severity::parse_level);
-        match level {
-            Some(level) => {
-                rule_levels.insert(key.clone(), level);
-            }
-            None => {
-                return Err(p.error_at(
-                    "check.rules",
-                    key,
-                    format!("`{key}` must be one of \"error\", \"warning\", \"info\", \"off\""),
-                ))
-            }
-        }
-    }
+    let rule_levels = p.rule_levels(&rules, "check.rules")?;
+
+    let rule_overrides = p.rule_overrides(&check)?;
 
     let mut runbook_sections: Vec<String> = DEFAULT_RUNBOOK_SECTIONS
         .iter()
@@ -431,6 +435,7 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
             codeowners,
         },
         rule_levels,
+        rule_overrides,
         runbook_sections,
         adr_proposed_max_age,
         health,
@@ -536,6 +541,118 @@ impl Parser<'_> {
             )
             .with_help(unknown_key_help(section, key)),
         );
+    }
+
+    /// Rule levels in a `rules` table (`[check.rules]`, or a
+    /// `[[check.overrides]]`'s); unknown rule ids are warned about.
+    fn rule_levels(
+        &mut self,
+        rules: &Table,
+        section: &str,
+    ) -> Result<BTreeMap<String, Option<Severity>>> {
+        let mut levels = BTreeMap::new();
+        for (key, value) in rules.iter() {
+            if !RULE_IDS.contains(&key.as_str()) {
+                self.unknown(section, key);
+                continue;
+            }
+            match value.as_str().and_then(Severity::parse_level) {
+                Some(level) => {
+                    levels.insert(key.clone(), level);
+                }
+                None => {
+                    return Err(self.error_at(
+                        section,
+                        key,
+                        format!("`{key}` must be one of \"error\", \"warning\", \"info\", \"off\""),
+                    ))
+                }
+            }
+        }
+        Ok(levels)
+    }
+
+    /// `[[check.overrides]]`: `paths` (globs under the content folder) and
+    /// `rules` (levels, as in `[check.rules]`).
+    fn rule_overrides(&mut self, check: &Table) -> Result<Vec<RuleOverride>> {
+        let Some(value) = check.get("overrides") else {
+            return Ok(Vec::new());
+        };
+        let shape = "write each as a `[[check.overrides]]` table with `paths = [\"legacy/**\"]` and `rules = { owner-missing = \"warning\" }`";
+        let Some(items) = value.as_array() else {
+            return Err(self.error_at(
+                "check",
+                "overrides",
+                format!("`overrides` must be a list of tables; {shape}"),
+            ));
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let Some(table) = item.as_table() else {
+                return Err(self.error_at(
+                    "check",
+                    "overrides",
+                    format!("an entry of `overrides` is not a table; {shape}"),
+                ));
+            };
+            for key in table.keys() {
+                if key != "paths" && key != "rules" {
+                    self.unknown("check.overrides", key);
+                }
+            }
+            let paths: Option<Vec<String>> = table.get("paths").and_then(|v| {
+                v.as_array()?
+                    .iter()
+                    .map(|p| p.as_str().map(str::to_owned))
+                    .collect()
+            });
+            let Some(paths) = paths.filter(|p| !p.is_empty()) else {
+                return Err(self.error_at(
+                    "check",
+                    "overrides",
+                    format!("an override needs `paths`, a list of globs; {shape}"),
+                ));
+            };
+            let mut globs = globset::GlobSetBuilder::new();
+            for pattern in &paths {
+                let glob = globset::GlobBuilder::new(pattern.trim_start_matches('/'))
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| {
+                        self.error_at(
+                            "check",
+                            "overrides",
+                            format!("`{pattern}` in `paths` is not a glob: {e}"),
+                        )
+                    })?;
+                globs.add(glob);
+            }
+            let matcher = globs.build().map_err(|e| {
+                self.error_at(
+                    "check",
+                    "overrides",
+                    format!("the `paths` globs do not compile: {e}"),
+                )
+            })?;
+            let rules = match table.get("rules") {
+                None => Table::new(),
+                Some(toml::Value::Table(t)) => t.clone(),
+                Some(_) => {
+                    return Err(self.error_at(
+                        "check",
+                        "overrides",
+                        format!("`rules` must be a table; {shape}"),
+                    ))
+                }
+            };
+            let levels = self.rule_levels(&rules, "check.overrides.rules")?;
+            out.push(RuleOverride {
+                paths,
+                matcher,
+                levels,
+            });
+        }
+        Ok(out)
     }
 
     fn unknown_keys(&mut self, table: &Table, section: &str, known: &[&str]) {

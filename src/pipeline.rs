@@ -108,6 +108,8 @@ pub struct CheckReport {
     pub findings: Vec<Diagnostic>,
     /// Text of the files findings point at, by root-relative path.
     pub sources: BTreeMap<String, String>,
+    /// Findings hidden by pages' `check: { ignore: [...] }`.
+    pub ignored: usize,
 }
 
 /// The text of every file a finding points at: pages from memory, config
@@ -400,5 +402,6 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Result<CheckReport> {
             BTreeMap::new()
         },
         findings,
+        ignored: ev.ignored,
     })
 }

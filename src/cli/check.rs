@@ -69,6 +69,12 @@ pub(super) fn run(a: CheckArgs) -> Result<Outcome> {
             path.display()
         );
     }
+    if r.ignored > 0 {
+        eprintln!(
+            "{} finding(s) hidden by pages' `check: {{ ignore: [...] }}`",
+            r.ignored
+        );
+    }
     let s = Summary::of(&findings);
     let fail_at = if a.deny.is_some() {
         Severity::Warning

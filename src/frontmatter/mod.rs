@@ -25,7 +25,7 @@ pub const OWNER_KEYS: [&str; 4] = ["owners", "owner", "maintainers", "owner_slac
 const REVIEW_EVERY_KEYS: [&str; 2] = ["review_every", "review_in"];
 
 /// The other keys a field is read from.
-const FIELD_KEYS: [&str; 11] = [
+const FIELD_KEYS: [&str; 12] = [
     "title",
     "kind",
     "domain",
@@ -37,6 +37,7 @@ const FIELD_KEYS: [&str; 11] = [
     "actions",
     "enforced_by",
     "search",
+    "check",
 ];
 
 /// Whether `key` is one a frontmatter field is read from (aliases included).
@@ -127,6 +128,9 @@ pub struct FrontMatter {
     pub enforced_by: Option<String>,
     /// `search: false` opts out of the search index.
     pub search: bool,
+    /// `check: { ignore: [rule-id, ...] }`: rules whose findings on this
+    /// page are not reported.
+    pub ignore_rules: Vec<String>,
 }
 
 /// Result of parsing one page's frontmatter.
@@ -686,6 +690,22 @@ impl Fields<'_> {
             Some(Value::Bool(b)) => *b,
             _ => true,
         };
+        let ignore_rules = match self.get(map, "check") {
+            None => Vec::new(),
+            Some(Value::Mapping(check)) => {
+                let check = check.clone();
+                self.strings(&check, "ignore")
+            }
+            Some(other) => {
+                let found = type_name(other);
+                self.bad(
+                    "check",
+                    format!("`check` must be a mapping, found {found}"),
+                    "write `check: { ignore: [rule-id] }`",
+                );
+                Vec::new()
+            }
+        };
         FrontMatter {
             present: true,
             toml: false,
@@ -708,6 +728,7 @@ impl Fields<'_> {
                 .string(map, "enforced_by")
                 .filter(|s| !s.trim().is_empty()),
             search,
+            ignore_rules,
         }
     }
 }

@@ -103,6 +103,8 @@ pub struct Evaluation {
     pub page_findings: Vec<Vec<Diagnostic>>,
     /// Findings not on a page (book.toml, owners.yaml).
     pub other_findings: Vec<Diagnostic>,
+    /// Findings hidden by pages' `check: { ignore: [...] }`.
+    pub ignored: usize,
 }
 
 impl Evaluation {
@@ -158,40 +160,65 @@ pub fn run_rules(handbook: &Handbook, today: Date) -> Evaluation {
             content::check(page, &cx, &mut out);
             adr::check(page, &adr_index, &cx, &mut out);
             links::check(page, &link_index, &mut out);
-            apply_levels(handbook, &mut out);
-            sort_findings(&mut out);
             out
         })
         .collect();
     adr::check_cycles(handbook, &adr_index, &mut page_findings);
-    for f in &mut page_findings {
-        apply_levels(handbook, f);
+    let mut ignored = 0;
+    for (f, page) in page_findings.iter_mut().zip(&handbook.pages) {
+        ignored += apply_levels(handbook, Some(page), f);
         sort_findings(f);
     }
     let mut other = handbook.config_findings.clone();
-    apply_levels(handbook, &mut other);
+    apply_levels(handbook, None, &mut other);
     sort_findings(&mut other);
     Evaluation {
         statuses,
         page_findings,
         other_findings: other,
+        ignored,
     }
 }
 
-/// Applies `[check.rules]`: changes severities and drops `off` rules.
-fn apply_levels(handbook: &Handbook, findings: &mut Vec<Diagnostic>) {
-    let levels = &handbook.config.rule_levels;
-    if levels.is_empty() {
-        return;
+/// Applies `[check.rules]`, then the `[[check.overrides]]` matching the
+/// page, in order: changes severities and drops `off` rules. Then drops
+/// the rules the page's `check: { ignore: [...] }` names, and returns how
+/// many findings that hid (`frontmatter-invalid` is never ignored: the
+/// list may be what failed to parse).
+fn apply_levels(handbook: &Handbook, page: Option<&Page>, findings: &mut Vec<Diagnostic>) -> usize {
+    let config = &handbook.config;
+    let overrides: Vec<&crate::config::RuleOverride> = match page {
+        Some(p) => config
+            .rule_overrides
+            .iter()
+            .filter(|o| o.applies_to(&p.src.rel))
+            .collect(),
+        None => Vec::new(),
+    };
+    if !config.rule_levels.is_empty() || !overrides.is_empty() {
+        findings.retain_mut(|d| {
+            let level = overrides
+                .iter()
+                .rev()
+                .find_map(|o| o.levels.get(d.rule))
+                .or_else(|| config.rule_levels.get(d.rule));
+            match level {
+                None => true,
+                Some(None) => false,
+                Some(Some(sev)) => {
+                    d.severity = *sev;
+                    true
+                }
+            }
+        });
     }
-    findings.retain_mut(|d| match levels.get(d.rule) {
-        None => true,
-        Some(None) => false,
-        Some(Some(sev)) => {
-            d.severity = *sev;
-            true
-        }
-    });
+    let ignore = page.map_or(&[][..], |p| p.front.ignore_rules.as_slice());
+    if ignore.is_empty() {
+        return 0;
+    }
+    let before = findings.len();
+    findings.retain(|d| d.rule == "frontmatter-invalid" || !ignore.iter().any(|r| r == d.rule));
+    before - findings.len()
 }
 
 /// Computes one page's ownership and review state.

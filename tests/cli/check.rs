@@ -543,3 +543,72 @@ fn a_baseline_hides_the_findings_a_team_adopted_with_and_only_those() {
     assert!(r.stderr.contains("bad.json:1:"), "{}", r.stderr);
     assert!(r.stderr.contains("--write-baseline"), "{}", r.stderr);
 }
+
+#[test]
+fn overrides_by_path_and_page_ignores_set_what_a_legacy_folder_reports() {
+    let t = HandbookTest::with_pages(
+        "Legacy",
+        &[
+            ("index.md", "# Home\n"),
+            ("legacy/old.md", "# Old\n\n[gone](gone.md)\n"),
+            ("legacy/deep/older.md", "# Older\n"),
+            (
+                "guides/quiet.md",
+                "---\ntitle: Quiet\ncheck: { ignore: [owner-missing, review-missing] }\n---\n\n[gone](gone.md)\n",
+            ),
+        ],
+    );
+    t.write(
+        "book.toml",
+        "[book]\ntitle = \"Legacy\"\n[check.rules]\nreview-missing = \"info\"\n\n[[check.overrides]]\npaths = [\"legacy/**\"]\nrules = { owner-missing = \"warning\", review-missing = \"off\" }\n\n[[check.overrides]]\npaths = [\"legacy/deep/*.md\"]\nrules = { owner-missing = \"off\" }\n",
+    );
+    let (_, findings) = t.check_json();
+    let of = |path: &str| -> Vec<(String, String)> {
+        findings
+            .iter()
+            .filter(|f| f.path == format!("src/{path}"))
+            .map(|f| (f.rule.clone(), f.severity.clone()))
+            .collect()
+    };
+    assert_eq!(
+        of("index.md"),
+        [
+            ("owner-missing".to_owned(), "error".to_owned()),
+            ("review-missing".to_owned(), "info".to_owned())
+        ]
+    );
+    let old = of("legacy/old.md");
+    assert!(
+        old.contains(&("owner-missing".into(), "warning".into())),
+        "{old:?}"
+    );
+    assert!(
+        old.contains(&("link-broken".into(), "error".into())),
+        "{old:?}"
+    );
+    assert!(!old.iter().any(|(r, _)| r == "review-missing"), "{old:?}");
+    // The later, narrower override wins.
+    assert_eq!(of("legacy/deep/older.md"), Vec::<(String, String)>::new());
+    // The page's own ignore list hides only what it names.
+    assert_eq!(
+        of("guides/quiet.md"),
+        [("link-broken".to_owned(), "error".to_owned())]
+    );
+    let r = t.run(&["check", "--today", TODAY]);
+    assert!(
+        r.stderr
+            .contains("2 finding(s) hidden by pages' `check: { ignore: [...] }`"),
+        "{}",
+        r.stderr
+    );
+
+    // A glob that does not compile is a config error at its key.
+    t.write(
+        "book.toml",
+        "[book]\ntitle = \"Legacy\"\n[[check.overrides]]\npaths = [\"legacy/[\"]\n",
+    );
+    let r = t.run(&["check"]);
+    r.assert_code(2);
+    assert!(r.stderr.contains("book.toml:"), "{}", r.stderr);
+    assert!(r.stderr.contains("is not a glob"), "{}", r.stderr);
+}

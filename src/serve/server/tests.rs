@@ -126,15 +126,28 @@ fn a_thread_that_cannot_start_costs_one_connection() {
 #[test]
 fn at_the_cap_the_longest_idle_connection_makes_room() {
     let (server, addr) = server(2, None);
-    let mut idle: Vec<TcpStream> = (0..2).map(|_| TcpStream::connect(addr).unwrap()).collect();
-    std::thread::sleep(Duration::from_millis(100));
+    // Opened one after the other, so that their ages differ even on a
+    // loaded machine.
+    let mut idle = Vec::new();
+    for _ in 0..2 {
+        idle.push(TcpStream::connect(addr).unwrap());
+        std::thread::sleep(Duration::from_millis(150));
+    }
     assert_eq!(status(addr), 200);
-    // The first idle connection was closed for it.
+    // The first idle connection was closed for it (end of stream), and the
+    // second left open (its read times out).
     idle[0]
-        .set_read_timeout(Some(Duration::from_secs(5)))
+        .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     let mut buf = [0u8; 16];
     assert_eq!(idle[0].read(&mut buf).unwrap(), 0);
+    idle[1]
+        .set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    assert!(
+        idle[1].read(&mut buf).is_err(),
+        "the newer idle connection was closed"
+    );
     server.stop();
 }
 
