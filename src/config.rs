@@ -42,6 +42,8 @@ pub struct Config {
     /// `[[check.overrides]]`, in order: later ones win over earlier ones
     /// and over `[check.rules]` for the pages they match.
     pub rule_overrides: Vec<RuleOverride>,
+    /// `[build] exclude`: content files left out of everything.
+    pub exclude: Exclude,
     /// `[kinds.runbook] required-sections`.
     pub runbook_sections: Vec<String>,
     /// `[kinds.adr] proposed-max-age`.
@@ -171,6 +173,23 @@ impl RuleOverride {
     }
 }
 
+/// `[build] exclude`: globs of content files (paths under the content
+/// folder) that are neither pages nor assets. A pattern also covers what
+/// is below it: `drafts` and `drafts/` leave out the whole folder.
+#[derive(Debug, Clone, Default)]
+pub struct Exclude {
+    /// The patterns as written.
+    pub patterns: Vec<String>,
+    set: globset::GlobSet,
+}
+
+impl Exclude {
+    /// Is the content file at `rel` left out?
+    pub fn excludes(&self, rel: &str) -> bool {
+        !self.patterns.is_empty() && self.set.is_match(rel)
+    }
+}
+
 /// Where to find the handbook and what the command line overrides.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
@@ -257,8 +276,10 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
             "edit-url-template",
             "theme",
             "create-missing",
+            "exclude",
         ],
     );
+    let exclude = p.exclude(&build)?;
     p.unknown_keys(
         &review,
         "review",
@@ -436,6 +457,7 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
         },
         rule_levels,
         rule_overrides,
+        exclude,
         runbook_sections,
         adr_proposed_max_age,
         health,
@@ -541,6 +563,48 @@ impl Parser<'_> {
             )
             .with_help(unknown_key_help(section, key)),
         );
+    }
+
+    /// `[build] exclude = ["drafts/**", ...]`.
+    fn exclude(&mut self, build: &Table) -> Result<Exclude> {
+        let Some(value) = build.get("exclude") else {
+            return Ok(Exclude::default());
+        };
+        let patterns: Option<Vec<String>> = value
+            .as_array()
+            .and_then(|a| a.iter().map(|p| p.as_str().map(str::to_owned)).collect());
+        let Some(patterns) = patterns else {
+            return Err(self.error_at(
+                "build",
+                "exclude",
+                "`exclude` must be a list of globs, like `exclude = [\"drafts/**\", \"**/*.tmp.md\"]`".to_owned(),
+            ));
+        };
+        let mut set = globset::GlobSetBuilder::new();
+        for pattern in &patterns {
+            let base = pattern.trim_start_matches('/').trim_end_matches('/');
+            for glob in [base.to_owned(), format!("{base}/**")] {
+                let glob = globset::GlobBuilder::new(&glob)
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| {
+                        self.error_at(
+                            "build",
+                            "exclude",
+                            format!("`{pattern}` in `exclude` is not a glob: {e}"),
+                        )
+                    })?;
+                set.add(glob);
+            }
+        }
+        let set = set.build().map_err(|e| {
+            self.error_at(
+                "build",
+                "exclude",
+                format!("the `exclude` globs do not compile: {e}"),
+            )
+        })?;
+        Ok(Exclude { patterns, set })
     }
 
     /// Rule levels in a `rules` table (`[check.rules]`, or a

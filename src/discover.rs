@@ -145,6 +145,9 @@ pub fn discover_paths(config: &Config) -> (Vec<(String, PathBuf)>, Vec<AssetFile
         if entry.depth() == 1 && content == &config.root && ROOT_FILES.contains(&name.as_ref()) {
             continue;
         }
+        if config.exclude.excludes(&rel) {
+            continue;
+        }
         if is_markdown(&name) {
             pages.push((rel, entry.into_path()));
         } else {

@@ -612,3 +612,47 @@ fn overrides_by_path_and_page_ignores_set_what_a_legacy_folder_reports() {
     assert!(r.stderr.contains("book.toml:"), "{}", r.stderr);
     assert!(r.stderr.contains("is not a glob"), "{}", r.stderr);
 }
+
+#[test]
+fn excluded_files_are_neither_checked_nor_built() {
+    let t = HandbookTest::with_pages(
+        "Excluding",
+        &[
+            ("index.md", "# Home\n"),
+            ("drafts/idea.md", "# Idea\n"),
+            ("drafts/deeper/more.md", "# More\n"),
+            ("guides/setup.md", "# Setup\n"),
+            ("guides/setup.tmp.md", "# Scratch\n"),
+        ],
+    );
+    t.write("src/drafts/diagram.png", "not really a png");
+    t.write(
+        "book.toml",
+        "[book]\ntitle = \"Excluding\"\n[build]\nexclude = [\"drafts/\", \"**/*.tmp.md\"]\n",
+    );
+    let (_, findings) = t.check_json();
+    let paths: BTreeSet<&str> = findings.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        BTreeSet::from(["src/guides/setup.md", "src/index.md"]),
+        "{findings:?}"
+    );
+    t.build_ok();
+    assert!(t.exists("book/guides/setup.html"));
+    for gone in [
+        "book/drafts/idea.html",
+        "book/drafts/deeper/more.html",
+        "book/drafts/diagram.png",
+        "book/guides/setup.tmp.html",
+    ] {
+        assert!(!t.exists(gone), "{gone} was built");
+    }
+    t.write("book.toml", "[build]\nexclude = \"drafts\"\n");
+    let r = t.run(&["check"]);
+    r.assert_code(2);
+    assert!(
+        r.stderr.contains("`exclude` must be a list of globs"),
+        "{}",
+        r.stderr
+    );
+}
