@@ -148,7 +148,7 @@ impl Staging {
         remove_dead_leftovers(out_dir);
         let tmp = parent.join(format!(".{}.tmp-{}", dir_name(out_dir), std::process::id()));
         if tmp.exists() {
-            std::fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
+            remove_site_dir(&tmp).map_err(io_err(&tmp))?;
         }
         std::fs::create_dir_all(&tmp).map_err(io_err(&tmp))?;
         write_marker(&tmp)?;
@@ -191,7 +191,7 @@ impl Staging {
             self.committed = true;
             // The old site now stands at the staging path, marked: if this
             // removal is cut short, the next build finishes it.
-            std::fs::remove_dir_all(&self.tmp).map_err(io_err(&self.tmp))?;
+            remove_site_dir(&self.tmp).map_err(io_err(&self.tmp))?;
             return Ok(());
         }
         let parent = self.out_dir.parent().unwrap_or(Path::new("."));
@@ -206,7 +206,7 @@ impl Staging {
         for attempt in 0..8 {
             let old = parent.join(format!(".{name}.old-{pid}-{attempt}"));
             if old.exists() {
-                std::fs::remove_dir_all(&old).map_err(io_err(&old))?;
+                remove_site_dir(&old).map_err(io_err(&old))?;
             }
             match std::fs::rename(&self.out_dir, &old) {
                 Ok(()) => aside.push(old),
@@ -224,7 +224,7 @@ impl Staging {
                 Ok(()) => {
                     self.committed = true;
                     for old in &aside {
-                        std::fs::remove_dir_all(old).map_err(io_err(old))?;
+                        remove_site_dir(old).map_err(io_err(old))?;
                     }
                     return Ok(());
                 }
@@ -252,7 +252,7 @@ impl Staging {
         if !self.out_dir.exists() {
             let _ = std::fs::rename(&old, &self.out_dir);
         } else {
-            let _ = std::fs::remove_dir_all(&old);
+            let _ = remove_site_dir(&old);
         }
     }
 }
@@ -288,6 +288,33 @@ fn exchange(a: &Path, b: &Path) -> bool {
 #[cfg(not(target_os = "linux"))]
 fn exchange(_a: &Path, _b: &Path) -> bool {
     false
+}
+
+/// Removes a folder of handbook's (a staging folder, a site moved aside),
+/// its marker last: a removal cut short (Ctrl-C, SIGKILL) leaves a folder
+/// that is still marked, which the next build recognises and removes.
+fn remove_site_dir(dir: &Path) -> std::io::Result<()> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            std::fs::remove_dir_all(entry.path())?;
+        } else {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    match std::fs::remove_file(dir.join(MARKER)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    std::fs::remove_dir(dir)
 }
 
 /// Writes the [`MARKER`] into `dir`.
@@ -335,7 +362,7 @@ fn remove_dead_leftovers(out_dir: &Path) {
                 && std::fs::symlink_metadata(out_dir).is_err()
                 && std::fs::rename(&path, out_dir).is_ok();
             if !put_back {
-                let _ = std::fs::remove_dir_all(&path);
+                let _ = remove_site_dir(&path);
             }
         }
     }
@@ -367,7 +394,7 @@ fn process_alive(_pid: u32, dir: &Path) -> bool {
 /// Removes earlier sites moved aside, best effort.
 fn remove_all(dirs: &[PathBuf]) {
     for d in dirs {
-        let _ = std::fs::remove_dir_all(d);
+        let _ = remove_site_dir(d);
     }
 }
 
@@ -390,7 +417,7 @@ impl Sink for Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.tmp);
+            let _ = remove_site_dir(&self.tmp);
         }
     }
 }

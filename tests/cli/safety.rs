@@ -211,7 +211,14 @@ fn a_build_killed_midway_leaves_nothing_after_the_next() {
     let full = started.elapsed().as_millis() as u64;
     let before = std::fs::read(t.path("book/index.html")).unwrap();
     // Kills spread over the build: before, while and after it writes.
-    for delay_ms in [full / 4, full / 2, full * 3 / 4, full * 9 / 10] {
+    for delay_ms in [
+        full / 4,
+        full / 2,
+        full * 3 / 4,
+        full * 9 / 10,
+        full * 19 / 20,
+        full,
+    ] {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_handbook"))
             .args(["build", "--quiet", "--today", "2026-11-23"])
             .current_dir(t.root())
