@@ -44,6 +44,9 @@ pub struct Config {
     pub rule_overrides: Vec<RuleOverride>,
     /// `[build] exclude`: content files left out of everything.
     pub exclude: Exclude,
+    /// `[kinds.KIND] paths`: globs (under the content folder) that give
+    /// the pages they match that kind, in book.toml's order.
+    pub kind_paths: Vec<(Kind, globset::GlobSet)>,
     /// `[kinds.runbook] required-sections`.
     pub runbook_sections: Vec<String>,
     /// `[kinds.adr] proposed-max-age`.
@@ -400,6 +403,7 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
         .map(|s| s.to_string())
         .collect();
     let mut adr_proposed_max_age = Interval::Days(30);
+    let mut kind_paths = Vec::new();
     for (key, value) in kinds.iter() {
         let Some(kind) = Kind::parse(key) else {
             p.unknown("kinds", key);
@@ -409,9 +413,12 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
             return Err(p.error_at("kinds", key, format!("`[kinds.{key}]` must be a table")));
         };
         let section = format!("kinds.{key}");
+        if let Some(globs) = p.kind_paths(t, &section)? {
+            kind_paths.push((kind, globs));
+        }
         match kind {
             Kind::Runbook => {
-                p.unknown_keys(t, &section, &["required-sections"]);
+                p.unknown_keys(t, &section, &["required-sections", "paths"]);
                 if let Some(v) = t.get("required-sections") {
                     runbook_sections = v
                         .as_array()
@@ -426,12 +433,12 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
                 }
             }
             Kind::Adr => {
-                p.unknown_keys(t, &section, &["proposed-max-age"]);
+                p.unknown_keys(t, &section, &["proposed-max-age", "paths"]);
                 if let Some(iv) = p.interval(t, &section, "proposed-max-age")? {
                     adr_proposed_max_age = iv;
                 }
             }
-            _ => p.unknown_keys(t, &section, &[]),
+            _ => p.unknown_keys(t, &section, &["paths"]),
         }
     }
 
@@ -458,6 +465,7 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
         rule_levels,
         rule_overrides,
         exclude,
+        kind_paths,
         runbook_sections,
         adr_proposed_max_age,
         health,
@@ -563,6 +571,50 @@ impl Parser<'_> {
             )
             .with_help(unknown_key_help(section, key)),
         );
+    }
+
+    /// `paths = [globs]` of a `[kinds.KIND]` table; a pattern also covers
+    /// what is below it (`architecture/decisions` is the whole folder).
+    fn kind_paths(&mut self, t: &Table, section: &str) -> Result<Option<globset::GlobSet>> {
+        let Some(value) = t.get("paths") else {
+            return Ok(None);
+        };
+        let patterns: Option<Vec<&str>> = value
+            .as_array()
+            .and_then(|a| a.iter().map(|p| p.as_str()).collect());
+        let Some(patterns) = patterns else {
+            return Err(self.error_at(
+                section,
+                "paths",
+                "`paths` must be a list of globs, like `paths = [\"architecture/decisions/**\"]`"
+                    .to_owned(),
+            ));
+        };
+        let mut set = globset::GlobSetBuilder::new();
+        for pattern in patterns {
+            let base = pattern.trim_start_matches('/').trim_end_matches('/');
+            for glob in [base.to_owned(), format!("{base}/**")] {
+                let glob = globset::GlobBuilder::new(&glob)
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| {
+                        self.error_at(
+                            section,
+                            "paths",
+                            format!("`{pattern}` in `paths` is not a glob: {e}"),
+                        )
+                    })?;
+                set.add(glob);
+            }
+        }
+        let set = set.build().map_err(|e| {
+            self.error_at(
+                section,
+                "paths",
+                format!("the `paths` globs do not compile: {e}"),
+            )
+        })?;
+        Ok(Some(set))
     }
 
     /// `[build] exclude = ["drafts/**", ...]`.

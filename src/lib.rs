@@ -26,6 +26,7 @@ pub mod output;
 pub mod owners;
 pub mod page;
 pub mod pipeline;
+pub mod recognise;
 pub mod render;
 pub mod report;
 pub mod rules;

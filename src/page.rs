@@ -12,6 +12,7 @@ use crate::markdown::{
     MarkdownContext, RenderedMarkdown,
 };
 use crate::owners::{CodeOwners, Registry};
+use crate::recognise::{adr_date_in, adr_status_in, infer_kind};
 use rayon::prelude::*;
 use std::collections::HashSet;
 
@@ -114,17 +115,35 @@ pub fn parse_page(
     // lay it out; Hugo's `_index.md`) introduces the folder; it is not one
     // of its records.
     let is_index = is_index_page(file_name);
-    let folder_kind = match src.rel.split_once('/') {
-        Some((f, _)) if !is_index => Kind::from_folder(f),
-        _ => Kind::Guide,
+    let inferred = || {
+        let headings: Vec<String> = md.headings.iter().map(|h| h.text.clone()).collect();
+        infer_kind(config, &src.rel, is_index, &headings, body)
     };
     let (kind, kind_unknown) = match parsed.front.kind.as_deref() {
-        None => (folder_kind, None),
+        None => (inferred(), None),
         Some(k) => match Kind::parse(k) {
             Some(kind) => (kind, None),
-            None => (folder_kind, Some(k.to_string())),
+            None => (inferred(), Some(k.to_string())),
         },
     };
+    let mut front = parsed.front;
+    if kind == Kind::Adr && front.status_written.is_none() {
+        // An ADR without frontmatter keeps its status in the body.
+        if let Some(found) = adr_status_in(body) {
+            front.status = Some(
+                found
+                    .status
+                    .map_or_else(|| found.written.to_lowercase(), str::to_owned),
+            );
+            front.status_written = Some(found.written);
+            if front.superseded_by.is_empty() {
+                front.superseded_by.extend(found.superseded_by);
+            }
+            if front.date.is_none() {
+                front.date = adr_date_in(body);
+            }
+        }
+    }
     let adr_number = (kind == Kind::Adr)
         .then(|| {
             file_name
@@ -133,15 +152,14 @@ pub fn parse_page(
         })
         .flatten()
         .flatten();
-    let title = parsed
-        .front
+    let title = front
         .title
         .clone()
         .or_else(|| md.first_h1.clone())
         .unwrap_or_else(|| title_from_path(&src.rel, &config.title));
     let url = page_url(&src.rel);
     Page {
-        front: parsed.front,
+        front,
         spans: parsed.spans,
         body_line: parsed.body_line,
         kind,

@@ -61,7 +61,7 @@ fn normalise(h: &str) -> String {
 }
 
 /// Does some heading satisfy the required section?
-pub(super) fn has_section(headings: &[String], required: &str) -> bool {
+pub fn has_section(headings: &[String], required: &str) -> bool {
     let want = normalise(required);
     let aliases: &[&str] = SECTION_ALIASES
         .iter()

@@ -5,7 +5,7 @@
 
 mod adr;
 mod content;
-pub use content::NAME_MAX;
+pub use content::{has_section, NAME_MAX};
 mod history;
 mod links;
 mod ownership;

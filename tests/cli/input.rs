@@ -758,3 +758,86 @@ fn pages_that_replace_other_outputs_are_named() {
     );
     assert_eq!(warnings.len(), 3, "{warnings:?}");
 }
+
+#[test]
+fn kinds_are_recognised_from_paths_folders_and_content() {
+    let t = handbook(&[
+        // Nygard / adr-tools, no frontmatter, in a folder no rule names.
+        (
+            "architecture-decision-record/0001-record-decisions.md",
+            "# 1. Record decisions\n\nDate: 2026-01-05\n\n## Status\n\nAccepted ✅\n\n## Context\n\nWe forget.\n",
+        ),
+        // MADR: a list item.
+        (
+            "architecture-decision-record/0002-use-postgres.md",
+            "# Use Postgres\n\n* Status: SUPERSEDED by [ADR-0003](0003-use-sqlite.md)\n* Deciders: a\n",
+        ),
+        (
+            "architecture-decision-record/0003-use-sqlite.md",
+            "---\nsupersedes: [2]\n---\n# Use SQLite\n\n**Status:** proposed\n",
+        ),
+        // Number-prefixed, but no status: a guide.
+        ("notes/01-intro.md", "# Intro\n\nThe status quo.\n"),
+        // A runbooks folder below the top.
+        ("source/runbooks/db.md", "# DB\n"),
+        // Two runbook sections, in a service folder.
+        (
+            "services/payments/outage.md",
+            "# Payments outage\n\n## Symptoms\n\nErrors.\n\n## Mitigation\n\nFail over.\n",
+        ),
+        // Matched by [kinds.standard] paths.
+        ("engineering/pr-size.md", "# PR size\n"),
+        // An index page stays a guide.
+        ("source/runbooks/README.md", "# Runbooks\n\n## Symptoms\n\n## Mitigation\n"),
+    ]);
+    t.write(
+        "book.toml",
+        "[book]\ntitle = \"Kinds\"\n[kinds.standard]\npaths = [\"engineering/pr-*.md\"]\n",
+    );
+    t.build_ok();
+    let kind = |p: &str| {
+        t.catalog_page(&format!("src/{p}"))["kind"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let field = |p: &str, f: &str| t.catalog_page(&format!("src/{p}"))[f].clone();
+    assert_eq!(
+        kind("architecture-decision-record/0001-record-decisions.md"),
+        "adr"
+    );
+    assert_eq!(
+        field(
+            "architecture-decision-record/0001-record-decisions.md",
+            "status"
+        ),
+        "accepted"
+    );
+    assert_eq!(
+        kind("architecture-decision-record/0002-use-postgres.md"),
+        "adr"
+    );
+    assert_eq!(
+        field(
+            "architecture-decision-record/0002-use-postgres.md",
+            "status"
+        ),
+        "superseded"
+    );
+    assert_eq!(
+        field("architecture-decision-record/0003-use-sqlite.md", "status"),
+        "proposed"
+    );
+    assert_eq!(kind("notes/01-intro.md"), "guide");
+    assert_eq!(kind("source/runbooks/db.md"), "runbook");
+    assert_eq!(kind("services/payments/outage.md"), "runbook");
+    assert_eq!(kind("engineering/pr-size.md"), "standard");
+    assert_eq!(kind("source/runbooks/README.md"), "guide");
+    // The statuses read from the bodies satisfy the ADR rules.
+    let (_, findings) = t.check_json();
+    let adr: Vec<_> = findings
+        .iter()
+        .filter(|f| f.rule.starts_with("adr-"))
+        .collect();
+    assert!(adr.is_empty(), "{adr:?}");
+}

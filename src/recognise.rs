@@ -1,0 +1,243 @@
+//! How a page's kind is decided when its frontmatter does not say, and
+//! what an ADR written without frontmatter says about its status. Teams
+//! bring ADR folders (Nygard, MADR, adr-tools) and runbook repositories
+//! that carry no `kind:`; their shape says what they are.
+//!
+//! The order of precedence, first match wins:
+//! 1. `kind:` in the frontmatter;
+//! 2. `[kinds.KIND] paths` globs in book.toml, in the file's order;
+//! 3. a folder named for a kind, anywhere in the path, the nearest to the
+//!    page first (`adr/`, `adrs/`, `decisions/`, `decision-records/` →
+//!    ADR; `runbooks/`, `playbooks/` → runbook; `roles/`, `ladders/` →
+//!    role matrix; `standards/` → standard);
+//! 4. the content: a number-prefixed file name (`0007-use-postgres.md`)
+//!    with a status section (`## Status`) or a `Status:` line is an ADR;
+//!    a page with at least two of the runbook sections
+//!    (`[kinds.runbook] required-sections` or their aliases) is a runbook;
+//! 5. anything else is a guide.
+//!
+//! Folder index pages (`README.md`, `index.md`, `_index.md`) introduce
+//! their folder: they are guides unless their frontmatter says otherwise.
+//! Pure functions over text; no disk.
+
+use crate::config::Config;
+use crate::kind::Kind;
+
+/// The kind of the page at `rel` (under the content folder) whose
+/// frontmatter names none. `headings` are its heading texts, `body` its
+/// markdown after the frontmatter.
+pub fn infer_kind(
+    config: &Config,
+    rel: &str,
+    is_index: bool,
+    headings: &[String],
+    body: &str,
+) -> Kind {
+    if is_index {
+        return Kind::Guide;
+    }
+    if let Some((kind, _)) = config
+        .kind_paths
+        .iter()
+        .find(|(_, globs)| globs.is_match(rel))
+    {
+        return *kind;
+    }
+    let mut folders: Vec<&str> = rel.split('/').collect();
+    let file_name = folders.pop().unwrap_or(rel);
+    if let Some(kind) = folders.iter().rev().find_map(|f| kind_of_folder(f)) {
+        return kind;
+    }
+    if file_name.starts_with(|c: char| c.is_ascii_digit()) && adr_status_in(body).is_some() {
+        return Kind::Adr;
+    }
+    let sections = config
+        .runbook_sections
+        .iter()
+        .filter(|s| crate::rules::has_section(headings, s))
+        .count();
+    if sections >= 2 {
+        return Kind::Runbook;
+    }
+    Kind::Guide
+}
+
+/// The kind a folder's name stands for, if any.
+fn kind_of_folder(name: &str) -> Option<Kind> {
+    match name.to_ascii_lowercase().as_str() {
+        "adr" | "adrs" | "decisions" | "decision-records" => Some(Kind::Adr),
+        "runbooks" | "playbooks" => Some(Kind::Runbook),
+        "roles" | "ladders" => Some(Kind::RoleMatrix),
+        "standards" => Some(Kind::Standard),
+        _ => None,
+    }
+}
+
+/// What an ADR's body says of its status: the text of its `Status:` line
+/// or the first line of its `Status` section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyStatus {
+    /// The status as written (`Accepted ✅`, `Superseded by ADR-0012`).
+    pub written: String,
+    /// The status it names (`accepted`), when it names a known one.
+    pub status: Option<&'static str>,
+    /// The ADR number after "superseded by", if any.
+    pub superseded_by: Option<u32>,
+}
+
+/// Finds the status in an ADR's body: a `Status: X` line (also as a list
+/// item or in bold, as MADR writes `* Status: accepted`), or a heading
+/// named Status followed by the status on its first non-empty line.
+/// Fenced code is skipped.
+pub fn adr_status_in(body: &str) -> Option<BodyStatus> {
+    let mut in_fence = false;
+    let mut after_heading = false;
+    for line in body.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            continue;
+        }
+        if let Some(heading) = trimmed.strip_prefix('#') {
+            let name = strip_marks(heading.trim_start_matches('#'));
+            after_heading = strip_marks(name.trim_end_matches(':')).eq_ignore_ascii_case("status");
+            continue;
+        }
+        if after_heading {
+            if trimmed.is_empty() {
+                continue;
+            }
+            return Some(body_status(trimmed));
+        }
+        let item = strip_marks(trimmed.trim_start_matches(['*', '-', '+', '>', ' ']));
+        if let Some((key, rest)) = item.split_once(':') {
+            if strip_marks(key).eq_ignore_ascii_case("status") && !rest.trim().is_empty() {
+                return Some(body_status(rest.trim()));
+            }
+        }
+    }
+    None
+}
+
+/// The decision date of an ADR without frontmatter: its `Date: YYYY-MM-DD`
+/// line (also as a list item or in bold), outside fenced code.
+pub fn adr_date_in(body: &str) -> Option<crate::date::Date> {
+    let mut in_fence = false;
+    for line in body.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            continue;
+        }
+        let item = strip_marks(trimmed.trim_start_matches(['*', '-', '+', '>', ' ']));
+        if let Some((key, rest)) = item.split_once(':') {
+            if strip_marks(key).eq_ignore_ascii_case("date") {
+                let value = strip_marks(rest);
+                return crate::date::Date::parse(value.get(..10).unwrap_or(value));
+            }
+        }
+    }
+    None
+}
+
+/// Text without the markdown emphasis and the spaces around it.
+fn strip_marks(s: &str) -> &str {
+    s.trim().trim_matches(['*', '_', '`']).trim()
+}
+
+/// Reads a status line: the first word that is a status (emoji, case and
+/// punctuation ignored), and a number after "superseded by".
+fn body_status(text: &str) -> BodyStatus {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let status = words.iter().find_map(|w| status_word(w));
+    let superseded_by = (status == Some("superseded"))
+        .then(|| {
+            let at = words.iter().position(|w| w == "by")?;
+            words[at + 1..].iter().find_map(|w| {
+                let digits: String = w.chars().filter(char::is_ascii_digit).collect();
+                digits.parse().ok()
+            })
+        })
+        .flatten();
+    BodyStatus {
+        written: strip_marks(text).to_owned(),
+        status,
+        superseded_by,
+    }
+}
+
+/// The status a word names, with the synonyms ADR templates use.
+fn status_word(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "proposed" | "draft" | "proposal" => "proposed",
+        "accepted" | "approved" | "adopted" | "decided" => "accepted",
+        "rejected" | "declined" => "rejected",
+        "deprecated" | "obsolete" | "retired" => "deprecated",
+        "superseded" | "superceded" | "replaced" => "superseded",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(body: &str) -> Option<(Option<&'static str>, Option<u32>)> {
+        adr_status_in(body).map(|s| (s.status, s.superseded_by))
+    }
+
+    #[test]
+    fn statuses_in_the_shapes_adr_templates_write() {
+        // Nygard / adr-tools: a section.
+        assert_eq!(
+            status(
+                "# 1. Use Postgres\n\nDate: 2024-01-02\n\n## Status\n\nAccepted\n\n## Context\n"
+            ),
+            Some((Some("accepted"), None))
+        );
+        // MADR: a list item, in any case, with emoji.
+        assert_eq!(
+            status("# Title\n\n* Status: ✅ ACCEPTED\n* Deciders: a, b\n"),
+            Some((Some("accepted"), None))
+        );
+        assert_eq!(
+            status("**Status:** Proposed\n"),
+            Some((Some("proposed"), None))
+        );
+        assert_eq!(
+            status("## Status\n\nSuperseded by [ADR-0012](0012-x.md)\n"),
+            Some((Some("superseded"), Some(12)))
+        );
+        assert_eq!(
+            status("### status:\n\n🚧 draft\n"),
+            Some((Some("proposed"), None))
+        );
+        // A status no template knows is still a status line.
+        assert_eq!(status("Status: in review\n"), Some((None, None)));
+    }
+
+    #[test]
+    fn dates_in_the_body() {
+        let d = adr_date_in("# 1. Use Postgres\n\nDate: 2024-01-02\n\n## Status\n").unwrap();
+        assert_eq!(d.to_string(), "2024-01-02");
+        assert!(adr_date_in("* Date: 2024-01-02T10:00\n").is_some());
+        assert!(adr_date_in("```\nDate: 2024-01-02\n```\n").is_none());
+    }
+
+    #[test]
+    fn no_status_where_there_is_none() {
+        assert_eq!(status("# Notes\n\nThe status quo is fine.\n"), None);
+        assert_eq!(status("```yaml\nstatus: accepted\n```\n"), None);
+        assert_eq!(status("## Status\n"), None);
+    }
+}
