@@ -590,31 +590,51 @@ impl Parser<'_> {
                     .to_owned(),
             ));
         };
+        let set = self.globs(&patterns, section, "paths", true)?;
+        Ok(Some(set))
+    }
+
+    /// Compiles content-folder globs (`*` stays in one folder, `**` spans
+    /// folders, a leading `/` is dropped); with `cover_below`, a pattern
+    /// also matches what is below it (`drafts` is the whole folder). A bad
+    /// glob is an error at `section.key`.
+    fn globs<S: AsRef<str>>(
+        &self,
+        patterns: &[S],
+        section: &str,
+        key: &str,
+        cover_below: bool,
+    ) -> Result<globset::GlobSet> {
         let mut set = globset::GlobSetBuilder::new();
         for pattern in patterns {
-            let base = pattern.trim_start_matches('/').trim_end_matches('/');
-            for glob in [base.to_owned(), format!("{base}/**")] {
+            let pattern = pattern.as_ref();
+            let base = pattern.trim_start_matches('/');
+            let mut globs = vec![base.to_owned()];
+            if cover_below {
+                let base = base.trim_end_matches('/');
+                globs = vec![base.to_owned(), format!("{base}/**")];
+            }
+            for glob in globs {
                 let glob = globset::GlobBuilder::new(&glob)
                     .literal_separator(true)
                     .build()
                     .map_err(|e| {
                         self.error_at(
                             section,
-                            "paths",
-                            format!("`{pattern}` in `paths` is not a glob: {e}"),
+                            key,
+                            format!("`{pattern}` in `{key}` is not a glob: {e}"),
                         )
                     })?;
                 set.add(glob);
             }
         }
-        let set = set.build().map_err(|e| {
+        set.build().map_err(|e| {
             self.error_at(
                 section,
-                "paths",
-                format!("the `paths` globs do not compile: {e}"),
+                key,
+                format!("the `{key}` globs do not compile: {e}"),
             )
-        })?;
-        Ok(Some(set))
+        })
     }
 
     /// `[build] exclude = ["drafts/**", ...]`.
@@ -632,30 +652,7 @@ impl Parser<'_> {
                 "`exclude` must be a list of globs, like `exclude = [\"drafts/**\", \"**/*.tmp.md\"]`".to_owned(),
             ));
         };
-        let mut set = globset::GlobSetBuilder::new();
-        for pattern in &patterns {
-            let base = pattern.trim_start_matches('/').trim_end_matches('/');
-            for glob in [base.to_owned(), format!("{base}/**")] {
-                let glob = globset::GlobBuilder::new(&glob)
-                    .literal_separator(true)
-                    .build()
-                    .map_err(|e| {
-                        self.error_at(
-                            "build",
-                            "exclude",
-                            format!("`{pattern}` in `exclude` is not a glob: {e}"),
-                        )
-                    })?;
-                set.add(glob);
-            }
-        }
-        let set = set.build().map_err(|e| {
-            self.error_at(
-                "build",
-                "exclude",
-                format!("the `exclude` globs do not compile: {e}"),
-            )
-        })?;
+        let set = self.globs(&patterns, "build", "exclude", true)?;
         Ok(Exclude { patterns, set })
     }
 
@@ -729,27 +726,7 @@ impl Parser<'_> {
                     format!("an override needs `paths`, a list of globs; {shape}"),
                 ));
             };
-            let mut globs = globset::GlobSetBuilder::new();
-            for pattern in &paths {
-                let glob = globset::GlobBuilder::new(pattern.trim_start_matches('/'))
-                    .literal_separator(true)
-                    .build()
-                    .map_err(|e| {
-                        self.error_at(
-                            "check",
-                            "overrides",
-                            format!("`{pattern}` in `paths` is not a glob: {e}"),
-                        )
-                    })?;
-                globs.add(glob);
-            }
-            let matcher = globs.build().map_err(|e| {
-                self.error_at(
-                    "check",
-                    "overrides",
-                    format!("the `paths` globs do not compile: {e}"),
-                )
-            })?;
+            let matcher = self.globs(&paths, "check", "overrides", false)?;
             let rules = match table.get("rules") {
                 None => Table::new(),
                 Some(toml::Value::Table(t)) => t.clone(),
