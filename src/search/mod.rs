@@ -163,8 +163,15 @@ fn selected(pages: &[Page], views: &[PageView]) -> Vec<usize> {
         last_for_url.insert(&v.url, i);
     }
     (0..pages.len().min(views.len()))
-        .filter(|&i| pages[i].front.search && last_for_url.get(views[i].url.as_str()) == Some(&i))
+        .filter(|&i| !opted_out(&pages[i]) && last_for_url.get(views[i].url.as_str()) == Some(&i))
         .collect()
+}
+
+/// Whether the page says `search: false`. Only a frontmatter block can: a
+/// page without one (plain markdown, as most existing handbooks are) has
+/// `front.search` unset, which means "not written", not "opted out".
+fn opted_out(p: &Page) -> bool {
+    p.front.present && !p.front.search
 }
 
 /// The pages to index, in page order (see [`selected`]).

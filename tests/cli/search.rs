@@ -685,3 +685,72 @@ fn search_finds_words_that_are_object_prototype_names() {
         assert_eq!(s.state, state, "{query}: {}", s.html);
     }
 }
+
+/// The `u` (URL) of every page in the index's result files.
+fn indexed_urls(site: &Path) -> Vec<String> {
+    let mut urls = Vec::new();
+    let dir = site.join("search/p");
+    if !dir.is_dir() {
+        return urls; // nothing indexed
+    }
+    for file in walk(&dir) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let json = text
+            .trim_end()
+            .strip_prefix("window.__handbookSearch.pages(")
+            .and_then(|s| s.strip_suffix(");"))
+            .and_then(|s| s.split_once(','))
+            .map(|(_, data)| data)
+            .unwrap_or_else(|| panic!("{file:?} calls pages(N, [...])"));
+        let pages: Vec<serde_json::Value> = serde_json::from_str(json).unwrap();
+        urls.extend(pages.iter().map(|p| p["u"].as_str().unwrap().to_owned()));
+    }
+    urls.sort();
+    urls
+}
+
+/// Handbooks that teams already have are plain markdown: no frontmatter, a
+/// `# Title` or no heading at all, README.md and _index.md pages. Every page
+/// built from them is in the index (only `search: false` opts out).
+#[test]
+fn pages_without_frontmatter_are_in_the_index() {
+    let t = HandbookTest::with_pages(
+        "Plain runbooks",
+        &[
+            ("README.md", "# Runbooks\n\nStart here for wombat incidents.\n"),
+            ("db/_index.md", "# Databases\n\nEvery database we run.\n"),
+            (
+                "db/failover.md",
+                "# Database failover\n\nPromote the replica with okapictl.\n\n## Verify\n\nCheck lag.\n",
+            ),
+            ("db/notes.md", "No heading here, only a note about quolls.\n"),
+            (
+                "db/hidden.md",
+                "---\nsearch: false\n---\n\n# Hidden\n\nNothing about numbats.\n",
+            ),
+        ],
+    );
+    let site = build(&t);
+    let mut built: Vec<String> = walk(&site)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .map(|p| {
+            p.strip_prefix(&site)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    // Pages the build generates, not made from a source file.
+    let catalog = Catalog::load(&site);
+    built.retain(|u| catalog.0.contains_key(u) && u != "db/hidden.html");
+    built.sort();
+    assert_eq!(built.len(), 4, "{built:?}");
+    assert_eq!(indexed_urls(&site), built);
+    assert_eq!(manifest(&site)["pages"], 4);
+    let text = all_index_text(&site);
+    for word in ["wombat", "okapictl", "quoll", "verifi"] {
+        assert!(text.contains(&format!("\"{word}\"")), "{word} not indexed");
+    }
+    assert!(!text.contains("numbat"), "opted-out page indexed");
+}
