@@ -427,6 +427,10 @@ fn search_js_uses_the_same_tables() {
         SEARCH_JS.contains(&format!("var STOP_WORDS = \"{}\";", text::STOP_WORDS)),
         "search.js STOP_WORDS differs from text::STOP_WORDS"
     );
+    assert!(
+        SEARCH_JS.contains(&format!("var CJK_RANGES = \"{}\";", text::CJK_RANGES)),
+        "search.js CJK_RANGES differs from text::CJK_RANGES"
+    );
     assert!(SEARCH_JS.contains(&format!("var MAX_TOKEN_CHARS = {};", text::MAX_TOKEN_CHARS)));
     assert!(SEARCH_JS.contains(&format!("var SECTIONS = {MAX_SECTIONS};")));
     // Every stop word is short (the Rust side checks length first).
