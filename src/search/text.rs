@@ -14,7 +14,7 @@
 //! (a unit test compares them) and the same stemmer (the browser tests run
 //! it on the same words). Change both together.
 //!
-//! Pure; no allocation beyond the tokens it hands out.
+//! Pure; allocates only its word and CJK-run buffers.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
