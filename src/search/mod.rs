@@ -23,7 +23,9 @@
 //!   is `[[first_term, name], …]` sorted by term (code point order; the
 //!   first is `""`), so a term lives in the last shard whose first term is
 //!   not greater; `facets` maps `kind`, `owner`, `domain` and `stale` to
-//!   `[[value, label, pages, name], …]`. Small: no per-page data.
+//!   `[[value, label, pages, name], …]`. Small: no per-page data. `v` is
+//!   the format version: 2 since runs of CJK text are indexed as bigrams
+//!   (version 1 held each run as one term).
 //! - `NAME.js` (`t-<hash>`) → `shard(name, {term: postings})`: the inverted
 //!   index for a range of terms, packed to about [`SHARD_TARGET_BYTES`] (a
 //!   very common term may make a larger shard on its own). `postings` is a
@@ -163,8 +165,15 @@ fn selected(pages: &[Page], views: &[PageView]) -> Vec<usize> {
         last_for_url.insert(&v.url, i);
     }
     (0..pages.len().min(views.len()))
-        .filter(|&i| pages[i].front.search && last_for_url.get(views[i].url.as_str()) == Some(&i))
+        .filter(|&i| !opted_out(&pages[i]) && last_for_url.get(views[i].url.as_str()) == Some(&i))
         .collect()
+}
+
+/// Whether the page says `search: false`. Only a frontmatter block can: a
+/// page without one (plain markdown, as most existing handbooks are) has
+/// `front.search` unset, which means "not written", not "opted out".
+fn opted_out(p: &Page) -> bool {
+    p.front.present && !p.front.search
 }
 
 /// The pages to index, in page order (see [`selected`]).
@@ -488,7 +497,7 @@ fn assemble(pages: &[&SearchPage], terms: postings::Inverted, cfg: &SearchConfig
             .wrapping_mul(0x9e37_79b9_7f4a_7c15);
     }
     let manifest = Manifest {
-        v: 1,
+        v: 2,
         build: format!("{:012x}", build >> 16),
         pages: pages.len(),
         per_file: PAGES_PER_FILE,

@@ -206,6 +206,26 @@ fn opted_out_and_shadowed_pages_are_left_out() {
     assert_eq!(pages[0].title, "Index");
 }
 
+/// Plain markdown (no frontmatter block, as in most existing handbooks)
+/// is indexed: only a written `search: false` opts a page out.
+#[test]
+fn pages_without_frontmatter_are_indexed() {
+    let pages = [
+        page("README.md", "# Runbooks\n\nStart here for wombats.\n"),
+        page("db/_index.md", "Databases, no heading.\n"),
+        page("db/off.md", "---\nsearch: false\n---\nnumbats\n"),
+        page("db/on.md", "---\nsearch: true\n---\nquolls\n"),
+    ];
+    assert!(!pages[0].front.present);
+    let views: Vec<PageView> = pages.iter().map(|p| view(p, &[], false)).collect();
+    let indexed = collect_pages(&pages, &views);
+    let urls: Vec<&str> = indexed.iter().map(|p| p.url.as_str()).collect();
+    assert_eq!(urls, [&*pages[0].url, &*pages[1].url, &*pages[3].url]);
+    let index = index_pages(&indexed, &SearchConfig::default());
+    assert_eq!(postings_of(&index, "wombat").len(), 1);
+    assert!(postings_of(&index, "numbat").is_empty());
+}
+
 #[test]
 fn postings_carry_field_and_frequency() {
     let index = index_pages(&sample(), &SearchConfig::default());
@@ -406,6 +426,10 @@ fn search_js_uses_the_same_tables() {
     assert!(
         SEARCH_JS.contains(&format!("var STOP_WORDS = \"{}\";", text::STOP_WORDS)),
         "search.js STOP_WORDS differs from text::STOP_WORDS"
+    );
+    assert!(
+        SEARCH_JS.contains(&format!("var CJK_RANGES = \"{}\";", text::CJK_RANGES)),
+        "search.js CJK_RANGES differs from text::CJK_RANGES"
     );
     assert!(SEARCH_JS.contains(&format!("var MAX_TOKEN_CHARS = {};", text::MAX_TOKEN_CHARS)));
     assert!(SEARCH_JS.contains(&format!("var SECTIONS = {MAX_SECTIONS};")));

@@ -5,12 +5,16 @@
 //! ([`FOLD_TABLE`]), drops combining marks and apostrophes, splits on
 //! anything that is not a letter or digit, drops tokens longer than
 //! [`MAX_TOKEN_CHARS`] and [`STOP_WORDS`], and stems English plurals with
-//! [`stem`]. `themes/default/static/search.js` runs the same steps on the
-//! query in the browser; it carries the same table and stop-word strings
+//! [`stem`]. A run of CJK letters ([`CJK_RANGES`]: Han, Hiragana,
+//! Katakana, Hangul), which has no spaces between words, becomes its
+//! overlapping bigrams instead (`東京都` → `東京`, `京都`; a lone character
+//! stays one term), so a word inside the run is found: the query's bigrams
+//! must all match. `themes/default/static/search.js` runs the same steps on the
+//! query in the browser; it carries the same table, range and stop-word strings
 //! (a unit test compares them) and the same stemmer (the browser tests run
 //! it on the same words). Change both together.
 //!
-//! Pure; no allocation beyond the tokens it hands out.
+//! Pure; allocates only its word and CJK-run buffers.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -27,6 +31,37 @@ pub const FOLD_TABLE: &str = "àa áa âa ãa äa åa āa ăa ąa æae çc ćc �
 èe ée êe ëe ēe ĕe ėe ęe ěe ĝg ğg ġg ģg ĥh ħh ìi íi îi ïi ĩi īi ĭi įi ıi ĳij ĵj ķk \
 ĺl ļl ľl ŀl łl ñn ńn ņn ňn ŉn òo óo ôo õo öo øo ōo ŏo őo œoe ŕr ŗr řr śs ŝs şs šs \
 șs ßss ţt ťt ŧt țt ùu úu ûu üu ũu ūu ŭu ůu űu ųu ŵw ýy ÿy ŷy źz żz žz þth";
+
+/// The code points of CJK letters, as space-separated inclusive hex ranges:
+/// Hangul Jamo, the ideographic iteration marks (`々〆〇`), Hangzhou
+/// numerals, Hiragana, Katakana, Hangul compatibility Jamo, Katakana
+/// phonetic extensions, CJK ideographs (extension A, the main block),
+/// Hangul Jamo extended A, Hangul syllables and Jamo extended B, CJK
+/// compatibility ideographs, halfwidth Katakana and Hangul, and the
+/// ideographs of planes 2 and 3. Only letters and digits among them count
+/// (`・` and `゛` separate, as punctuation does). Copied verbatim into
+/// `search.js` (`var CJK_RANGES = "...";`).
+pub const CJK_RANGES: &str = "1100-11ff 3005-3007 3021-3029 3040-30ff 3130-318f 31f0-31ff \
+3400-4dbf 4e00-9fff a960-a97f ac00-d7ff f900-faff ff66-ffdc 20000-323af";
+
+static CJK: LazyLock<Vec<(u32, u32)>> = LazyLock::new(|| {
+    CJK_RANGES
+        .split(' ')
+        .filter_map(|r| {
+            let (a, b) = r.split_once('-')?;
+            Some((
+                u32::from_str_radix(a, 16).ok()?,
+                u32::from_str_radix(b, 16).ok()?,
+            ))
+        })
+        .collect()
+});
+
+/// Whether `c` is a CJK letter or digit (indexed as bigrams).
+pub fn is_cjk(c: char) -> bool {
+    let n = u32::from(c);
+    n >= 0x1100 && CJK.iter().any(|&(a, b)| (a..=b).contains(&n)) && c.is_alphanumeric()
+}
 
 /// Words too common to be worth an index entry, space-separated. Copied
 /// verbatim into `search.js` (`var STOP_WORDS = "...";`).
@@ -71,9 +106,15 @@ pub fn tokenize(text: &str, mut emit: impl FnMut(&str)) {
     let bytes = text.as_bytes();
     let mut word = String::with_capacity(32);
     let mut chars = 0usize;
+    // The CJK run being read, and a buffer for its bigrams.
+    let mut run: Vec<char> = Vec::new();
+    let mut pair = String::with_capacity(8);
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
+        if b.is_ascii() && !run.is_empty() {
+            flush_run(&mut run, &mut pair, &mut emit);
+        }
         if b.is_ascii_alphanumeric() {
             // Fast path: a run of ASCII letters and digits.
             let start = i;
@@ -97,6 +138,14 @@ pub fn tokenize(text: &str, mut emit: impl FnMut(&str)) {
             break;
         };
         i += c.len_utf8();
+        if is_cjk(c) {
+            flush(&mut word, &mut chars, &mut emit);
+            run.push(c);
+            continue;
+        }
+        if !run.is_empty() {
+            flush_run(&mut run, &mut pair, &mut emit);
+        }
         if is_apostrophe(c) || is_combining_mark(c) {
             continue;
         }
@@ -118,6 +167,24 @@ pub fn tokenize(text: &str, mut emit: impl FnMut(&str)) {
         }
     }
     flush(&mut word, &mut chars, &mut emit);
+    flush_run(&mut run, &mut pair, &mut emit);
+}
+
+/// Ends a run of CJK letters: emits its overlapping bigrams, or the one
+/// character of a run of one. Runs have no length limit, stop words or stems.
+fn flush_run(run: &mut Vec<char>, pair: &mut String, emit: &mut impl FnMut(&str)) {
+    if let [one] = run[..] {
+        pair.clear();
+        pair.push(one);
+        emit(pair);
+    }
+    for w in run.windows(2) {
+        pair.clear();
+        pair.push(w[0]);
+        pair.push(w[1]);
+        emit(pair);
+    }
+    run.clear();
 }
 
 /// Ends the current word: emits it (stemmed) unless it is too long or a
@@ -201,6 +268,46 @@ mod tests {
         assert_eq!(terms("ÆON"), ["aeon"]);
         // Non-Latin letters are kept as they are, lowercased.
         assert_eq!(terms("Ωmega 東京"), ["ωmega", "東京"]);
+    }
+
+    #[test]
+    fn cjk_runs_become_overlapping_bigrams() {
+        assert_eq!(terms("東京都"), ["東京", "京都"]);
+        assert_eq!(terms("東"), ["東"]);
+        assert_eq!(
+            terms("本番データベースの切り替え"),
+            [
+                "本番", "番デ", "デー", "ータ", "タベ", "ベー", "ース", "スの", "の切", "切り",
+                "り替", "替え"
+            ]
+        );
+        // Every bigram of a word inside a run is a bigram of the run.
+        let run = terms("本番データベースの切り替え");
+        for t in terms("データベース") {
+            assert!(run.contains(&t), "{t}");
+        }
+        // Runs end at spaces, punctuation and Latin letters, which stay words.
+        assert_eq!(
+            terms("DBの切替、Redis 東 京"),
+            ["db", "の切", "切替", "redis", "東", "京"]
+        );
+        assert_eq!(terms("k8s東京k8s"), ["k8s", "東京", "k8s"]);
+        // `・` (U+30FB) and `。` separate; `ー` and `々` are letters.
+        assert_eq!(
+            terms("データ・ベース。人々"),
+            ["デー", "ータ", "ベー", "ース", "人々"]
+        );
+        // Hangul (with a particle attached) and Chinese.
+        assert_eq!(terms("데이터를 확인"), ["데이", "이터", "터를", "확인"]);
+        assert_eq!(terms("数据库切换"), ["数据", "据库", "库切", "切换"]);
+        // Halfwidth Katakana, and an ideograph outside the BMP.
+        assert_eq!(terms("ﾃﾞｰﾀ"), ["ﾃﾞ", "ﾞｰ", "ｰﾀ"]);
+        assert_eq!(terms("𠮷野家"), ["𠮷野", "野家"]);
+        // A long run is not dropped as an over-long token.
+        assert_eq!(terms(&"字".repeat(200)).len(), 199);
+        // Hangul letters and ideographs only: Greek or Cyrillic stay words.
+        assert_eq!(terms("Ωmega Москва"), ["ωmega", "москва"]);
+        assert!(is_cjk('ー') && is_cjk('ｱ') && is_cjk('한') && !is_cjk('・') && !is_cjk('。'));
     }
 
     #[test]

@@ -437,6 +437,13 @@ fn search_js_normalises_like_the_index_builder() {
         "runbooks team's don’t",
         "Straße Øresund Łódź ÆON İstanbul",
         "Ωmega 東京 k8s",
+        "本番データベースの切り替え",
+        "DBの切替、Redis 東 京 k8s東京k8s",
+        "データ・ベース。人々 ﾃﾞｰﾀﾍﾞｰｽ 𠮷野家",
+        "운영데이터베이스를 전환합니다 데이터",
+        "在维护窗口内执行主数据库切换操作。",
+        "ＡＢＣ全角 Ｄａｔａ",
+        &"字".repeat(100),
         "uses ties keys replays",
         "db-failover/v2_plan",
         "O'Brien's HTTP/2 GET-Requests (5xx), ÀÉÎÕÜ ǄUNGLA",
@@ -684,4 +691,156 @@ fn search_finds_words_that_are_object_prototype_names() {
         let state = if want.is_empty() { "empty" } else { "done" };
         assert_eq!(s.state, state, "{query}: {}", s.html);
     }
+}
+
+/// The `u` (URL) of every page in the index's result files.
+fn indexed_urls(site: &Path) -> Vec<String> {
+    let mut urls = Vec::new();
+    let dir = site.join("search/p");
+    if !dir.is_dir() {
+        return urls; // nothing indexed
+    }
+    for file in walk(&dir) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let json = text
+            .trim_end()
+            .strip_prefix("window.__handbookSearch.pages(")
+            .and_then(|s| s.strip_suffix(");"))
+            .and_then(|s| s.split_once(','))
+            .map(|(_, data)| data)
+            .unwrap_or_else(|| panic!("{file:?} calls pages(N, [...])"));
+        let pages: Vec<serde_json::Value> = serde_json::from_str(json).unwrap();
+        urls.extend(pages.iter().map(|p| p["u"].as_str().unwrap().to_owned()));
+    }
+    urls.sort();
+    urls
+}
+
+/// Handbooks that teams already have are plain markdown: no frontmatter, a
+/// `# Title` or no heading at all, README.md and _index.md pages. Every page
+/// built from them is in the index (only `search: false` opts out).
+#[test]
+fn pages_without_frontmatter_are_in_the_index() {
+    let t = HandbookTest::with_pages(
+        "Plain runbooks",
+        &[
+            ("README.md", "# Runbooks\n\nStart here for wombat incidents.\n"),
+            ("db/_index.md", "# Databases\n\nEvery database we run.\n"),
+            (
+                "db/failover.md",
+                "# Database failover\n\nPromote the replica with okapictl.\n\n## Verify\n\nCheck lag.\n",
+            ),
+            ("db/notes.md", "No heading here, only a note about quolls.\n"),
+            (
+                "db/hidden.md",
+                "---\nsearch: false\n---\n\n# Hidden\n\nNothing about numbats.\n",
+            ),
+        ],
+    );
+    let site = build(&t);
+    let mut built: Vec<String> = walk(&site)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .map(|p| {
+            p.strip_prefix(&site)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    // Pages the build generates, not made from a source file.
+    let catalog = Catalog::load(&site);
+    built.retain(|u| catalog.0.contains_key(u) && u != "db/hidden.html");
+    built.sort();
+    assert_eq!(built.len(), 4, "{built:?}");
+    assert_eq!(indexed_urls(&site), built);
+    assert_eq!(manifest(&site)["pages"], 4);
+    let text = all_index_text(&site);
+    for word in ["wombat", "okapictl", "quoll", "verifi"] {
+        assert!(text.contains(&format!("\"{word}\"")), "{word} not indexed");
+    }
+    assert!(!text.contains("numbat"), "opted-out page indexed");
+}
+
+/// Japanese, Chinese and Korean: a word inside a run of text (no spaces
+/// between words) is found on exactly the pages that hold it, because runs
+/// are indexed as overlapping bigrams and the query's bigrams must all
+/// match. The pages have no frontmatter, as in most existing handbooks.
+#[test]
+fn search_finds_cjk_words_inside_runs_of_text() {
+    let Some(chromium) = chromium_or_skip("search_finds_cjk_words_inside_runs_of_text") else {
+        return;
+    };
+    let t = HandbookTest::with_pages(
+        "CJK",
+        &[
+            (
+                "ja/failover.md",
+                "# 本番データベースの切り替え\n\n本番データベースの切り替えは夜間に行います。\n",
+            ),
+            (
+                "ja/backup.md",
+                "# バックアップ\n\n毎日午前三時にデータベースのバックアップを取得します。\n",
+            ),
+            (
+                "ja/deploy.md",
+                "アプリケーションを本番環境へ配布します。データは触りません。kubectl を使います。\n",
+            ),
+            (
+                "ja/network.md",
+                "# ネットワーク\n\nベースとなるネットワーク設定を確認します。\n",
+            ),
+            ("zh/db.md", "# 数据库切换\n\n在维护窗口内执行主数据库切换操作。\n"),
+            (
+                "ko/db.md",
+                "# 장애 조치\n\n운영데이터베이스를전환합니다.\n",
+            ),
+        ],
+    );
+    let site = build(&t);
+    let base = format!("file://{}/", site.display());
+    for (query, want) in [
+        ("データベース", &["ja/backup.html", "ja/failover.html"][..]),
+        ("切り替え", &["ja/failover.html"]),
+        (
+            "データ",
+            &["ja/backup.html", "ja/deploy.html", "ja/failover.html"],
+        ),
+        ("ネットワーク設定", &["ja/network.html"]),
+        (
+            "ベース",
+            &["ja/backup.html", "ja/failover.html", "ja/network.html"],
+        ),
+        ("本番 夜間", &["ja/failover.html"]),
+        ("数据库", &["zh/db.html"]),
+        ("切换", &["zh/db.html"]),
+        ("데이터베이스", &["ko/db.html"]),
+        ("데이터베이스를", &["ko/db.html"]),
+        ("kubectl", &["ja/deploy.html"]),
+        ("データベース復旧", &[]),
+    ] {
+        let url = format!("{base}search.html?q={}", percent_encode(query));
+        let s = shown(&dump_dom(&chromium, &url));
+        let mut urls = s.urls.clone();
+        urls.sort();
+        assert_eq!(urls, want, "{query}: {}", s.html);
+        let state = if want.is_empty() { "empty" } else { "done" };
+        assert_eq!(s.state, state, "{query}: {}", s.html);
+    }
+    // The word is marked once, not as overlapping bigrams.
+    let url = format!("{base}search.html?q={}", percent_encode("データベース"));
+    let s = shown(&dump_dom(&chromium, &url));
+    assert!(s.html.contains("<mark>データベース</mark>"), "{}", s.html);
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }

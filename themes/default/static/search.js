@@ -20,6 +20,7 @@
 
   var FOLD_TABLE = "àa áa âa ãa äa åa āa ăa ąa æae çc ćc ĉc ċc čc ďd đd ðd èe ée êe ëe ēe ĕe ėe ęe ěe ĝg ğg ġg ģg ĥh ħh ìi íi îi ïi ĩi īi ĭi įi ıi ĳij ĵj ķk ĺl ļl ľl ŀl łl ñn ńn ņn ňn ŉn òo óo ôo õo öo øo ōo ŏo őo œoe ŕr ŗr řr śs ŝs şs šs șs ßss ţt ťt ŧt țt ùu úu ûu üu ũu ūu ŭu ůu űu ųu ŵw ýy ÿy ŷy źz żz žz þth";
   var STOP_WORDS = "a an and are as at be by for from in into is it its of on or that the this to was were will with";
+  var CJK_RANGES = "1100-11ff 3005-3007 3021-3029 3040-30ff 3130-318f 31f0-31ff 3400-4dbf 4e00-9fff a960-a97f ac00-d7ff f900-faff ff66-ffdc 20000-323af";
   var MAX_TOKEN_CHARS = 80;
   var SECTIONS = 64;       // sections per page in a doc id (page * 64 + section)
   var MIN_PREFIX = 3;      // the last term matches as a prefix from this length
@@ -43,6 +44,18 @@
     return n >= 0x300 && n <= 0x36f;
   }
   function isApostrophe(c) { return c === "'" || c === "\u2019"; }
+  var CJK = CJK_RANGES.split(" ").map(function (r) {
+    return r.split("-").map(function (h) { return parseInt(h, 16); });
+  });
+  /* A CJK letter or digit: indexed as bigrams; see `is_cjk` in text.rs. */
+  function isCjk(c) {
+    var n = c.codePointAt(0);
+    if (n < 0x1100) { return false; }
+    for (var k = 0; k < CJK.length; k++) {
+      if (n >= CJK[k][0] && n <= CJK[k][1]) { return ALNUM.test(c); }
+    }
+    return false;
+  }
 
   /* Light English stemming for plurals; see `stem` in src/search/text.rs. */
   function stem(w) {
@@ -62,13 +75,16 @@
   }
 
   /* The search terms of `text`, with where each word is in it:
-   * [{t: term, s: start, e: end}] (UTF-16 offsets). */
+   * [{t: term, s: start, e: end, cjk: bigram or lone CJK letter}] (UTF-16
+   * offsets). A run of CJK letters gives its overlapping bigrams, as in
+   * text.rs. */
   function tokenize(text) {
     var out = [];
     var word = "";
     var chars = 0;
     var start = -1;
     var end = -1;
+    var run = []; // the CJK run being read: [{c, s, e}]
     function flush() {
       if (word && chars <= MAX_TOKEN_CHARS && !STOP.has(word)) {
         out.push({ t: stem(word), s: start, e: end });
@@ -77,11 +93,24 @@
       chars = 0;
       start = -1;
     }
+    function flushRun() {
+      if (run.length === 1) { out.push({ t: run[0].c, s: run[0].s, e: run[0].e, cjk: true }); }
+      for (var k = 0; k + 1 < run.length; k++) {
+        out.push({ t: run[k].c + run[k + 1].c, s: run[k].s, e: run[k + 1].e, cjk: true });
+      }
+      run = [];
+    }
     var i = 0;
     for (var c of text) {
       var at = i;
       i += c.length;
       var code = c.charCodeAt(0);
+      if (code >= 128 && isCjk(c)) {
+        flush();
+        run.push({ c: c, s: at, e: i });
+        continue;
+      }
+      if (run.length) { flushRun(); }
       if (code < 128) {
         // Fast path for ASCII, as in text.rs.
         if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57)) {
@@ -115,6 +144,7 @@
       }
     }
     flush();
+    flushRun();
     return out;
   }
 
@@ -260,8 +290,9 @@
     var list = [];
     toks.forEach(function (x, i) {
       var last = i === toks.length - 1;
-      // The word being typed (nothing after it) also matches as a prefix.
-      var prefix = last && x.e === q.length && x.t.length >= MIN_PREFIX;
+      // The word being typed (nothing after it) also matches as a prefix;
+      // CJK bigrams match exactly (a word is found as all of its bigrams).
+      var prefix = last && !x.cjk && x.e === q.length && x.t.length >= MIN_PREFIX;
       if (seen.has(x.t) && !prefix) { return; }
       seen.add(x.t);
       list.push({ term: x.t, prefix: prefix });
@@ -413,12 +444,22 @@
 
   /* Appends `text` to `parent`, query terms wrapped in <mark>. */
   function appendMarked(parent, text, matches) {
-    var at = 0;
+    // Matches as ranges, overlapping or touching ones (CJK bigrams) merged.
+    var ranges = [];
     tokenize(text).forEach(function (x) {
       if (!matches(x.t)) { return; }
-      if (x.s > at) { parent.appendChild(document.createTextNode(text.slice(at, x.s))); }
-      parent.appendChild(el("mark", "", text.slice(x.s, x.e)));
-      at = x.e;
+      var last = ranges[ranges.length - 1];
+      if (last && x.s <= last[1]) {
+        last[1] = Math.max(last[1], x.e);
+      } else {
+        ranges.push([x.s, x.e]);
+      }
+    });
+    var at = 0;
+    ranges.forEach(function (r) {
+      if (r[0] > at) { parent.appendChild(document.createTextNode(text.slice(at, r[0]))); }
+      parent.appendChild(el("mark", "", text.slice(r[0], r[1])));
+      at = r[1];
     });
     if (at < text.length) { parent.appendChild(document.createTextNode(text.slice(at))); }
   }
