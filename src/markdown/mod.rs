@@ -18,7 +18,8 @@
 use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{
-    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
+    TagEnd,
 };
 use serde::Serialize;
 
@@ -398,6 +399,13 @@ impl<'a> Renderer<'a, '_> {
                 self.push_text("\n");
                 self.events.push(event);
             }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                self.events.push(Event::Html(callout_open(kind).into()));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                self.end_block();
+                self.events.push(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
             Event::End(TagEnd::TableCell) => {
                 self.push_text(" ");
                 self.events.push(event);
@@ -623,6 +631,28 @@ impl<'a> Renderer<'a, '_> {
             title_id: self.title_id,
             html_anchors: self.html_anchors,
             text,
+        }
+    }
+}
+
+/// The opening of a GitHub alert (`> [!NOTE]`) rendered as a callout: a
+/// `div` with the kind's class and title (the parser drops the marker).
+fn callout_open(kind: BlockQuoteKind) -> &'static str {
+    match kind {
+        BlockQuoteKind::Note => {
+            "<div class=\"callout callout-note\" role=\"note\">\n<p class=\"callout-title\">Note</p>\n"
+        }
+        BlockQuoteKind::Tip => {
+            "<div class=\"callout callout-tip\" role=\"note\">\n<p class=\"callout-title\">Tip</p>\n"
+        }
+        BlockQuoteKind::Important => {
+            "<div class=\"callout callout-important\" role=\"note\">\n<p class=\"callout-title\">Important</p>\n"
+        }
+        BlockQuoteKind::Warning => {
+            "<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>\n"
+        }
+        BlockQuoteKind::Caution => {
+            "<div class=\"callout callout-caution\" role=\"note\">\n<p class=\"callout-title\">Caution</p>\n"
         }
     }
 }

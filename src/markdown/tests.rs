@@ -278,7 +278,46 @@ fn gfm_extensions_render() {
     );
     assert!(html.contains("class=\"footnote-reference\""), "{html}");
     assert!(html.contains("class=\"footnote-definition\""), "{html}");
-    assert!(html.contains("markdown-alert-warning"), "{html}");
+    assert!(html.contains("callout-warning"), "{html}");
+}
+
+#[test]
+fn github_alerts_become_callouts_of_each_kind() {
+    for (marker, class, title) in [
+        ("[!NOTE]", "note", "Note"),
+        ("[!TIP]", "tip", "Tip"),
+        ("[!IMPORTANT]", "important", "Important"),
+        ("[!WARNING]", "warning", "Warning"),
+        ("[!CAUTION]", "caution", "Caution"),
+        ("[!note]", "note", "Note"),
+        ("[!Caution]", "caution", "Caution"),
+    ] {
+        let r = render(&format!("> {marker}\n> Body *text*.\n\nAfter.\n"));
+        assert_eq!(
+            &*r.html,
+            format!(
+                "<div class=\"callout callout-{class}\" role=\"note\">\n\
+                 <p class=\"callout-title\">{title}</p>\n\
+                 <p>Body <em>text</em>.</p>\n</div>\n<p>After.</p>\n"
+            ),
+            "{marker}"
+        );
+        assert!(!r.html.contains("blockquote"), "{}", r.html);
+        assert!(!r.text.contains("[!"), "{}", r.text);
+    }
+}
+
+#[test]
+fn plain_and_unknown_marker_blockquotes_stay_blockquotes() {
+    let r = render("> Just a quote.\n\n> [!DANGER]\n> Not a kind.\n");
+    assert!(
+        r.html
+            .starts_with("<blockquote>\n<p>Just a quote.</p>\n</blockquote>\n"),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("[!DANGER]"), "{}", r.html);
+    assert!(!r.html.contains("callout"), "{}", r.html);
 }
 
 #[test]
