@@ -622,3 +622,70 @@ fn layout_ids_match_the_default_theme() {
     expected.sort_unstable();
     assert_eq!(found, expected);
 }
+
+#[test]
+fn toc_markers_become_nested_lists_of_heading_links() {
+    for marker in ["[[_TOC_]]", "[TOC]", "[toc]"] {
+        let r = render(&format!(
+            "# Test page\n\nIntro.\n\n{marker}\n\n## Setup & run\n\n### Build\n\n### Test\n\n## Rollback\n"
+        ));
+        assert!(
+            r.html.trim_start().starts_with(
+                "<p>Intro.</p>\n<ul class=\"markdown-toc\">\n\
+                 <li><a href=\"#setup--run\">Setup &amp; run</a>\n\
+                 <ul>\n<li><a href=\"#build\">Build</a></li>\n\
+                 <li><a href=\"#test\">Test</a></li>\n</ul>\n</li>\n\
+                 <li><a href=\"#rollback\">Rollback</a></li>\n</ul>\n<h2 id=\"setup--run\">"
+            ),
+            "{marker}: {}",
+            r.html
+        );
+        assert!(!r.html.contains(marker), "{}", r.html);
+        assert!(!r.text.contains(marker), "{}", r.text);
+        // Every TOC link is a heading id of the page; the title H1 is left out.
+        let toc_end = r.html.find("<h2").unwrap_or(0);
+        assert_eq!(
+            hrefs(&r.html[..toc_end]),
+            ["#setup--run", "#build", "#test", "#rollback"]
+        );
+    }
+}
+
+#[test]
+fn toc_follows_moved_ids_and_uneven_levels() {
+    let r = render("[TOC]\n\n### Deep\n\n## Content\n\n#### Deeper\n\n## Other {#custom}\n");
+    let toc_end = r.html.find("<h3").unwrap_or(0);
+    let toc = &r.html[..toc_end];
+    assert_eq!(hrefs(toc), ["#deep", "#content-1", "#deeper", "#custom"]);
+    assert_eq!(
+        toc.matches("<ul").count(),
+        toc.matches("</ul>").count(),
+        "{toc}"
+    );
+    assert_eq!(
+        toc.matches("<li>").count(),
+        toc.matches("</li>").count(),
+        "{toc}"
+    );
+}
+
+#[test]
+fn toc_markers_in_code_or_with_other_text_stay_text() {
+    let r = render(concat!(
+        "```\n[[_TOC_]]\n```\n\n",
+        "    [TOC]\n\n",
+        "`[TOC]`\n\n",
+        "See [TOC] here.\n\n",
+        "## Heading\n"
+    ));
+    assert!(!r.html.contains("markdown-toc"), "{}", r.html);
+    assert!(r.html.contains("[[_TOC_]]\n</code></pre>"), "{}", r.html);
+    assert!(r.html.contains("<code>[TOC]</code>"), "{}", r.html);
+    assert!(r.html.contains("<p>See [TOC] here.</p>"), "{}", r.html);
+}
+
+#[test]
+fn toc_marker_on_a_page_without_headings_leaves_nothing() {
+    let r = render("Text.\n\n[[_TOC_]]\n");
+    assert_eq!(&*r.html, "<p>Text.</p>\n");
+}
