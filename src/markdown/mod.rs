@@ -1,7 +1,9 @@
 //! Stage 4a: markdown → HTML for one page body.
 //!
 //! Owns: rendering a page's markdown (CommonMark plus tables, footnotes,
-//! strikethrough, task lists and GitHub alerts) with pulldown-cmark; heading
+//! strikethrough, task lists, GitHub alerts as callouts, bare-URL autolinks
+//! (`autolink`) and `[[_TOC_]]`/`[TOC]` tables of contents) with
+//! pulldown-cmark; heading
 //! attribute blocks (`{#custom .class}`, only when every token is one; see
 //! `heading_attrs`); heading ids (`{#custom}` or GitHub-style slugs, unique
 //! per page) and their `#` anchors; rewriting relative `.md` links to the output
@@ -23,6 +25,7 @@ use pulldown_cmark::{
 };
 use serde::Serialize;
 
+mod autolink;
 mod heading_attrs;
 mod highlight;
 mod html_anchors;
@@ -655,7 +658,8 @@ impl<'a> Renderer<'a, '_> {
         }
 
         let mut html = String::with_capacity(body_len + body_len / 2 + self.code_html_len + 64);
-        pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
+        let events = autolink::autolink_events(self.events);
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
 
         let first_h1 = headings
             .iter()

@@ -689,3 +689,136 @@ fn toc_marker_on_a_page_without_headings_leaves_nothing() {
     let r = render("Text.\n\n[[_TOC_]]\n");
     assert_eq!(&*r.html, "<p>Text.</p>\n");
 }
+
+/// The `(href, text)` of every `<a>` in `html` (no attributes but `href`).
+fn anchors(html: &str) -> Vec<(&str, &str)> {
+    html.split("<a href=\"")
+        .skip(1)
+        .filter_map(|s| {
+            let (href, rest) = s.split_once("\">")?;
+            Some((href, rest.split_once("</a>")?.0))
+        })
+        .collect()
+}
+
+#[test]
+fn bare_urls_become_links() {
+    let r = render(
+        "See https://example.org/x and http://localhost:8080/a?b=1#c or www.example.org/docs.\n",
+    );
+    assert_eq!(
+        anchors(&r.html),
+        [
+            ("https://example.org/x", "https://example.org/x"),
+            (
+                "http://localhost:8080/a?b=1#c",
+                "http://localhost:8080/a?b=1#c"
+            ),
+            ("http://www.example.org/docs", "www.example.org/docs"),
+        ]
+    );
+    assert!(
+        r.html.ends_with("www.example.org/docs</a>.</p>\n"),
+        "{}",
+        r.html
+    );
+    // External: nothing for link checking.
+    assert!(r.links.is_empty(), "{:?}", r.links);
+    assert_eq!(
+        r.text,
+        "See https://example.org/x and http://localhost:8080/a?b=1#c or www.example.org/docs."
+    );
+}
+
+#[test]
+fn autolinks_leave_out_trailing_punctuation_and_unbalanced_parens() {
+    let cases = [
+        ("https://a.org/x.", "https://a.org/x"),
+        ("https://a.org/x,", "https://a.org/x"),
+        ("https://a.org/x:", "https://a.org/x"),
+        ("https://a.org/x;", "https://a.org/x"),
+        ("https://a.org/x!", "https://a.org/x"),
+        ("https://a.org/x?", "https://a.org/x"),
+        ("https://a.org/x?!.", "https://a.org/x"),
+        ("(https://a.org/x)", "https://a.org/x"),
+        (
+            "(https://en.wikipedia.org/wiki/Foo_(bar))",
+            "https://en.wikipedia.org/wiki/Foo_(bar)",
+        ),
+        ("https://a.org/x))", "https://a.org/x"),
+        ("https://a.org/(x)", "https://a.org/(x)"),
+        ("*https://a.org/em*", "https://a.org/em"),
+        ("HTTPS://A.ORG/up", "HTTPS://A.ORG/up"),
+    ];
+    for (input, link) in cases {
+        let r = render(&format!("Go {input} now.\n"));
+        let got: Vec<&str> = anchors(&r.html).into_iter().map(|(_, t)| t).collect();
+        assert_eq!(got, [link], "{input}: {}", r.html);
+    }
+}
+
+#[test]
+fn autolinks_skip_code_links_html_and_non_urls() {
+    let r = render(concat!(
+        "`https://in.code/span`\n\n",
+        "```\nhttps://in.code/block\n```\n\n",
+        "[https://text.org](https://dest.org) ![www.alt.org](img.png)\n\n",
+        "<https://angle.org> <name@example.org>\n\n",
+        "<a href=\"https://raw.org\">https://raw.org/text</a> after https://after.org\n\n",
+        "xhttps://glued.org www. https:// http://a_b.c_d www.a.b_c\n"
+    ));
+    assert!(
+        r.html.contains("<code>https://in.code/span</code>"),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.contains("https://in.code/block\n</code>"),
+        "{}",
+        r.html
+    );
+    assert_eq!(
+        anchors(&r.html),
+        [
+            ("https://dest.org", "https://text.org"),
+            ("https://angle.org", "https://angle.org"),
+            ("mailto:name@example.org", "name@example.org"),
+            ("https://raw.org", "https://raw.org/text"),
+            ("https://after.org", "https://after.org"),
+        ]
+    );
+}
+
+#[test]
+fn find_urls_positions() {
+    use super::autolink::{find_urls, FoundUrl};
+    assert_eq!(
+        find_urls("a www.x.org, b"),
+        [FoundUrl {
+            start: 2,
+            end: 11,
+            www: true
+        }]
+    );
+    assert!(find_urls("é)https://x.org").is_empty());
+    assert_eq!(
+        find_urls("é https://x.org/é)")[0].end,
+        "é https://x.org/é".len()
+    );
+}
+
+#[test]
+fn autolink_scan_stays_linear_on_hostile_text() {
+    // Each `_` or `(` is a place a URL could start; none may rescan the line.
+    for unit in ["_www.", "(www.a", "_www.a_b", "(https://", "www.a.b("] {
+        let line = unit.repeat(400_000 / unit.len());
+        let started = std::time::Instant::now();
+        let r = render(&line);
+        assert!(r.html.len() >= line.len());
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{unit}: {:?}",
+            started.elapsed()
+        );
+    }
+}
