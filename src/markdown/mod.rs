@@ -106,7 +106,8 @@ pub struct Heading {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Link {
     /// The destination as written (before `.md` → `.html` rewriting; backslash
-    /// escapes and entities resolved; for reference links, the definition's).
+    /// escapes and entities resolved; for reference links, the definition's;
+    /// `mailto:` added to an email autolink `<name@example.org>`).
     pub dest: String,
     /// 1-based line in the file of the link's first character (`[`, `!` or `<`).
     pub line: u32,
@@ -363,7 +364,12 @@ impl<'a> Renderer<'a, '_> {
                 title,
                 id,
             }) => {
-                self.record_link(&dest_url, offset, false);
+                if link_type == LinkType::Email {
+                    // `<name@example.org>`: a mailto link, not a relative path.
+                    self.record_link(&format!("mailto:{dest_url}"), offset, false);
+                } else {
+                    self.record_link(&dest_url, offset, false);
+                }
                 if dest_url.starts_with('#') {
                     self.fragment_links.push(self.events.len());
                 }

@@ -822,3 +822,15 @@ fn autolink_scan_stays_linear_on_hostile_text() {
         );
     }
 }
+
+#[test]
+fn email_autolinks_are_mailto_and_recorded_as_such() {
+    let r = render("Ask <oncall@example.org>.\n");
+    assert_eq!(
+        &*r.html,
+        "<p>Ask <a href=\"mailto:oncall@example.org\">oncall@example.org</a>.</p>\n"
+    );
+    assert_eq!(r.links.len(), 1);
+    assert_eq!(r.links[0].dest, "mailto:oncall@example.org");
+    assert_eq!(resolve_link("guide/page.md", &r.links[0].dest), None);
+}
