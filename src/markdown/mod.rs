@@ -1,7 +1,9 @@
 //! Stage 4a: markdown → HTML for one page body.
 //!
 //! Owns: rendering a page's markdown (CommonMark plus tables, footnotes,
-//! strikethrough, task lists and GitHub alerts) with pulldown-cmark; heading
+//! strikethrough, task lists, GitHub alerts as callouts, bare-URL autolinks
+//! (`autolink`) and `[[_TOC_]]`/`[TOC]` tables of contents) with
+//! pulldown-cmark; heading
 //! attribute blocks (`{#custom .class}`, only when every token is one; see
 //! `heading_attrs`); heading ids (`{#custom}` or GitHub-style slugs, unique
 //! per page) and their `#` anchors; rewriting relative `.md` links to the output
@@ -18,10 +20,12 @@
 use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{
-    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
+    TagEnd,
 };
 use serde::Serialize;
 
+mod autolink;
 mod heading_attrs;
 mod highlight;
 mod html_anchors;
@@ -102,7 +106,8 @@ pub struct Heading {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Link {
     /// The destination as written (before `.md` → `.html` rewriting; backslash
-    /// escapes and entities resolved; for reference links, the definition's).
+    /// escapes and entities resolved; for reference links, the definition's;
+    /// `mailto:` added to an email autolink `<name@example.org>`).
     pub dest: String,
     /// 1-based line in the file of the link's first character (`[`, `!` or `<`).
     pub line: u32,
@@ -186,8 +191,13 @@ pub fn render_markdown(body: &str, body_line: u32, cx: &MarkdownContext<'_>) -> 
         title_id: None,
         text: String::with_capacity(body.len()),
         code_html_len: 0,
+        toc_slots: Vec::new(),
+        in_toc_marker: false,
     };
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if r.skip_toc_marker(&event, body.get(range.clone()).unwrap_or_default()) {
+            continue;
+        }
         r.event(event, range.start);
     }
     r.finish(body.len())
@@ -251,9 +261,35 @@ struct Renderer<'a, 'c> {
     text: String,
     /// Bytes of code-block HTML pushed so far, to size the output once.
     code_html_len: usize,
+    /// Events standing where a `[[_TOC_]]`/`[TOC]` paragraph was, filled
+    /// with the table of contents once all heading ids are known.
+    toc_slots: Vec<usize>,
+    /// Inside a table-of-contents marker paragraph (its events are dropped).
+    in_toc_marker: bool,
 }
 
 impl<'a> Renderer<'a, '_> {
+    /// Replaces a paragraph that is only a table-of-contents marker
+    /// (`[[_TOC_]]`, GitLab; `[TOC]`, GitLab and Python-Markdown) with a slot
+    /// for the table, and drops the events inside it. `src` is the event's
+    /// source text. Returns `true` for events it consumed.
+    fn skip_toc_marker(&mut self, event: &Event<'a>, src: &str) -> bool {
+        if self.in_toc_marker {
+            if matches!(event, Event::End(TagEnd::Paragraph)) {
+                self.in_toc_marker = false;
+            }
+            return true;
+        }
+        if !matches!(event, Event::Start(Tag::Paragraph)) || !is_toc_marker(src) {
+            return false;
+        }
+        self.in_toc_marker = true;
+        self.end_block();
+        self.toc_slots.push(self.events.len());
+        self.events.push(Event::Html(CowStr::Borrowed("")));
+        true
+    }
+
     fn event(&mut self, event: Event<'a>, offset: usize) {
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -328,7 +364,12 @@ impl<'a> Renderer<'a, '_> {
                 title,
                 id,
             }) => {
-                self.record_link(&dest_url, offset, false);
+                if link_type == LinkType::Email {
+                    // `<name@example.org>`: a mailto link, not a relative path.
+                    self.record_link(&format!("mailto:{dest_url}"), offset, false);
+                } else {
+                    self.record_link(&dest_url, offset, false);
+                }
                 if dest_url.starts_with('#') {
                     self.fragment_links.push(self.events.len());
                 }
@@ -397,6 +438,13 @@ impl<'a> Renderer<'a, '_> {
             Event::HardBreak => {
                 self.push_text("\n");
                 self.events.push(event);
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                self.events.push(Event::Html(callout_open(kind).into()));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                self.end_block();
+                self.events.push(Event::Html(CowStr::Borrowed("</div>\n")));
             }
             Event::End(TagEnd::TableCell) => {
                 self.push_text(" ");
@@ -606,9 +654,18 @@ impl<'a> Renderer<'a, '_> {
 
         let headings = self.assign_heading_ids();
         self.point_fragment_links(&headings);
+        if !self.toc_slots.is_empty() {
+            let toc = toc_html(&headings, self.title_id.as_deref());
+            for &i in &self.toc_slots {
+                if let Some(slot) = self.events.get_mut(i) {
+                    *slot = Event::Html(CowStr::from(toc.clone()));
+                }
+            }
+        }
 
         let mut html = String::with_capacity(body_len + body_len / 2 + self.code_html_len + 64);
-        pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
+        let events = autolink::autolink_events(self.events);
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
 
         let first_h1 = headings
             .iter()
@@ -623,6 +680,82 @@ impl<'a> Renderer<'a, '_> {
             title_id: self.title_id,
             html_anchors: self.html_anchors,
             text,
+        }
+    }
+}
+
+/// Whether a paragraph's source is only a table-of-contents marker:
+/// `[[_TOC_]]` or `[TOC]` (any case), alone on its line.
+fn is_toc_marker(src: &str) -> bool {
+    let src = src.trim();
+    src.eq_ignore_ascii_case("[[_TOC_]]") || src.eq_ignore_ascii_case("[TOC]")
+}
+
+/// The page's headings as nested lists of links to their ids, for a
+/// `[[_TOC_]]` marker. The heading that repeats the page title (shown by the
+/// theme, not in the body) is left out. A heading deeper than the one before
+/// opens a nested list; one shallower closes lists down to its level (a
+/// jump from `###` back to `##` under a `#` stays in the same list).
+/// Empty when the page has no other headings.
+fn toc_html(headings: &[Heading], title_id: Option<&str>) -> String {
+    let mut html = String::new();
+    // Levels of the lists open, outermost first; the last is the level of
+    // the list item open in it.
+    let mut open: Vec<u8> = Vec::new();
+    for h in headings.iter().filter(|h| Some(h.id.as_str()) != title_id) {
+        match open.last().copied() {
+            None => {
+                html.push_str("<ul class=\"markdown-toc\">\n<li>");
+                open.push(h.level);
+            }
+            Some(top) if h.level > top => {
+                html.push_str("\n<ul>\n<li>");
+                open.push(h.level);
+            }
+            Some(_) => {
+                while let [.., parent, top] = open[..] {
+                    if h.level >= top || h.level > parent {
+                        break;
+                    }
+                    open.pop();
+                    html.push_str("</li>\n</ul>\n");
+                }
+                html.push_str("</li>\n<li>");
+                if let Some(top) = open.last_mut() {
+                    *top = h.level;
+                }
+            }
+        }
+        html.push_str("<a href=\"#");
+        push_escaped(&mut html, &h.id);
+        html.push_str("\">");
+        push_escaped(&mut html, &h.text);
+        html.push_str("</a>");
+    }
+    for _ in &open {
+        html.push_str("</li>\n</ul>\n");
+    }
+    html
+}
+
+/// The opening of a GitHub alert (`> [!NOTE]`) rendered as a callout: a
+/// `div` with the kind's class and title (the parser drops the marker).
+fn callout_open(kind: BlockQuoteKind) -> &'static str {
+    match kind {
+        BlockQuoteKind::Note => {
+            "<div class=\"callout callout-note\" role=\"note\">\n<p class=\"callout-title\">Note</p>\n"
+        }
+        BlockQuoteKind::Tip => {
+            "<div class=\"callout callout-tip\" role=\"note\">\n<p class=\"callout-title\">Tip</p>\n"
+        }
+        BlockQuoteKind::Important => {
+            "<div class=\"callout callout-important\" role=\"note\">\n<p class=\"callout-title\">Important</p>\n"
+        }
+        BlockQuoteKind::Warning => {
+            "<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>\n"
+        }
+        BlockQuoteKind::Caution => {
+            "<div class=\"callout callout-caution\" role=\"note\">\n<p class=\"callout-title\">Caution</p>\n"
         }
     }
 }

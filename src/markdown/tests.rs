@@ -278,7 +278,46 @@ fn gfm_extensions_render() {
     );
     assert!(html.contains("class=\"footnote-reference\""), "{html}");
     assert!(html.contains("class=\"footnote-definition\""), "{html}");
-    assert!(html.contains("markdown-alert-warning"), "{html}");
+    assert!(html.contains("callout-warning"), "{html}");
+}
+
+#[test]
+fn github_alerts_become_callouts_of_each_kind() {
+    for (marker, class, title) in [
+        ("[!NOTE]", "note", "Note"),
+        ("[!TIP]", "tip", "Tip"),
+        ("[!IMPORTANT]", "important", "Important"),
+        ("[!WARNING]", "warning", "Warning"),
+        ("[!CAUTION]", "caution", "Caution"),
+        ("[!note]", "note", "Note"),
+        ("[!Caution]", "caution", "Caution"),
+    ] {
+        let r = render(&format!("> {marker}\n> Body *text*.\n\nAfter.\n"));
+        assert_eq!(
+            &*r.html,
+            format!(
+                "<div class=\"callout callout-{class}\" role=\"note\">\n\
+                 <p class=\"callout-title\">{title}</p>\n\
+                 <p>Body <em>text</em>.</p>\n</div>\n<p>After.</p>\n"
+            ),
+            "{marker}"
+        );
+        assert!(!r.html.contains("blockquote"), "{}", r.html);
+        assert!(!r.text.contains("[!"), "{}", r.text);
+    }
+}
+
+#[test]
+fn plain_and_unknown_marker_blockquotes_stay_blockquotes() {
+    let r = render("> Just a quote.\n\n> [!DANGER]\n> Not a kind.\n");
+    assert!(
+        r.html
+            .starts_with("<blockquote>\n<p>Just a quote.</p>\n</blockquote>\n"),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("[!DANGER]"), "{}", r.html);
+    assert!(!r.html.contains("callout"), "{}", r.html);
 }
 
 #[test]
@@ -582,4 +621,216 @@ fn layout_ids_match_the_default_theme() {
     let mut expected = LAYOUT_IDS.to_vec();
     expected.sort_unstable();
     assert_eq!(found, expected);
+}
+
+#[test]
+fn toc_markers_become_nested_lists_of_heading_links() {
+    for marker in ["[[_TOC_]]", "[TOC]", "[toc]"] {
+        let r = render(&format!(
+            "# Test page\n\nIntro.\n\n{marker}\n\n## Setup & run\n\n### Build\n\n### Test\n\n## Rollback\n"
+        ));
+        assert!(
+            r.html.trim_start().starts_with(
+                "<p>Intro.</p>\n<ul class=\"markdown-toc\">\n\
+                 <li><a href=\"#setup--run\">Setup &amp; run</a>\n\
+                 <ul>\n<li><a href=\"#build\">Build</a></li>\n\
+                 <li><a href=\"#test\">Test</a></li>\n</ul>\n</li>\n\
+                 <li><a href=\"#rollback\">Rollback</a></li>\n</ul>\n<h2 id=\"setup--run\">"
+            ),
+            "{marker}: {}",
+            r.html
+        );
+        assert!(!r.html.contains(marker), "{}", r.html);
+        assert!(!r.text.contains(marker), "{}", r.text);
+        // Every TOC link is a heading id of the page; the title H1 is left out.
+        let toc_end = r.html.find("<h2").unwrap_or(0);
+        assert_eq!(
+            hrefs(&r.html[..toc_end]),
+            ["#setup--run", "#build", "#test", "#rollback"]
+        );
+    }
+}
+
+#[test]
+fn toc_follows_moved_ids_and_uneven_levels() {
+    let r = render("[TOC]\n\n### Deep\n\n## Content\n\n#### Deeper\n\n## Other {#custom}\n");
+    let toc_end = r.html.find("<h3").unwrap_or(0);
+    let toc = &r.html[..toc_end];
+    assert_eq!(hrefs(toc), ["#deep", "#content-1", "#deeper", "#custom"]);
+    assert_eq!(
+        toc.matches("<ul").count(),
+        toc.matches("</ul>").count(),
+        "{toc}"
+    );
+    assert_eq!(
+        toc.matches("<li>").count(),
+        toc.matches("</li>").count(),
+        "{toc}"
+    );
+}
+
+#[test]
+fn toc_markers_in_code_or_with_other_text_stay_text() {
+    let r = render(concat!(
+        "```\n[[_TOC_]]\n```\n\n",
+        "    [TOC]\n\n",
+        "`[TOC]`\n\n",
+        "See [TOC] here.\n\n",
+        "## Heading\n"
+    ));
+    assert!(!r.html.contains("markdown-toc"), "{}", r.html);
+    assert!(r.html.contains("[[_TOC_]]\n</code></pre>"), "{}", r.html);
+    assert!(r.html.contains("<code>[TOC]</code>"), "{}", r.html);
+    assert!(r.html.contains("<p>See [TOC] here.</p>"), "{}", r.html);
+}
+
+#[test]
+fn toc_marker_on_a_page_without_headings_leaves_nothing() {
+    let r = render("Text.\n\n[[_TOC_]]\n");
+    assert_eq!(&*r.html, "<p>Text.</p>\n");
+}
+
+/// The `(href, text)` of every `<a>` in `html` (no attributes but `href`).
+fn anchors(html: &str) -> Vec<(&str, &str)> {
+    html.split("<a href=\"")
+        .skip(1)
+        .filter_map(|s| {
+            let (href, rest) = s.split_once("\">")?;
+            Some((href, rest.split_once("</a>")?.0))
+        })
+        .collect()
+}
+
+#[test]
+fn bare_urls_become_links() {
+    let r = render(
+        "See https://example.org/x and http://localhost:8080/a?b=1#c or www.example.org/docs.\n",
+    );
+    assert_eq!(
+        anchors(&r.html),
+        [
+            ("https://example.org/x", "https://example.org/x"),
+            (
+                "http://localhost:8080/a?b=1#c",
+                "http://localhost:8080/a?b=1#c"
+            ),
+            ("http://www.example.org/docs", "www.example.org/docs"),
+        ]
+    );
+    assert!(
+        r.html.ends_with("www.example.org/docs</a>.</p>\n"),
+        "{}",
+        r.html
+    );
+    // External: nothing for link checking.
+    assert!(r.links.is_empty(), "{:?}", r.links);
+    assert_eq!(
+        r.text,
+        "See https://example.org/x and http://localhost:8080/a?b=1#c or www.example.org/docs."
+    );
+}
+
+#[test]
+fn autolinks_leave_out_trailing_punctuation_and_unbalanced_parens() {
+    let cases = [
+        ("https://a.org/x.", "https://a.org/x"),
+        ("https://a.org/x,", "https://a.org/x"),
+        ("https://a.org/x:", "https://a.org/x"),
+        ("https://a.org/x;", "https://a.org/x"),
+        ("https://a.org/x!", "https://a.org/x"),
+        ("https://a.org/x?", "https://a.org/x"),
+        ("https://a.org/x?!.", "https://a.org/x"),
+        ("(https://a.org/x)", "https://a.org/x"),
+        (
+            "(https://en.wikipedia.org/wiki/Foo_(bar))",
+            "https://en.wikipedia.org/wiki/Foo_(bar)",
+        ),
+        ("https://a.org/x))", "https://a.org/x"),
+        ("https://a.org/(x)", "https://a.org/(x)"),
+        ("*https://a.org/em*", "https://a.org/em"),
+        ("HTTPS://A.ORG/up", "HTTPS://A.ORG/up"),
+    ];
+    for (input, link) in cases {
+        let r = render(&format!("Go {input} now.\n"));
+        let got: Vec<&str> = anchors(&r.html).into_iter().map(|(_, t)| t).collect();
+        assert_eq!(got, [link], "{input}: {}", r.html);
+    }
+}
+
+#[test]
+fn autolinks_skip_code_links_html_and_non_urls() {
+    let r = render(concat!(
+        "`https://in.code/span`\n\n",
+        "```\nhttps://in.code/block\n```\n\n",
+        "[https://text.org](https://dest.org) ![www.alt.org](img.png)\n\n",
+        "<https://angle.org> <name@example.org>\n\n",
+        "<a href=\"https://raw.org\">https://raw.org/text</a> after https://after.org\n\n",
+        "xhttps://glued.org www. https:// http://a_b.c_d www.a.b_c\n"
+    ));
+    assert!(
+        r.html.contains("<code>https://in.code/span</code>"),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.contains("https://in.code/block\n</code>"),
+        "{}",
+        r.html
+    );
+    assert_eq!(
+        anchors(&r.html),
+        [
+            ("https://dest.org", "https://text.org"),
+            ("https://angle.org", "https://angle.org"),
+            ("mailto:name@example.org", "name@example.org"),
+            ("https://raw.org", "https://raw.org/text"),
+            ("https://after.org", "https://after.org"),
+        ]
+    );
+}
+
+#[test]
+fn find_urls_positions() {
+    use super::autolink::{find_urls, FoundUrl};
+    assert_eq!(
+        find_urls("a www.x.org, b"),
+        [FoundUrl {
+            start: 2,
+            end: 11,
+            www: true
+        }]
+    );
+    assert!(find_urls("é)https://x.org").is_empty());
+    assert_eq!(
+        find_urls("é https://x.org/é)")[0].end,
+        "é https://x.org/é".len()
+    );
+}
+
+#[test]
+fn autolink_scan_stays_linear_on_hostile_text() {
+    // Each `_` or `(` is a place a URL could start; none may rescan the line.
+    for unit in ["_www.", "(www.a", "_www.a_b", "(https://", "www.a.b("] {
+        let line = unit.repeat(400_000 / unit.len());
+        let started = std::time::Instant::now();
+        let r = render(&line);
+        assert!(r.html.len() >= line.len());
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{unit}: {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[test]
+fn email_autolinks_are_mailto_and_recorded_as_such() {
+    let r = render("Ask <oncall@example.org>.\n");
+    assert_eq!(
+        &*r.html,
+        "<p>Ask <a href=\"mailto:oncall@example.org\">oncall@example.org</a>.</p>\n"
+    );
+    assert_eq!(r.links.len(), 1);
+    assert_eq!(r.links[0].dest, "mailto:oncall@example.org");
+    assert_eq!(resolve_link("guide/page.md", &r.links[0].dest), None);
 }

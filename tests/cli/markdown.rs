@@ -266,3 +266,80 @@ fn a_body_h1_repeating_the_title_is_shown_once() {
     assert_eq!(h1s("book/other.html"), 2);
     assert_eq!(h1s("book/later.html"), 2);
 }
+
+#[test]
+fn github_and_gitlab_markdown_toc_autolinks_and_alerts() {
+    let t = handbook(&[(
+        "runbooks/failover.md",
+        "---\ntitle: Failover\n---\n\n[[_TOC_]]\n\n## Detect\n\nDashboards: https://grafana.example.org/d/db, www.example.org/status.\n\n\
+         > [!WARNING]\n> Page the DB owner first (https://wiki.example.org/Pager_(db)).\n\n\
+         ## Mitigate\n\n### Promote the replica\n\n> [!tip]\n> Ask <oncall@example.org>.\n\n\
+         > A plain quote.\n\n`[TOC]` and `https://in.code/x` stay code.\n",
+    )]);
+    let (_, findings) = t.check_json();
+    // Bare URLs are external: `www.example.org/status` is not a broken relative link.
+    assert_links_resolve(&findings);
+    t.build_ok();
+    let main = t.main_html("book/runbooks/failover.html");
+    assert!(!main.contains("[[_TOC_]]"), "{main}");
+    assert!(!main.contains("[!"), "{main}");
+    // The table of contents, where the marker was, links to the headings' ids.
+    let toc_at = main
+        .find(r#"<ul class="markdown-toc">"#)
+        .unwrap_or_else(|| panic!("no TOC: {main}"));
+    let toc = &main[toc_at
+        ..main[toc_at..]
+            .find("</ul>\n</li>\n</ul>")
+            .map_or(main.len(), |e| toc_at + e)];
+    let targets: Vec<&str> = toc
+        .split("href=\"#")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert_eq!(
+        targets,
+        ["detect", "mitigate", "promote-the-replica"],
+        "{toc}"
+    );
+    for id in &targets {
+        assert!(
+            main.contains(&format!("id=\"{id}\"")),
+            "#{id} has no target: {main}"
+        );
+    }
+    assert!(toc_at < main.find("id=\"detect\"").unwrap_or(0), "{main}");
+    // Autolinks, trailing punctuation and the unbalanced `)` left out.
+    assert!(
+        main.contains(
+            r#"<a href="https://grafana.example.org/d/db">https://grafana.example.org/d/db</a>, "#
+        ),
+        "{main}"
+    );
+    assert!(
+        main.contains(r#"<a href="http://www.example.org/status">www.example.org/status</a>.</p>"#),
+        "{main}"
+    );
+    assert!(
+        main.contains(r#"(<a href="https://wiki.example.org/Pager_(db)">https://wiki.example.org/Pager_(db)</a>).</p>"#),
+        "{main}"
+    );
+    assert!(
+        main.contains(r#"<a href="mailto:oncall@example.org">"#),
+        "{main}"
+    );
+    assert!(main.contains("<code>https://in.code/x</code>"), "{main}");
+    assert!(main.contains("<code>[TOC]</code>"), "{main}");
+    // Alerts are callouts; a plain quote stays a quote.
+    assert!(
+        main.contains("<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>"),
+        "{main}"
+    );
+    assert!(
+        main.contains("<div class=\"callout callout-tip\" role=\"note\">"),
+        "{main}"
+    );
+    assert!(
+        main.contains("<blockquote>\n<p>A plain quote.</p>"),
+        "{main}"
+    );
+}
