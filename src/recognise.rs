@@ -7,9 +7,11 @@
 //! 1. `kind:` in the frontmatter;
 //! 2. `[kinds.KIND] paths` globs in book.toml, in the file's order;
 //! 3. a folder named for a kind, anywhere in the path, the nearest to the
-//!    page first (`adr/`, `adrs/`, `decisions/`, `decision-records/` →
-//!    ADR; `runbooks/`, `playbooks/` → runbook; `roles/`, `ladders/` →
-//!    role matrix; `standards/` → standard);
+//!    page first (`adr/`, `adrs/`, any name with "decision" in it, such as
+//!    `decisions/` or `architecture-decision-records/` → ADR; `runbooks/`,
+//!    `playbooks/` → runbook; `roles/`, `ladders/` → role matrix;
+//!    `standards/` → standard). In sub-folders of an ADR folder only
+//!    numbered pages and pages with a status are ADRs;
 //! 4. the content: a number-prefixed file name (`0007-use-postgres.md`)
 //!    with a status section (`## Status`) or a `Status:` line is an ADR;
 //!    a page with at least two of the runbook sections
@@ -45,10 +47,23 @@ pub fn infer_kind(
     }
     let mut folders: Vec<&str> = rel.split('/').collect();
     let file_name = folders.pop().unwrap_or(rel);
-    if let Some(kind) = folders.iter().rev().find_map(|f| kind_of_folder(f)) {
-        return kind;
+    let nearest = folders
+        .iter()
+        .rev()
+        .enumerate()
+        .find_map(|(up, f)| kind_of_folder(f).map(|k| (k, up)));
+    match nearest {
+        // Below an ADR folder's own level, design notes and templates sit
+        // beside the records: only numbered or status-bearing pages count.
+        Some((Kind::Adr, up)) if up > 0 => {
+            if is_numbered_record(file_name) || adr_status_in(body).is_some() {
+                return Kind::Adr;
+            }
+        }
+        Some((kind, _)) => return kind,
+        None => {}
     }
-    if file_name.starts_with(|c: char| c.is_ascii_digit()) && adr_status_in(body).is_some() {
+    if is_numbered_record(file_name) && adr_status_in(body).is_some() {
         return Kind::Adr;
     }
     let sections = config
@@ -62,10 +77,36 @@ pub fn infer_kind(
     Kind::Guide
 }
 
+/// Is this the file name of a numbered record: `0007-use-postgres.md`, or
+/// the number after words naming the series (`ADR-7.md`,
+/// `ODH-ADR-Operator-0007-auth.md`; one of the words says ADR)?
+fn is_numbered_record(file_name: &str) -> bool {
+    let stem = file_name
+        .split('.')
+        .next()
+        .unwrap_or(file_name)
+        .to_ascii_lowercase();
+    let words: Vec<&str> = stem.split(['-', '_', ' ']).collect();
+    let Some(at) = words
+        .iter()
+        .position(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
+    else {
+        return false;
+    };
+    let before = &words[..at];
+    before.is_empty()
+        || (before
+            .iter()
+            .all(|w| w.bytes().all(|b| b.is_ascii_alphabetic()))
+            && before.iter().any(|w| w.contains("adr")))
+}
+
 /// The kind a folder's name stands for, if any.
 fn kind_of_folder(name: &str) -> Option<Kind> {
     match name.to_ascii_lowercase().as_str() {
-        "adr" | "adrs" | "decisions" | "decision-records" => Some(Kind::Adr),
+        "adr" | "adrs" => Some(Kind::Adr),
+        // decisions/, decision-records/, architecture-decision-records/ ...
+        n if n.contains("decision") => Some(Kind::Adr),
         "runbooks" | "playbooks" => Some(Kind::Runbook),
         "roles" | "ladders" => Some(Kind::RoleMatrix),
         "standards" => Some(Kind::Standard),
@@ -112,14 +153,28 @@ pub fn adr_status_in(body: &str) -> Option<BodyStatus> {
             }
             return Some(body_status(trimmed));
         }
-        let item = strip_marks(trimmed.trim_start_matches(['*', '-', '+', '>', ' ']));
-        if let Some((key, rest)) = item.split_once(':') {
-            if strip_marks(key).eq_ignore_ascii_case("status") && !rest.trim().is_empty() {
-                return Some(body_status(rest.trim()));
-            }
+        if let Some(value) = field_value(trimmed, "status") {
+            return Some(body_status(value));
         }
     }
     None
+}
+
+/// The value of `key` on a line that states a field: `Key: value` (also
+/// as a list item, quoted or in bold, as MADR writes `* Status: accepted`)
+/// or a table row `| Key | value |`, as many ADR templates lay out their
+/// metadata.
+fn field_value<'a>(line: &'a str, key: &str) -> Option<&'a str> {
+    let (name, value) = if line.starts_with('|') {
+        let mut cells = line.trim_matches('|').split('|');
+        (cells.next()?, cells.next()?)
+    } else {
+        let item = strip_marks(line.trim_start_matches(['*', '-', '+', '>', ' ']));
+        item.split_once(':')?
+    };
+    let name = strip_marks(strip_marks(name).trim_end_matches(':'));
+    let value = strip_marks(value);
+    (name.eq_ignore_ascii_case(key) && !value.is_empty()).then_some(value)
 }
 
 /// The decision date of an ADR without frontmatter: its `Date: YYYY-MM-DD`
@@ -135,12 +190,8 @@ pub fn adr_date_in(body: &str) -> Option<crate::date::Date> {
         if in_fence {
             continue;
         }
-        let item = strip_marks(trimmed.trim_start_matches(['*', '-', '+', '>', ' ']));
-        if let Some((key, rest)) = item.split_once(':') {
-            if strip_marks(key).eq_ignore_ascii_case("date") {
-                let value = strip_marks(rest);
-                return crate::date::Date::parse(value.get(..10).unwrap_or(value));
-            }
+        if let Some(value) = field_value(trimmed, "date") {
+            return crate::date::Date::parse(value.get(..10).unwrap_or(value));
         }
     }
     None
@@ -179,7 +230,7 @@ fn body_status(text: &str) -> BodyStatus {
 /// The status a word names, with the synonyms ADR templates use.
 fn status_word(w: &str) -> Option<&'static str> {
     Some(match w {
-        "proposed" | "draft" | "proposal" => "proposed",
+        "proposed" | "draft" | "proposal" | "review" => "proposed",
         "accepted" | "approved" | "adopted" | "decided" => "accepted",
         "rejected" | "declined" => "rejected",
         "deprecated" | "obsolete" | "retired" => "deprecated",
@@ -232,6 +283,34 @@ mod tests {
         assert_eq!(d.to_string(), "2024-01-02");
         assert!(adr_date_in("* Date: 2024-01-02T10:00\n").is_some());
         assert!(adr_date_in("```\nDate: 2024-01-02\n```\n").is_none());
+    }
+
+    #[test]
+    fn metadata_tables_and_series_names() {
+        let body =
+            "# Title\n\n| | |\n| --- | --- |\n| Date | 2025-03-04 |\n| Status | Approved |\n";
+        assert_eq!(status(body), Some((Some("accepted"), None)));
+        assert_eq!(adr_date_in(body).unwrap().to_string(), "2025-03-04");
+        for numbered in [
+            "0007-x.md",
+            "ADR-7.md",
+            "odh-adr-operator-0007-auth-crd.md",
+            "adr_003_x.md",
+        ] {
+            assert!(is_numbered_record(numbered), "{numbered}");
+        }
+        for plain in [
+            "notes.md",
+            "v2-migration.md",
+            "release-2024-notes.md",
+            "x-7.md",
+        ] {
+            assert!(!is_numbered_record(plain), "{plain}");
+        }
+        assert_eq!(
+            kind_of_folder("architecture-decision-records"),
+            Some(Kind::Adr)
+        );
     }
 
     #[test]
