@@ -56,7 +56,8 @@ pub fn infer_kind(
         // Below an ADR folder's own level, design notes and templates sit
         // beside the records: only numbered or status-bearing pages count.
         Some((Kind::Adr, up)) if up > 0 => {
-            if is_numbered_record(file_name) || adr_status_in(body).is_some() {
+            let record = is_numbered_record(file_name) || adr_status_in(body).is_some();
+            if record {
                 return Kind::Adr;
             }
         }
@@ -274,7 +275,7 @@ mod tests {
             Some((Some("proposed"), None))
         );
         // A status no template knows is still a status line.
-        assert_eq!(status("Status: in review\n"), Some((None, None)));
+        assert_eq!(status("Status: on hold\n"), Some((None, None)));
     }
 
     #[test]
