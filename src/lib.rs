@@ -22,6 +22,7 @@ pub mod health;
 pub mod history;
 pub mod kind;
 pub mod markdown;
+pub mod natural;
 pub mod output;
 pub mod owners;
 pub mod page;

@@ -5,6 +5,7 @@
 use crate::date::Date;
 use crate::diag::{Diagnostic, Severity};
 use crate::kind::Kind;
+use crate::natural::natural_cmp;
 use crate::owners::Owner;
 use crate::page::{Handbook, Page};
 use crate::render::view::*;
@@ -510,14 +511,14 @@ fn nav(h: &Handbook, ev: &Evaluation) -> Vec<NavSection> {
             owned: st.owned(),
         });
     }
-    sections
+    let mut out: Vec<NavSection> = sections
         .into_iter()
         .map(|(folder, mut items)| {
             items.sort_by(|a, b| {
                 let home = |i: &NavItem| !i.url.ends_with("index.html");
                 home(a)
                     .cmp(&home(b))
-                    .then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase()))
+                    .then_with(|| natural_cmp(&a.title, &b.title))
                     .then_with(|| a.url.cmp(&b.url))
             });
             NavSection {
@@ -526,7 +527,11 @@ fn nav(h: &Handbook, ev: &Evaluation) -> Vec<NavSection> {
                 items,
             }
         })
-        .collect()
+        .collect();
+    // Folders in natural order ("4-deploys" before "39-rollbacks"); the
+    // root's own pages (folder "") stay first.
+    out.sort_by(|a, b| natural_cmp(&a.folder, &b.folder));
+    out
 }
 
 fn kind_indexes(summaries: &[PageSummary]) -> Vec<KindIndexView> {
@@ -546,10 +551,7 @@ fn kind_indexes(summaries: &[PageSummary]) -> Vec<KindIndexView> {
                 });
             } else {
                 pages.sort_by(|a, b| {
-                    a.title
-                        .to_lowercase()
-                        .cmp(&b.title.to_lowercase())
-                        .then_with(|| a.url.cmp(&b.url))
+                    natural_cmp(&a.title, &b.title).then_with(|| a.url.cmp(&b.url))
                 });
             }
             KindIndexView {
@@ -566,7 +568,7 @@ fn stale_first(pages: &mut [PageSummary]) {
     pages.sort_by(|a, b| {
         b.stale
             .cmp(&a.stale)
-            .then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase()))
+            .then_with(|| natural_cmp(&a.title, &b.title))
             .then_with(|| a.url.cmp(&b.url))
     });
 }

@@ -755,3 +755,27 @@ fn concurrent_builds_of_one_handbook_all_succeed() {
         assert!(left.is_empty(), "round {round}: left behind {left:?}");
     }
 }
+
+#[test]
+fn the_sidebar_sorts_numbers_as_numbers() {
+    let t = HandbookTest::with_pages(
+        "Order",
+        &[
+            ("index.md", "# Home\n"),
+            ("steps/a.md", "# 39. Rollbacks\n"),
+            ("steps/b.md", "# 4. Deploys\n"),
+            ("steps/c.md", "# 10. Alerts\n"),
+            ("39-later/x.md", "# Later\n"),
+            ("4-sooner/y.md", "# Sooner\n"),
+        ],
+    );
+    t.build_ok();
+    let toc = t.read("book/toc.js");
+    let at = |s: &str| {
+        toc.find(s)
+            .unwrap_or_else(|| panic!("{s} not in toc.js:\n{toc}"))
+    };
+    assert!(at("4. Deploys") < at("10. Alerts"), "{toc}");
+    assert!(at("10. Alerts") < at("39. Rollbacks"), "{toc}");
+    assert!(at("Sooner") < at("Later"), "folders: {toc}");
+}
