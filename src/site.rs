@@ -670,7 +670,7 @@ fn health(
     pages: &[PageView],
     summaries: &[PageSummary],
 ) -> HealthView {
-    let by_kind = Kind::ALL
+    let by_kind: Vec<KindCount> = Kind::ALL
         .iter()
         .map(|k| {
             let of_kind: Vec<&PageSummary> =
@@ -680,6 +680,10 @@ fn health(
                 label: k.plural().to_string(),
                 total: of_kind.len(),
                 stale: of_kind.iter().filter(|s| s.stale).count(),
+                never_reviewed: of_kind
+                    .iter()
+                    .filter(|s| s.review_state == "missing")
+                    .count(),
                 unowned: of_kind.iter().filter(|s| !s.owned).count(),
             }
         })
@@ -740,6 +744,7 @@ fn health(
     let summary = crate::diag::Summary::of(&all);
     HealthView {
         pages: h.pages.len(),
+        never_reviewed: by_kind.iter().map(|k| k.never_reviewed).sum(),
         by_kind,
         stale,
         due_soon,

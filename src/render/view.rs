@@ -317,6 +317,10 @@ pub struct KindCount {
     pub total: usize,
     /// Stale pages of this kind.
     pub stale: usize,
+    /// Pages of this kind never reviewed (no `reviewed` date, and an
+    /// interval other than `never`): on a handbook just adopted, these are
+    /// what "0 stale" would hide.
+    pub never_reviewed: usize,
     /// Unowned pages of this kind.
     pub unowned: usize,
 }
@@ -341,6 +345,8 @@ pub struct HealthView {
     pub by_kind: Vec<KindCount>,
     /// Stale pages, most overdue first.
     pub stale: Vec<PageSummary>,
+    /// How many pages were never reviewed (see [`KindCount::never_reviewed`]).
+    pub never_reviewed: usize,
     /// Pages due within `warn-before`.
     pub due_soon: Vec<PageSummary>,
     /// Pages with no owner.

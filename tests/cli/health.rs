@@ -998,3 +998,36 @@ fn git_log_cache_is_used_while_head_stays_and_extended_by_new_commits() {
     assert!(!garbled.contains("(cached"), "{garbled}");
     assert_eq!(t.read("book/handbook.json"), after_commit);
 }
+
+#[test]
+fn pages_never_reviewed_are_counted_beside_stale_ones() {
+    // A handbook just adopted: nothing reviewed, so nothing is "stale".
+    let t = HandbookTest::with_pages(
+        "Adopted",
+        &[
+            ("index.md", "# Home\n"),
+            ("runbooks/db.md", "# DB\n"),
+            (
+                "guides/setup.md",
+                "---\nreviewed: 2026-11-01\n---\n# Setup\n",
+            ),
+        ],
+    );
+    t.build_ok();
+    let html = t.read("book/health.html");
+    assert!(
+        html.contains(
+            "<span class=\"stat-value\">2</span> <span class=\"stat-label\">never reviewed</span>"
+        ),
+        "{html}"
+    );
+    let runbooks = html
+        .split("<tr>")
+        .find(|row| row.starts_with("<th scope=\"row\">") && row.contains("Runbooks<"))
+        .unwrap_or_else(|| panic!("no runbooks row: {html}"));
+    assert!(
+        runbooks
+            .contains("<td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">1</td>"),
+        "{runbooks}"
+    );
+}
