@@ -221,6 +221,7 @@ fn sample_site(site_url: Option<&str>) -> SiteView {
                 label: "Architecture decisions".into(),
                 total: 2,
                 stale: 0,
+                never_reviewed: 0,
                 unowned: 0,
             },
             KindCount {
@@ -228,6 +229,7 @@ fn sample_site(site_url: Option<&str>) -> SiteView {
                 label: "Runbooks".into(),
                 total: 1,
                 stale: 1,
+                never_reviewed: 0,
                 unowned: 0,
             },
         ],
