@@ -7,6 +7,7 @@
 //! `build`, `check` and `serve` share the same stages and the same rules
 //! engine; `serve` keeps the site in memory and rebuilds only what changed.
 
+pub mod adopt;
 pub mod baseline;
 pub mod catalog;
 pub mod cli;

@@ -180,9 +180,10 @@ people:
 pub struct Scaffold {
     /// Files written, in order.
     pub written: Vec<PathBuf>,
-    /// The folder of pages that were already there (`docs`, `.`) and how
-    /// many: book.toml points at it and no example pages were added.
-    pub existing: Option<(&'static str, usize)>,
+    /// What the repository already held (its pages' folder, title,
+    /// language, owners): book.toml points at it and no example pages or
+    /// sample people were added.
+    pub existing: Option<crate::adopt::Existing>,
 }
 
 /// Scaffolds a handbook in `dir`: book.toml, owners.yaml, an index and one
@@ -191,22 +192,48 @@ pub struct Scaffold {
 /// points at them and no example pages are added among them.
 pub fn init(dir: &Path, today: Date) -> Result<Scaffold> {
     std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-    let existing = existing_content(dir);
-    let src = existing.map_or("src", |(folder, _)| folder);
+    let existing = crate::adopt::detect(dir);
     let owners = ["platform".to_string()];
-    let mut files: Vec<(PathBuf, String)> = vec![
-        (
-            dir.join("book.toml"),
-            INIT_BOOK_TOML.replace("src = \"src\"", &format!("src = \"{src}\"")),
-        ),
-        (dir.join("owners.yaml"), INIT_OWNERS.to_string()),
-    ];
-    if existing.is_none() {
-        files.push((
-            dir.join("src/index.md"),
-            format!("---\ntitle: Engineering Handbook\nkind: guide\nowners: [platform]\nreviewed: {today}\n---\n\n# Engineering Handbook\n\nStart with the [decision log](adr/0001-record-architecture-decisions.md), the [runbooks](runbooks/example-runbook.md) and the [pull request standard](standards/pull-requests.md).\n"),
-        ));
-        files.extend(example_pages(dir, today, &owners));
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    match &existing {
+        None => {
+            files.push((dir.join("book.toml"), INIT_BOOK_TOML.to_string()));
+            files.push((dir.join("owners.yaml"), INIT_OWNERS.to_string()));
+            files.push((
+                dir.join("src/index.md"),
+                format!("---\ntitle: Engineering Handbook\nkind: guide\nowners: [platform]\nreviewed: {today}\n---\n\n# Engineering Handbook\n\nStart with the [decision log](adr/0001-record-architecture-decisions.md), the [runbooks](runbooks/example-runbook.md) and the [pull request standard](standards/pull-requests.md).\n"),
+            ));
+            files.extend(example_pages(dir, today, &owners));
+        }
+        Some(found) => {
+            // Never sample people in a real repository: the registry lists
+            // the owners its pages and CODEOWNERS already name, or is left
+            // out (then any owner is accepted).
+            let registry = !found.owners.is_empty();
+            let mut toml = INIT_BOOK_TOML.replace(
+                "src = \"src\"",
+                &format!("src = \"{}\"", toml_escape(&found.content)),
+            );
+            if let Some(title) = &found.title {
+                toml = toml.replace(
+                    "title = \"Engineering Handbook\"",
+                    &format!("title = \"{}\"", toml_escape(title)),
+                );
+            }
+            if let Some(language) = &found.language {
+                toml = toml.replace(
+                    "language = \"en\"",
+                    &format!("language = \"{}\"", toml_escape(language)),
+                );
+            }
+            if !registry {
+                toml = toml.replace("registry = \"owners.yaml\"", "# registry = \"owners.yaml\"   # teams and people; without it any owner is accepted");
+            }
+            files.push((dir.join("book.toml"), toml));
+            if registry {
+                files.push((dir.join("owners.yaml"), proposed_owners(&found.owners)));
+            }
+        }
     }
     let mut written = Vec::new();
     for (path, text) in files {
@@ -217,6 +244,44 @@ pub fn init(dir: &Path, today: Date) -> Result<Scaffold> {
         written.push(path);
     }
     Ok(Scaffold { written, existing })
+}
+
+/// A string as the inside of a TOML basic string.
+fn toml_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+/// owners.yaml proposed from the owners a repository already names:
+/// `@person` ids as people, the others as teams whose members are to be
+/// filled in.
+fn proposed_owners(owners: &std::collections::BTreeSet<String>) -> String {
+    let quote = |id: &str| serde_json::to_string(id).unwrap_or_else(|_| format!("{id:?}"));
+    let mut teams = String::new();
+    let mut people = String::new();
+    for id in owners {
+        match id.strip_prefix('@') {
+            Some(person) => people.push_str(&format!(
+                "  {}: {{ name: {} }}\n",
+                quote(person),
+                quote(person)
+            )),
+            None => teams.push_str(&format!(
+                "  {}:\n    name: {}\n    # members: [someone, someone-else]\n",
+                quote(id),
+                quote(id)
+            )),
+        }
+    }
+    let mut out = String::from("# Proposed by `handbook init` from the owners your pages and CODEOWNERS\n# already name. Add each team's members, and `active: false` for people\n# who have left.\n");
+    if !teams.is_empty() {
+        out.push_str("teams:\n");
+        out.push_str(&teams);
+    }
+    if !people.is_empty() {
+        out.push_str("people:\n");
+        out.push_str(&people);
+    }
+    out
 }
 
 /// One example page of each kind, under `src/`.
@@ -245,60 +310,4 @@ fn example_pages(dir: &Path, today: Date, owners: &[String]) -> Vec<(PathBuf, St
         files.push((dir.join("src").join(default_folder(kind)).join(name), text));
     }
     files
-}
-
-/// Folders that hold no handbook pages: dependencies, build outputs.
-const NOT_CONTENT: &[&str] = &["node_modules", "target", "book", "site", "public", "vendor"];
-
-/// Files at the top of a repository that are about the repository, not
-/// handbook pages.
-const REPO_FILES: &[&str] = &[
-    "readme.md",
-    "changelog.md",
-    "license.md",
-    "contributing.md",
-    "code_of_conduct.md",
-    "security.md",
-];
-
-/// Where pages already are: `src`, `docs` or `content` when that folder
-/// holds markdown, else the root when it does (beyond README and the like).
-fn existing_content(dir: &Path) -> Option<(&'static str, usize)> {
-    for folder in ["src", "docs", "content"] {
-        let path = dir.join(folder);
-        if path.is_dir() {
-            let n = count_markdown(&path, false);
-            // An existing src/ is the content folder even when empty (as
-            // the config reads it): the examples then go there.
-            if n > 0 || folder == "src" {
-                return (n > 0).then_some((folder, n));
-            }
-        }
-    }
-    let n = count_markdown(dir, true);
-    (n > 0).then_some((".", n))
-}
-
-/// Markdown files under `dir`, not counting hidden entries, dependency and
-/// build folders, nor (`top`) the repository's own README and the like.
-fn count_markdown(dir: &Path, top: bool) -> usize {
-    let lower = |e: &walkdir::DirEntry| e.file_name().to_string_lossy().to_lowercase();
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_entry(|e| {
-            let name = lower(e);
-            e.depth() == 0
-                || !(name.starts_with('.')
-                    || (e.file_type().is_dir()
-                        && (NOT_CONTENT.contains(&name.as_str())
-                            || e.path().join(crate::output::MARKER).exists())))
-        })
-        .filter_map(|e| e.ok())
-        .filter(|e| {
-            let name = lower(e);
-            e.file_type().is_file()
-                && crate::discover::is_markdown(&name)
-                && !(top && e.depth() == 1 && REPO_FILES.contains(&name.as_str()))
-        })
-        .count()
 }

@@ -35,17 +35,42 @@ pub(super) fn run_init(a: InitArgs) -> Result<Outcome> {
     let dir = root(a.dir);
     let done = scaffold::init(&dir, today(None)?)?;
     let configured = done.written.contains(&dir.join("book.toml"));
-    if let Some((folder, pages)) = done.existing.filter(|_| configured) {
-        let place = if folder == "." {
+    if let Some(found) = done.existing.as_ref().filter(|_| configured) {
+        let place = if found.content == "." {
             "at the top".to_string()
         } else {
-            format!("in {folder}/")
+            format!("in {}/", found.content)
         };
         eprintln!(
-            "{}: found {pages} page{} {place}; book.toml points there (src = \"{folder}\"), no example pages added",
+            "{}: found {} page{} {place}; book.toml points there (src = \"{}\"), no example pages added",
             dir.display(),
-            if pages == 1 { "" } else { "s" }
+            found.pages,
+            if found.pages == 1 { "" } else { "s" },
+            found.content
         );
+        if let Some(title) = &found.title {
+            eprintln!("  title from the existing site config: {title}");
+        }
+        if let Some(language) = &found.language {
+            eprintln!("  language from the existing site config: {language}");
+        }
+        if found.owners.is_empty() {
+            eprintln!(
+                "  no owners named anywhere yet: no owners.yaml written (any owner is accepted)"
+            );
+        } else {
+            eprintln!(
+                "  owners.yaml proposed from the {} owner(s) your pages and CODEOWNERS name; add their members",
+                found.owners.len()
+            );
+        }
+        eprintln!("next:");
+        eprintln!(
+            "  1. handbook build, then open book/health.html to see where the handbook stands"
+        );
+        eprintln!("  2. handbook check --write-baseline handbook-baseline.json, and run");
+        eprintln!("     handbook check --baseline handbook-baseline.json in CI: it fails only on new problems");
+        eprintln!("  3. give pages owners (`owners:` or CODEOWNERS) and a `reviewed:` date, folder by folder");
     }
     if done.written.is_empty() {
         eprintln!("{}: already a handbook; nothing written", dir.display());

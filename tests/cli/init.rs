@@ -206,3 +206,62 @@ fn new_with_unknown_kind_exits_2() {
     t.run(&["new", "adr", "X", "--today", "someday"])
         .assert_code(2);
 }
+
+#[test]
+fn init_in_an_existing_repository_adopts_what_it_finds() {
+    let t = HandbookTest::empty();
+    t.write(
+        "mkdocs.yml",
+        "site_name: \"Plattform-Handbuch\"\ndocs_dir: handbook\ntheme:\n  name: material\n  language: de\n",
+    );
+    // A src/ holding only a README is not the content.
+    t.write("src/README.md", "# Source code\n");
+    t.write("handbook/index.md", "# Start\n");
+    t.write("handbook/runbooks/db.md", "---\nowner: team-a\n---\n# DB\n");
+    t.write(
+        "handbook/guides/x.md",
+        "---\nmaintainers: [\"@dana\"]\n---\n# X\n",
+    );
+    t.write(".github/CODEOWNERS", "/handbook/ @acme/team-b @carol\n");
+    let r = t.run_env(&["init"], &[("SOURCE_DATE_EPOCH", EPOCH_2026_09_21)]);
+    r.assert_code(0);
+    let toml = t.read("book.toml");
+    assert!(toml.contains("src = \"handbook\""), "{toml}");
+    assert!(toml.contains("title = \"Plattform-Handbuch\""), "{toml}");
+    assert!(toml.contains("language = \"de\""), "{toml}");
+    assert!(
+        r.stderr.contains("found 3 pages in handbook/"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("next:"), "{}", r.stderr);
+    let owners = t.read("owners.yaml");
+    for id in ["team-a", "team-b", "carol", "dana"] {
+        assert!(
+            owners.contains(&format!("\"{id}\"")),
+            "{id} missing: {owners}"
+        );
+    }
+    assert!(
+        !owners.contains("alice") && !owners.contains("bob"),
+        "{owners}"
+    );
+    assert!(!t.exists("handbook/adr"), "example pages were added");
+    // The owners it proposed resolve: no owner-unknown, no inactive team.
+    let (_, findings) = t.check_json();
+    let bad: Vec<_> = findings
+        .iter()
+        .filter(|f| f.rule == "owner-unknown" || f.rule == "owner-inactive")
+        .collect();
+    assert!(bad.is_empty(), "{bad:?}");
+
+    // Nothing named anywhere: no owners.yaml at all, and existing files
+    // are never overwritten.
+    let t = HandbookTest::empty();
+    t.write("docs/a.md", "# A\n");
+    t.write("book.toml", "[book]\ntitle = \"Mine\"\n");
+    let r = t.run_env(&["init"], &[("SOURCE_DATE_EPOCH", EPOCH_2026_09_21)]);
+    r.assert_code(0);
+    assert_eq!(t.read("book.toml"), "[book]\ntitle = \"Mine\"\n");
+    assert!(!t.exists("owners.yaml"), "{}", r.stderr);
+}
