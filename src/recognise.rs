@@ -7,8 +7,9 @@
 //! 1. `kind:` in the frontmatter;
 //! 2. `[kinds.KIND] paths` globs in book.toml, in the file's order;
 //! 3. a folder named for a kind, anywhere in the path, the nearest to the
-//!    page first (`adr/`, `adrs/`, any name with "decision" in it, such as
-//!    `decisions/` or `architecture-decision-records/` → ADR; `runbooks/`,
+//!    page first (`adr/`, `adrs/`, and names ending in `decisions`,
+//!    `decision-records`, `decision-record` or `decision-log`, such as
+//!    `architecture-decision-records/` → ADR; `runbooks/`,
 //!    `playbooks/` → runbook; `roles/`, `ladders/` → role matrix;
 //!    `standards/` → standard). In sub-folders of an ADR folder only
 //!    numbered pages and pages with a status are ADRs;
@@ -106,8 +107,19 @@ fn is_numbered_record(file_name: &str) -> bool {
 fn kind_of_folder(name: &str) -> Option<Kind> {
     match name.to_ascii_lowercase().as_str() {
         "adr" | "adrs" => Some(Kind::Adr),
-        // decisions/, decision-records/, architecture-decision-records/ ...
-        n if n.contains("decision") => Some(Kind::Adr),
+        // decisions/, decision-records/, architecture-decision-records/,
+        // decision-log/; not decision-record-template-by-x/.
+        n if [
+            "decisions",
+            "decision-records",
+            "decision-record",
+            "decision-log",
+        ]
+        .iter()
+        .any(|end| n.ends_with(end)) =>
+        {
+            Some(Kind::Adr)
+        }
         "runbooks" | "playbooks" => Some(Kind::Runbook),
         "roles" | "ladders" => Some(Kind::RoleMatrix),
         "standards" => Some(Kind::Standard),
