@@ -144,17 +144,8 @@ pub struct BodyStatus {
 /// named Status followed by the status on its first non-empty line.
 /// Fenced code is skipped.
 pub fn adr_status_in(body: &str) -> Option<BodyStatus> {
-    let mut in_fence = false;
     let mut after_heading = false;
-    for line in body.lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            in_fence = !in_fence;
-            continue;
-        }
-        if in_fence {
-            continue;
-        }
+    for trimmed in prose_lines(body) {
         if let Some(heading) = trimmed.strip_prefix('#') {
             let name = strip_marks(heading.trim_start_matches('#'));
             after_heading = strip_marks(name.trim_end_matches(':')).eq_ignore_ascii_case("status");
@@ -193,21 +184,20 @@ fn field_value<'a>(line: &'a str, key: &str) -> Option<&'a str> {
 /// The decision date of an ADR without frontmatter: its `Date: YYYY-MM-DD`
 /// line (also as a list item or in bold), outside fenced code.
 pub fn adr_date_in(body: &str) -> Option<crate::date::Date> {
+    let value = prose_lines(body).find_map(|line| field_value(line, "date"))?;
+    crate::date::Date::parse(value.get(..10).unwrap_or(value))
+}
+
+/// The body's lines outside fenced code, trimmed.
+fn prose_lines(body: &str) -> impl Iterator<Item = &str> {
     let mut in_fence = false;
-    for line in body.lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+    body.lines().map(str::trim).filter(move |line| {
+        if line.starts_with("```") || line.starts_with("~~~") {
             in_fence = !in_fence;
-            continue;
+            return false;
         }
-        if in_fence {
-            continue;
-        }
-        if let Some(value) = field_value(trimmed, "date") {
-            return crate::date::Date::parse(value.get(..10).unwrap_or(value));
-        }
-    }
-    None
+        !in_fence
+    })
 }
 
 /// Text without the markdown emphasis and the spaces around it.
