@@ -103,6 +103,25 @@ fn is_numbered_record(file_name: &str) -> bool {
             && before.iter().any(|w| w.contains("adr")))
 }
 
+/// The decision log an ADR at `rel` belongs to: the nearest folder above
+/// it named for ADRs (`adr/2024/0001-x.md` → `adr`), else its own folder.
+/// ADR numbers are unique within a log; handbooks that keep one log per
+/// design document (`cells/decisions/001-x.md`) count each from 1.
+pub fn adr_log(rel: &str) -> &str {
+    let dir = rel.rfind('/').map_or("", |i| &rel[..i]);
+    let mut at = dir;
+    loop {
+        let name = at.rsplit('/').next().unwrap_or(at);
+        if kind_of_folder(name) == Some(Kind::Adr) {
+            return at;
+        }
+        match at.rfind('/') {
+            Some(i) => at = &at[..i],
+            None => return dir,
+        }
+    }
+}
+
 /// The kind a folder's name stands for, if any.
 fn kind_of_folder(name: &str) -> Option<Kind> {
     match name.to_ascii_lowercase().as_str() {

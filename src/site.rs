@@ -8,6 +8,7 @@ use crate::kind::Kind;
 use crate::natural::natural_cmp;
 use crate::owners::Owner;
 use crate::page::{Handbook, Page};
+use crate::recognise::adr_log;
 use crate::render::view::*;
 use crate::rules::{Evaluation, PageStatus, ReviewState};
 use rayon::prelude::*;
@@ -15,11 +16,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Builds the whole view model.
 pub fn site_view(h: &Handbook, ev: &Evaluation, today: Date) -> SiteView {
-    let adr_by_number: BTreeMap<u32, &Page> = h
+    let adr_by_number: BTreeMap<(&str, u32), &Page> = h
         .pages
         .iter()
         .filter(|p| p.kind == Kind::Adr)
-        .filter_map(|p| p.adr_number.map(|n| (n, p)))
+        .filter_map(|p| p.adr_number.map(|n| ((adr_log(&p.src.rel), n), p)))
         .collect();
     let files = OwnerFiles::of(h, ev);
     let pages: Vec<PageView> = h
@@ -216,8 +217,11 @@ fn action_view(a: &crate::frontmatter::Action, today: Date) -> ActionView {
     }
 }
 
-fn adr_ref(n: u32, adrs: &BTreeMap<u32, &Page>) -> AdrRef {
-    match adrs.get(&n) {
+/// ADRs by decision log and number (see [`adr_log`]).
+type AdrsByNumber<'h> = BTreeMap<(&'h str, u32), &'h Page>;
+
+fn adr_ref(log: &str, n: u32, adrs: &AdrsByNumber<'_>) -> AdrRef {
+    match adrs.get(&(log, n)) {
         Some(p) => AdrRef {
             number: n,
             title: p.title.clone(),
@@ -237,7 +241,7 @@ fn page_view(
     p: &Page,
     st: &PageStatus,
     findings: &[Diagnostic],
-    adrs: &BTreeMap<u32, &Page>,
+    adrs: &AdrsByNumber<'_>,
     today: Date,
 ) -> PageView {
     let mut banners = Vec::new();
@@ -347,9 +351,10 @@ fn page_view(
     });
 
     let adr = (p.kind == Kind::Adr).then(|| {
+        let log = adr_log(&p.src.rel);
         let mut superseded_by: BTreeSet<u32> = p.front.superseded_by.iter().copied().collect();
         if let Some(n) = p.adr_number {
-            for (&m, other) in adrs {
+            for (&(_, m), other) in adrs.range((log, 0)..=(log, u32::MAX)) {
                 if other.front.supersedes.contains(&n) {
                     superseded_by.insert(m);
                 }
@@ -363,11 +368,11 @@ fn page_view(
                 .front
                 .supersedes
                 .iter()
-                .map(|&n| adr_ref(n, adrs))
+                .map(|&n| adr_ref(log, n, adrs))
                 .collect(),
             superseded_by: superseded_by
                 .into_iter()
-                .map(|n| adr_ref(n, adrs))
+                .map(|n| adr_ref(log, n, adrs))
                 .collect(),
         }
     });

@@ -6,6 +6,7 @@ use super::{field, is, RuleCx};
 use crate::diag::{Diagnostic, Severity};
 use crate::kind::Kind;
 use crate::page::{Handbook, Page};
+use crate::recognise::adr_log;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The ADR statuses.
@@ -17,36 +18,46 @@ pub(super) const STATUSES: [&str; 5] = [
     "superseded",
 ];
 
-/// ADR pages by number.
-pub(super) struct AdrIndex {
-    by_number: BTreeMap<u32, Vec<usize>>,
+/// An ADR's number within its log (see [`adr_log`]).
+type AdrKey<'h> = (&'h str, u32);
+
+/// ADR pages by log and number. Numbers are unique within a log, and
+/// `supersedes`/`superseded_by` name ADRs of the same log: a handbook may
+/// keep one decision log per design document, each counting from 1.
+pub(super) struct AdrIndex<'h> {
+    by_number: BTreeMap<AdrKey<'h>, Vec<usize>>,
 }
 
-impl AdrIndex {
-    pub(super) fn new(h: &Handbook) -> AdrIndex {
-        let mut by_number: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+impl<'h> AdrIndex<'h> {
+    pub(super) fn new(h: &'h Handbook) -> AdrIndex<'h> {
+        let mut by_number: BTreeMap<AdrKey<'h>, Vec<usize>> = BTreeMap::new();
         for (i, p) in h.pages.iter().enumerate() {
             if let (Kind::Adr, Some(n)) = (p.kind, p.adr_number) {
-                by_number.entry(n).or_default().push(i);
+                by_number
+                    .entry((adr_log(&p.src.rel), n))
+                    .or_default()
+                    .push(i);
             }
         }
         AdrIndex { by_number }
     }
 
-    fn get<'h>(&self, h: &'h Handbook, n: u32) -> Option<&'h Page> {
+    fn get(&self, h: &'h Handbook, key: AdrKey<'h>) -> Option<&'h Page> {
         self.by_number
-            .get(&n)
+            .get(&key)
             .and_then(|v| v.first())
             .map(|&i| &h.pages[i])
     }
 
-    /// Numbers that supersede ADR `n`, from either side's frontmatter.
-    pub(super) fn successors(&self, h: &Handbook, n: u32) -> BTreeSet<u32> {
+    /// Numbers (of the same log) that supersede ADR `key`, from either
+    /// side's frontmatter.
+    pub(super) fn successors(&self, h: &'h Handbook, key: AdrKey<'h>) -> BTreeSet<u32> {
+        let (log, n) = key;
         let mut out: BTreeSet<u32> = self
-            .get(h, n)
+            .get(h, key)
             .map(|p| p.front.superseded_by.iter().copied().collect())
             .unwrap_or_default();
-        for (&m, idx) in &self.by_number {
+        for (&(_, m), idx) in self.by_number.range((log, 0)..=(log, u32::MAX)) {
             if idx
                 .iter()
                 .any(|&i| h.pages[i].front.supersedes.contains(&n))
@@ -102,7 +113,8 @@ pub(super) fn check(page: &Page, idx: &AdrIndex, cx: &RuleCx<'_>, out: &mut Vec<
         ),
     }
     let Some(n) = page.adr_number else { return };
-    if let Some(dups) = idx.by_number.get(&n) {
+    let log = adr_log(&page.src.rel);
+    if let Some(dups) = idx.by_number.get(&(log, n)) {
         if dups.len() > 1 {
             let others: Vec<&str> = dups
                 .iter()
@@ -126,7 +138,7 @@ pub(super) fn check(page: &Page, idx: &AdrIndex, cx: &RuleCx<'_>, out: &mut Vec<
         ("superseded_by", &page.front.superseded_by),
     ] {
         for &m in list {
-            let Some(other) = idx.get(h, m) else {
+            let Some(other) = idx.get(h, (log, m)) else {
                 out.push(
                     Diagnostic::new(
                         "adr-supersedes-missing",
@@ -174,7 +186,7 @@ pub(super) fn check(page: &Page, idx: &AdrIndex, cx: &RuleCx<'_>, out: &mut Vec<
     }
     if status == Some("superseded")
         && page.front.superseded_by.is_empty()
-        && idx.successors(h, n).is_empty()
+        && idx.successors(h, (log, n)).is_empty()
     {
         out.push(
             Diagnostic::new(
@@ -222,21 +234,26 @@ fn join(ns: &[u32]) -> String {
 }
 
 /// Finds supersede cycles and reports each once, on its lowest-numbered ADR.
-pub(super) fn check_cycles(h: &Handbook, idx: &AdrIndex, findings: &mut [Vec<Diagnostic>]) {
-    let nodes: Vec<u32> = idx.by_number.keys().copied().collect();
-    let edges: BTreeMap<u32, BTreeSet<u32>> = nodes
+pub(super) fn check_cycles<'h>(
+    h: &'h Handbook,
+    idx: &AdrIndex<'h>,
+    findings: &mut [Vec<Diagnostic>],
+) {
+    let nodes: Vec<AdrKey<'h>> = idx.by_number.keys().copied().collect();
+    let edges: BTreeMap<AdrKey<'h>, BTreeSet<AdrKey<'h>>> = nodes
         .iter()
-        .map(|&n| {
+        .map(|&(log, n)| {
             (
-                n,
-                idx.successors(h, n)
+                (log, n),
+                idx.successors(h, (log, n))
                     .into_iter()
+                    .map(|m| (log, m))
                     .filter(|m| idx.by_number.contains_key(m))
                     .collect(),
             )
         })
         .collect();
-    let mut reported: BTreeSet<u32> = BTreeSet::new();
+    let mut reported: BTreeSet<AdrKey<'h>> = BTreeSet::new();
     for &start in &nodes {
         // Depth-first search for a path back to `start` through higher numbers only,
         // so each cycle is found once, from its smallest member.
@@ -251,7 +268,7 @@ pub(super) fn check_cycles(h: &Handbook, idx: &AdrIndex, findings: &mut [Vec<Dia
                         let chain: Vec<String> = path
                             .iter()
                             .chain([&start])
-                            .map(|x| format!("ADR {x}"))
+                            .map(|(_, x)| format!("ADR {x}"))
                             .collect();
                         findings[page_index].push(
                             Diagnostic::new(

@@ -17,6 +17,9 @@ pub(super) const SECTION_ALIASES: [(&str, &[&str]); 4] = [
             "how to recognise",
             "how to recognize",
             "alerts",
+            // Prometheus-style alert runbooks: what the alert means.
+            "meaning",
+            "alert description",
         ],
     ),
     (
@@ -192,5 +195,10 @@ mod tests {
         assert!(has_section(&h, "Failure signature"));
         assert!(has_section(&h, "Mitigation"));
         assert!(!has_section(&h, "Root cause"));
+        // Prometheus-style alert runbooks: Meaning / Impact / Diagnosis / Mitigation.
+        let h = vec!["Meaning".to_string(), "Diagnosis".to_string()];
+        assert!(has_section(&h, "Failure signature"));
+        assert!(has_section(&h, "Root cause"));
+        assert!(!has_section(&h, "Prevention"));
     }
 }

@@ -310,3 +310,55 @@ fn unknown_kind_and_invalid_frontmatter() {
         "{f:?}"
     );
 }
+
+/// Numbers are unique within a decision log, not across the handbook: a
+/// handbook may keep one `decisions/` folder per design document, each
+/// counting from 1, while subfolders of one `adr/` folder share a log.
+#[test]
+fn adr_numbers_are_scoped_to_their_decision_log() {
+    let adr = |status: &str, extra: &str| {
+        format!("---\nowners: [payments]\nreviewed: 2026-11-01\nstatus: {status}\n{extra}---\n")
+    };
+    let h = handbook(
+        "",
+        Some(OWNERS),
+        &[
+            (
+                "design/cells/decisions/001-a.md",
+                &adr("superseded", "superseded_by: 2\n"),
+            ),
+            (
+                "design/cells/decisions/002-b.md",
+                &adr("accepted", "supersedes: [1]\n"),
+            ),
+            ("design/search/decisions/001-a.md", &adr("accepted", "")),
+            (
+                "design/search/decisions/002-c.md",
+                &adr("accepted", "supersedes: [3]\n"),
+            ),
+            ("adr/2023/0004-x.md", &adr("accepted", "")),
+            ("adr/2024/0004-y.md", &adr("accepted", "")),
+        ],
+    );
+    let f = findings(&h);
+    let has = |rule: &str, path: &str| f.iter().any(|x| x.0 == rule && x.1 == path);
+    assert!(
+        !f.iter().any(|x| x.1.contains("design/cells")),
+        "a consistent pair in its own log: {f:?}"
+    );
+    assert!(
+        !f.iter()
+            .any(|x| x.0 == "adr-number-duplicate" && x.1.starts_with("design/")),
+        "001 in two logs is no duplicate: {f:?}"
+    );
+    // ADR 3 is not in search's log, though no other log has it either.
+    assert!(
+        has("adr-supersedes-missing", "design/search/decisions/002-c.md"),
+        "{f:?}"
+    );
+    assert!(
+        has("adr-number-duplicate", "adr/2023/0004-x.md")
+            && has("adr-number-duplicate", "adr/2024/0004-y.md"),
+        "one adr/ folder is one log: {f:?}"
+    );
+}
