@@ -167,7 +167,7 @@ pub fn adr_status_in(body: &str) -> Option<BodyStatus> {
     for trimmed in prose_lines(body) {
         if let Some(heading) = trimmed.strip_prefix('#') {
             let name = strip_marks(heading.trim_start_matches('#'));
-            after_heading = strip_marks(name.trim_end_matches(':')).eq_ignore_ascii_case("status");
+            after_heading = is_status_name(strip_marks(name.trim_end_matches([':', '：'])));
             continue;
         }
         if after_heading {
@@ -193,11 +193,35 @@ fn field_value<'a>(line: &'a str, key: &str) -> Option<&'a str> {
         (cells.next()?, cells.next()?)
     } else {
         let item = strip_marks(line.trim_start_matches(['*', '-', '+', '>', ' ']));
-        item.split_once(':')?
+        item.split_once([':', '：'])?
     };
     let name = strip_marks(strip_marks(name).trim_end_matches(':'));
     let value = strip_marks(value);
-    (name.eq_ignore_ascii_case(key) && !value.is_empty()).then_some(value)
+    let named = if key == "status" {
+        is_status_name(name)
+    } else {
+        name.eq_ignore_ascii_case(key)
+    };
+    (named && !value.is_empty()).then_some(value)
+}
+
+/// Is this the name of a status heading or field, in the languages ADR
+/// logs are written in?
+fn is_status_name(name: &str) -> bool {
+    let name = name.to_lowercase();
+    [
+        "status",
+        "statut",
+        "estado",
+        "estatus",
+        "stato",
+        "ステータス",
+        "状態",
+        "状态",
+        "狀態",
+        "상태",
+    ]
+    .contains(&name.as_str())
 }
 
 /// The decision date of an ADR without frontmatter: its `Date: YYYY-MM-DD`
@@ -249,16 +273,64 @@ fn body_status(text: &str) -> BodyStatus {
     }
 }
 
-/// The status a word names, with the synonyms ADR templates use.
+/// The status a word names, with the synonyms ADR templates use, in
+/// English, German, French, Spanish, Portuguese and Italian; in Chinese,
+/// Japanese and Korean (written without spaces) by the word it contains.
 fn status_word(w: &str) -> Option<&'static str> {
     Some(match w {
-        "proposed" | "draft" | "proposal" | "review" => "proposed",
-        "accepted" | "approved" | "adopted" | "decided" => "accepted",
-        "rejected" | "declined" => "rejected",
-        "deprecated" | "obsolete" | "retired" => "deprecated",
-        "superseded" | "superceded" | "replaced" => "superseded",
+        "proposed" | "draft" | "proposal" | "review" | "vorgeschlagen" | "entwurf" | "proposé"
+        | "proposée" | "brouillon" | "propuesto" | "propuesta" | "borrador" | "proposto"
+        | "proposta" | "rascunho" | "bozza" => "proposed",
+        "accepted" | "approved" | "adopted" | "decided" | "akzeptiert" | "angenommen"
+        | "accepté" | "acceptée" | "aceptado" | "aceptada" | "aprobado" | "aprobada" | "aceito"
+        | "aceita" | "aprovado" | "aprovada" | "accettato" | "approvato" => "accepted",
+        "rejected" | "declined" | "abgelehnt" | "rejeté" | "rejetée" | "rechazado"
+        | "rechazada" | "rejeitado" | "rejeitada" | "rifiutato" | "respinto" => "rejected",
+        "deprecated" | "obsolete" | "retired" | "veraltet" | "obsolète" | "déprécié"
+        | "obsoleto" | "obsoleta" | "deprecado" | "depreciado" | "deprecato" => "deprecated",
+        "superseded" | "superceded" | "replaced" | "ersetzt" | "abgelöst" | "remplacé"
+        | "remplacée" | "reemplazado" | "reemplazada" | "sustituido" | "substituído"
+        | "substituída" | "sostituito" => "superseded",
+        _ if w.chars().any(is_cjk) => return cjk_status(w),
         _ => return None,
     })
+}
+
+/// The status a run of Chinese, Japanese or Korean text names. "Not
+/// adopted" is checked before "adopted", "replaced" before the rest.
+fn cjk_status(w: &str) -> Option<&'static str> {
+    const WORDS: [(&str, &str); 22] = [
+        ("置き換え", "superseded"),
+        ("置換", "superseded"),
+        ("取代", "superseded"),
+        ("대체", "superseded"),
+        ("不採用", "rejected"),
+        ("却下", "rejected"),
+        ("拒绝", "rejected"),
+        ("拒絕", "rejected"),
+        ("거부", "rejected"),
+        ("非推奨", "deprecated"),
+        ("廃止", "deprecated"),
+        ("弃用", "deprecated"),
+        ("廢棄", "deprecated"),
+        ("폐기", "deprecated"),
+        ("提案", "proposed"),
+        ("提议", "proposed"),
+        ("草案", "proposed"),
+        ("제안", "proposed"),
+        ("承認", "accepted"),
+        ("採用", "accepted"),
+        ("接受", "accepted"),
+        ("승인", "accepted"),
+    ];
+    WORDS
+        .iter()
+        .find(|(word, _)| w.contains(word))
+        .map(|&(_, status)| status)
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30ff | 0x3400..=0x9fff | 0xac00..=0xd7af | 0xf900..=0xfaff)
 }
 
 #[cfg(test)]
@@ -294,6 +366,32 @@ mod tests {
         assert_eq!(
             status("### status:\n\n🚧 draft\n"),
             Some((Some("proposed"), None))
+        );
+        // Other languages, as logs written in them say it.
+        assert_eq!(
+            status("## ステータス\n\n**提案中。**\n"),
+            Some((Some("proposed"), None))
+        );
+        assert_eq!(
+            status("## 状態\n\n承認済み\n"),
+            Some((Some("accepted"), None))
+        );
+        assert_eq!(status("状态：已接受\n"), Some((Some("accepted"), None)));
+        assert_eq!(
+            status("## 상태\n\n승인됨\n"),
+            Some((Some("accepted"), None))
+        );
+        assert_eq!(
+            status("* Statut : Accepté\n"),
+            Some((Some("accepted"), None))
+        );
+        assert_eq!(
+            status("## Estado\n\nRechazado\n"),
+            Some((Some("rejected"), None))
+        );
+        assert_eq!(
+            status("## ステータス\n\n不採用\n"),
+            Some((Some("rejected"), None))
         );
         // A status no template knows is still a status line.
         assert_eq!(status("Status: on hold\n"), Some((None, None)));
