@@ -96,11 +96,22 @@ struct FollowThrough {
 /// Serialises the catalog. `findings` per page lists that page's findings;
 /// `health` holds the dashboard's domain scores (lowest first) and
 /// follow-through numbers (`closed_by_due` is `null` without git history).
+/// A page another page replaces (two sources building to one URL, such as
+/// `README.md` beside `index.md`: the last one is published) is left out,
+/// as it is left out of the site.
 pub fn catalog_json(site: &SiteView) -> Vec<u8> {
+    let published: std::collections::HashMap<&str, usize> = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.url.as_str(), i))
+        .collect();
     let pages = site
         .pages
         .iter()
-        .map(|p| CatalogPage {
+        .enumerate()
+        .filter(|&(i, p)| published.get(p.url.as_str()) == Some(&i))
+        .map(|(_, p)| CatalogPage {
             path: &p.source_path,
             url: &p.url,
             title: &p.title,

@@ -128,6 +128,16 @@ fn hugo_index_pages_are_folder_index_guides() {
     assert!(t
         .main_html("book/both/index.html")
         .contains("From index.md."));
+    // The catalog lists the page the site shows, not the one it replaces.
+    let catalog: serde_json::Value = serde_json::from_str(&t.read("book/handbook.json")).unwrap();
+    let sources: Vec<&str> = catalog["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["url"] == "both/index.html")
+        .map(|p| p["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["src/both/index.md"]);
 }
 
 #[test]
