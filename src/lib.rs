@@ -23,6 +23,7 @@ pub mod health;
 pub mod history;
 pub mod kind;
 pub mod markdown;
+pub mod migration;
 pub mod natural;
 pub mod output;
 pub mod owners;

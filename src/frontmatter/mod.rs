@@ -22,10 +22,10 @@ pub const REVIEWED_KEYS: [&str; 3] = ["reviewed", "last_reviewed_on", "last_revi
 pub const OWNER_KEYS: [&str; 4] = ["owners", "owner", "maintainers", "owner_slack"];
 
 /// The keys the review interval is read from, in order of precedence.
-const REVIEW_EVERY_KEYS: [&str; 2] = ["review_every", "review_in"];
+pub const REVIEW_EVERY_KEYS: [&str; 2] = ["review_every", "review_in"];
 
 /// The other keys a field is read from.
-const FIELD_KEYS: [&str; 12] = [
+pub const FIELD_KEYS: [&str; 12] = [
     "title",
     "kind",
     "domain",
@@ -68,6 +68,14 @@ impl KeySpans {
     /// Whether `key` is written.
     pub fn has(&self, key: &str) -> bool {
         self.0.contains_key(key)
+    }
+
+    /// The top-level keys written, in name order (action items left out).
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !k.contains('['))
     }
 
     /// The first of `keys` that is written.
