@@ -15,6 +15,7 @@ pub mod config;
 pub mod date;
 pub mod diag;
 pub mod discover;
+pub mod domains;
 pub mod error;
 pub mod frontmatter;
 pub mod fuzzing;

@@ -420,6 +420,11 @@ pub struct DomainHealthView {
     pub anchor: String,
     /// Pages in the domain.
     pub pages: usize,
+    /// Pages in the domain past their review date.
+    pub stale: usize,
+    /// Pages in the domain with no review date at all (on a handbook
+    /// just adopted, most of them: "0 stale" alone would hide it).
+    pub never_reviewed: usize,
     /// Sum of the known dimensions, 0-10 (an unknown one counts 0).
     pub score: u8,
     /// `structural-risk`, `hidden-fragility`, `healthy-core` or `resilient`.
