@@ -159,7 +159,7 @@ pub const DEFAULT_RUNBOOK_SECTIONS: [&str; 4] = [
 ];
 
 /// Every rule id this version knows (SPEC's table).
-pub const RULE_IDS: [&str; 25] = [
+pub const RULE_IDS: [&str; 26] = [
     "frontmatter-invalid",
     "kind-unknown",
     "owner-missing",
@@ -185,6 +185,7 @@ pub const RULE_IDS: [&str; 25] = [
     "anchor-broken",
     "config-unknown-key",
     "page-name-too-long",
+    "role-matrix-incomplete",
 ];
 
 /// One `[[check.overrides]]` table: rule levels for the pages whose path

@@ -24,6 +24,7 @@ pub mod health;
 pub mod history;
 pub mod kind;
 pub mod markdown;
+pub mod matrix;
 pub mod migration;
 pub mod natural;
 pub mod output;

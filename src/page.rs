@@ -44,6 +44,10 @@ pub struct Page {
     /// Domain: `domain:`, else `[[health.domains]]`, else a folder (see
     /// [`crate::domains`]); set when the handbook is loaded.
     pub domain: Option<String>,
+    /// The role-matrix grid (see [`crate::matrix`]); set when the handbook is loaded.
+    pub matrix: Option<std::sync::Arc<crate::matrix::RoleMatrix>>,
+    /// Findings about the grid's data (unreadable, malformed).
+    pub matrix_findings: Vec<Diagnostic>,
 }
 
 impl Page {
@@ -167,6 +171,8 @@ pub fn parse_page(
         .or_else(|| src.rel.split_once('/').map(|(f, _)| f.to_owned()));
     Page {
         domain,
+        matrix: None,
+        matrix_findings: Vec::new(),
         front,
         spans: parsed.spans,
         body_line: parsed.body_line,

@@ -139,6 +139,11 @@ pub struct FrontMatter {
     /// `check: { ignore: [rule-id, ...] }`: rules whose findings on this
     /// page are not reported.
     pub ignore_rules: Vec<String>,
+    /// `matrix`: the role-matrix data file, relative to the page.
+    pub matrix: Option<String>,
+    /// `levels` with `topics` or `competencies`: role-matrix data written
+    /// in the frontmatter itself.
+    pub matrix_inline: Option<Mapping>,
 }
 
 /// Result of parsing one page's frontmatter.
@@ -737,8 +742,24 @@ impl Fields<'_> {
                 .filter(|s| !s.trim().is_empty()),
             search,
             ignore_rules,
+            matrix: self.string(map, "matrix").filter(|m| !m.trim().is_empty()),
+            matrix_inline: matrix_inline(map),
         }
     }
+}
+
+/// The role-matrix keys of a frontmatter that carries its grid itself.
+fn matrix_inline(map: &Mapping) -> Option<Mapping> {
+    if !(map.contains_key("topics") || map.contains_key("competencies")) {
+        return None;
+    }
+    let mut out = Mapping::new();
+    for key in ["levels", "topics", "competencies"] {
+        if let Some(v) = map.get(key) {
+            out.insert(Value::from(key), v.clone());
+        }
+    }
+    Some(out)
 }
 
 /// The ADR number in `0007-foo`, `ADR-7`, `7`.
