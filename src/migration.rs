@@ -34,7 +34,7 @@ pub fn key_mapping(key: &str) -> &'static str {
         "reviewed"
     } else if REVIEW_EVERY_KEYS.contains(&key) {
         "review interval"
-    } else if key == "matrix" || key == "topics" || key == "levels" {
+    } else if ["matrix", "topics", "competencies", "levels"].contains(&key) {
         "role matrix data"
     } else if let Some(k) = FIELD_KEYS.iter().find(|k| **k == key) {
         k
