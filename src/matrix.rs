@@ -19,8 +19,10 @@ use crate::page::Page;
 use serde_yaml::{Mapping, Value};
 use std::collections::BTreeSet;
 
-/// The id of the grid's heading on the page (and of its search section).
-pub const MATRIX_ANCHOR: &str = "role-matrix";
+/// The id of the grid's heading on the page (and of its search section);
+/// written literally in `page.html` and listed in
+/// [`crate::markdown::LAYOUT_IDS`].
+pub const MATRIX_ANCHOR: &str = "role-matrix-grid";
 
 /// The grid's heading on the page.
 pub const MATRIX_HEADING: &str = "Levels and competencies";
