@@ -253,12 +253,29 @@ struct Locator<'a> {
 }
 
 impl Locator<'_> {
+    /// Where `needle` is next written, preferring a place where it is the
+    /// value of a `name` key (`- name: 'x'`, `"name": "x"`) over a mention
+    /// in some text before it.
     fn find(&mut self, needle: &str) -> (u32, u32) {
         let needle = needle.trim();
-        let found = (!needle.is_empty())
-            .then(|| self.text.get(self.from..)?.find(needle))
-            .flatten();
-        match found {
+        let rest = self.text.get(self.from..).unwrap_or("");
+        let mut first = None;
+        let mut named = None;
+        if !needle.is_empty() {
+            for (i, _) in rest.match_indices(needle) {
+                first.get_or_insert(i);
+                let line_start = rest[..i].rfind('\n').map_or(0, |n| n + 1);
+                let before = rest[line_start..i]
+                    .trim_end()
+                    .trim_end_matches(['"', '\''])
+                    .trim_end();
+                if before.ends_with(':') && before.contains("name") {
+                    named = Some(i);
+                    break;
+                }
+            }
+        }
+        match named.or(first) {
             Some(i) => {
                 let at = self.from + i;
                 self.from = at + needle.len();
@@ -608,6 +625,13 @@ mod tests {
         .unwrap_err();
         assert_eq!(d.line, 3);
         assert!(d.message.contains("`L9`"), "{}", d.message);
+    }
+
+    #[test]
+    fn a_competency_is_located_at_its_name_key_not_an_earlier_mention() {
+        let text = "levels: [1, 2]\ncompetencies:\n  - name: Delivery\n    levels:\n      1: Keeps up communication with the team\n  - name: communication\n    levels:\n      2: Writes it down\n";
+        let m = parse_matrix("a.yaml", text).unwrap();
+        assert_eq!(m.competencies[1].at, (6, 11));
     }
 
     #[test]

@@ -277,8 +277,19 @@ pub struct MatrixPairView {
 impl MatrixView {
     /// The view of `m`.
     pub fn of(m: &crate::matrix::RoleMatrix) -> MatrixView {
-        let steps = m
+        // Numbered levels (`levels: 6`, `level: 1`) read as "Level 1".
+        let levels: Vec<String> = m
             .levels
+            .iter()
+            .map(|l| {
+                if !l.is_empty() && l.chars().all(|c| c.is_ascii_digit()) {
+                    format!("Level {l}")
+                } else {
+                    l.clone()
+                }
+            })
+            .collect();
+        let steps = levels
             .windows(2)
             .enumerate()
             .map(|(i, pair)| MatrixStepView {
@@ -301,7 +312,7 @@ impl MatrixView {
             heading: crate::matrix::MATRIX_HEADING.to_owned(),
             data_url: m.file.clone(),
             source: m.source.clone(),
-            levels: m.levels.clone(),
+            levels,
             rows: m
                 .competencies
                 .iter()

@@ -167,7 +167,7 @@ fn progression_framework_topics_in_frontmatter_and_a_same_stem_json_file() {
         "{main}"
     );
     assert!(
-        main.contains("<th scope=\"col\">1</th><th scope=\"col\">2</th>"),
+        main.contains("<th scope=\"col\">Level 1</th><th scope=\"col\">Level 2</th>"),
         "{main}"
     );
     assert!(
