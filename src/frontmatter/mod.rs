@@ -748,9 +748,17 @@ impl Fields<'_> {
     }
 }
 
-/// The role-matrix keys of a frontmatter that carries its grid itself.
+/// The role-matrix keys of a frontmatter that carries its grid itself:
+/// `competencies`, or `topics` whose items have `content` (a Hugo
+/// `topics: [a, b]` taxonomy is not a grid).
 fn matrix_inline(map: &Mapping) -> Option<Mapping> {
-    if !(map.contains_key("topics") || map.contains_key("competencies")) {
+    let grid_topics = match map.get("topics") {
+        Some(Value::Sequence(items)) => items
+            .iter()
+            .any(|t| matches!(t, Value::Mapping(m) if m.contains_key("content"))),
+        _ => false,
+    };
+    if !(grid_topics || map.contains_key("competencies")) {
         return None;
     }
     let mut out = Mapping::new();
@@ -787,6 +795,19 @@ fn type_name(v: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn role_matrix_data_in_frontmatter_but_not_a_topics_taxonomy() {
+        let p = parse_frontmatter("a.md", "---\ntopics: [payments, search]\n---\n");
+        assert!(p.front.matrix_inline.is_none());
+        let p = parse_frontmatter(
+            "a.md",
+            "---\nlevels: 2\ntopics:\n  - name: craft\n    content: [{level: 1, criteria: [x]}]\n---\n",
+        );
+        let m = p.front.matrix_inline.expect("a grid");
+        assert!(m.contains_key("levels") && m.contains_key("topics"));
+        assert!(p.findings.is_empty());
+    }
 
     #[test]
     fn yaml_error_line_is_absolute_in_the_file() {
