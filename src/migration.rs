@@ -34,8 +34,10 @@ pub fn key_mapping(key: &str) -> &'static str {
         "reviewed"
     } else if REVIEW_EVERY_KEYS.contains(&key) {
         "review interval"
-    } else if ["matrix", "topics", "competencies", "levels"].contains(&key) {
+    } else if key == "matrix" || key == "competencies" {
         "role matrix data"
+    } else if key == "topics" || key == "levels" {
+        "role matrix data when it is a grid, else kept, not used"
     } else if let Some(k) = FIELD_KEYS.iter().find(|k| **k == key) {
         k
     } else {
