@@ -37,7 +37,7 @@ pub fn key_mapping(key: &str) -> &'static str {
     } else if key == "matrix" || key == "competencies" {
         "role matrix data"
     } else if key == "topics" || key == "levels" {
-        "role matrix data when it is a grid, else kept, not used"
+        "role matrix data if a grid"
     } else if let Some(k) = FIELD_KEYS.iter().find(|k| **k == key) {
         k
     } else {
@@ -65,11 +65,20 @@ pub fn migration_report(pages: &[Page], owners_proposed: bool) -> String {
         }
     ));
     let mut keys: BTreeMap<&str, usize> = BTreeMap::new();
+    // `topics`/`levels` are a role-matrix grid on some pages, and a
+    // taxonomy or anything else on others.
+    let mut grid_keys: BTreeMap<&str, bool> = BTreeMap::new();
     for p in pages {
         for k in p.spans.keys() {
             *keys.entry(k).or_default() += 1;
+            *grid_keys.entry(k).or_default() |= p.front.matrix_inline.is_some();
         }
     }
+    let mapping = |k: &str| match key_mapping(k) {
+        "role matrix data if a grid" if grid_keys.get(k) == Some(&true) => "role matrix data",
+        "role matrix data if a grid" => "kept, not used",
+        other => other,
+    };
     let without = pages.iter().filter(|p| !p.front.present).count();
     if keys.is_empty() {
         out.push_str("  frontmatter: none on any page\n");
@@ -92,14 +101,14 @@ pub fn migration_report(pages: &[Page], owners_proposed: bool) -> String {
             out.push_str(&format!(
                 "    {k} {n}{} -> {}\n",
                 " ".repeat(pad),
-                key_mapping(k)
+                mapping(k)
             ));
         }
         if sorted.len() > MAX_KEYS {
             let rest = &sorted[MAX_KEYS..];
             let used = rest
                 .iter()
-                .filter(|(k, _)| key_mapping(k) != "kept, not used")
+                .filter(|(k, _)| mapping(k) != "kept, not used")
                 .count();
             out.push_str(&format!(
                 "    ... {} more key(s), {used} of them used\n",

@@ -277,7 +277,7 @@ fn init_prints_a_migration_report_of_kinds_keys_and_next_steps() {
     );
     t.write(
         "content/teams/search.md",
-        "---\ntitle: Search team\nmaintainers: [search]\nweight: 20\nlast_reviewed_on: 2026-01-10\n---\n# Search\n",
+        "---\ntitle: Search team\nmaintainers: [search]\nweight: 20\nlast_reviewed_on: 2026-01-10\ntopics: [search, infra]\n---\n# Search\n",
     );
     t.write(
         "content/decisions/0001-use-postgres.md",
@@ -303,6 +303,7 @@ fn init_prints_a_migration_report_of_kinds_keys_and_next_steps() {
         "    last_reviewed_on 1 -> reviewed",
         "    maintainers 1      -> owners",
         "    owner_slack 1      -> owners",
+        "    topics 1           -> kept, not used",
         "next:",
         "  1. fill in owners.yaml: each team's members, `active: false` for people who left",
         "  2. set `reviewed:` dates (3 page(s) have none), or accept today's findings: handbook check --write-baseline handbook-baseline.json",
