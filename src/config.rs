@@ -1061,6 +1061,24 @@ mod tests {
     }
 
     #[test]
+    fn health_domains_by_globs() {
+        let c = parse("[[health.domains]]\nname = \"Payments\"\npaths = [\"payments\", \"billing/**\"]\nowner = \"x\"\n\n[[health.domains]]\nname = \"Ops\"\npaths = [\"ops/*.md\"]\n").unwrap();
+        let d = &c.health.domains;
+        assert_eq!(d.len(), 2);
+        assert!(d[0].matches("payments/api/keys.md") && d[0].matches("billing/x.md"));
+        assert!(d[1].matches("ops/a.md") && !d[1].matches("ops/deep/a.md"));
+        assert_eq!(c.findings.len(), 1, "unknown `owner` in a domain table");
+        assert!(matches!(
+            parse("[[health.domains]]\nname = \"P\"\npaths = [\"a/[\"]\n"),
+            Err(Error::Config { line: 1, .. })
+        ));
+        assert!(matches!(
+            parse("[health]\ndomains = \"payments\"\n"),
+            Err(Error::Config { line: 2, .. })
+        ));
+    }
+
+    #[test]
     fn health_thresholds() {
         let c = parse("").unwrap();
         assert_eq!(c.health, HealthConfig::default());
