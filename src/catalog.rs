@@ -38,6 +38,9 @@ struct CatalogHealth<'a> {
 #[derive(Serialize)]
 struct CatalogDomain<'a> {
     domain: &'a str,
+    pages: usize,
+    stale: usize,
+    never_reviewed: usize,
     score: u8,
     band: &'a str,
     dimensions: CatalogDimensions<'a>,
@@ -72,6 +75,9 @@ impl<'a> CatalogDomain<'a> {
         };
         CatalogDomain {
             domain: &d.domain,
+            pages: d.pages,
+            stale: d.stale,
+            never_reviewed: d.never_reviewed,
             score: d.score,
             band: &d.band,
             dimensions: CatalogDimensions {

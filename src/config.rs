@@ -106,7 +106,35 @@ pub struct HealthConfig {
     /// `hidden-fragility-from`, `healthy-core-from`, `resilient-from`: the
     /// lowest total of each band above structural risk.
     pub bands: [u32; 3],
+    /// `[[health.domains]]`: named domains by path globs, first match wins.
+    pub domains: Vec<DomainGlobs>,
 }
+
+/// One `[[health.domains]]` table: the pages whose path (under the content
+/// folder) matches one of `paths` belong to the domain `name`.
+#[derive(Debug, Clone)]
+pub struct DomainGlobs {
+    /// The domain's name, as shown on the health page.
+    pub name: String,
+    /// The globs as written.
+    pub paths: Vec<String>,
+    matcher: globset::GlobSet,
+}
+
+impl DomainGlobs {
+    /// Does the page at `rel` (under the content folder) belong here?
+    pub fn matches(&self, rel: &str) -> bool {
+        self.matcher.is_match(rel)
+    }
+}
+
+impl PartialEq for DomainGlobs {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.name, &self.paths) == (&other.name, &other.paths)
+    }
+}
+
+impl Eq for DomainGlobs {}
 
 impl Default for HealthConfig {
     fn default() -> Self {
@@ -117,6 +145,7 @@ impl Default for HealthConfig {
             rotation_window: Interval::Days(182),
             rotation_editors: 2,
             bands: [4, 7, 9],
+            domains: Vec::new(),
         }
     }
 }
@@ -130,7 +159,7 @@ pub const DEFAULT_RUNBOOK_SECTIONS: [&str; 4] = [
 ];
 
 /// Every rule id this version knows (SPEC's table).
-pub const RULE_IDS: [&str; 25] = [
+pub const RULE_IDS: [&str; 26] = [
     "frontmatter-invalid",
     "kind-unknown",
     "owner-missing",
@@ -156,6 +185,7 @@ pub const RULE_IDS: [&str; 25] = [
     "anchor-broken",
     "config-unknown-key",
     "page-name-too-long",
+    "role-matrix-incomplete",
 ];
 
 /// One `[[check.overrides]]` table: rule levels for the pages whose path
@@ -849,7 +879,7 @@ impl Parser<'_> {
             "healthy-core-from",
             "resilient-from",
         ];
-        self.unknown_keys(t, "health", &KEYS);
+        self.unknown_keys(t, "health", &[&KEYS[..], &["domains"]].concat());
         let d = HealthConfig::default();
         let s = "health";
         let mut h = HealthConfig {
@@ -859,6 +889,7 @@ impl Parser<'_> {
             rotation_window: self.interval(t, s, KEYS[3])?.unwrap_or(d.rotation_window),
             rotation_editors: self.uint(t, s, KEYS[4])?.unwrap_or(d.rotation_editors),
             bands: d.bands,
+            domains: self.health_domains(t)?,
         };
         for (i, key) in KEYS[5..].iter().enumerate() {
             if let Some(n) = self.uint(t, s, key)? {
@@ -899,6 +930,57 @@ impl Parser<'_> {
             )));
         }
         Ok(h)
+    }
+
+    /// `[[health.domains]]`: `name` and `paths` (globs under the content
+    /// folder; a folder covers what is below it).
+    fn health_domains(&mut self, t: &Table) -> Result<Vec<DomainGlobs>> {
+        let Some(value) = t.get("domains") else {
+            return Ok(Vec::new());
+        };
+        let shape = "write each as a `[[health.domains]]` table with `name = \"Payments\"` and `paths = [\"payments/**\", \"billing/**\"]`";
+        let Some(items) = value.as_array() else {
+            return Err(self.error_at(
+                "health",
+                "domains",
+                format!("`domains` must be a list of tables; {shape}"),
+            ));
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let name = item
+                .get("name")
+                .and_then(|v| v.as_str())
+                .map(str::trim)
+                .filter(|n| !n.is_empty());
+            let paths: Option<Vec<String>> = item.get("paths").and_then(|v| {
+                v.as_array()?
+                    .iter()
+                    .map(|p| p.as_str().map(str::to_owned))
+                    .collect()
+            });
+            let (Some(table), Some(name), Some(paths)) =
+                (item.as_table(), name, paths.filter(|p| !p.is_empty()))
+            else {
+                return Err(self.error_at(
+                    "health",
+                    "domains",
+                    format!("each domain needs a `name` and `paths`, a list of globs; {shape}"),
+                ));
+            };
+            for key in table.keys() {
+                if key != "name" && key != "paths" {
+                    self.unknown("health.domains", key);
+                }
+            }
+            let matcher = self.globs(&paths, "health", "domains", true)?;
+            out.push(DomainGlobs {
+                name: name.to_owned(),
+                paths,
+                matcher,
+            });
+        }
+        Ok(out)
     }
 
     fn interval(&self, table: &Table, section: &str, key: &str) -> Result<Option<Interval>> {
@@ -976,6 +1058,24 @@ mod tests {
         assert_eq!(c.runbook_sections, vec!["A".to_string()]);
         assert_eq!(c.adr_proposed_max_age, Interval::Days(60));
         assert_eq!(c.review.interval_for(Kind::Guide), Interval::Months(12));
+    }
+
+    #[test]
+    fn health_domains_by_globs() {
+        let c = parse("[[health.domains]]\nname = \"Payments\"\npaths = [\"payments\", \"billing/**\"]\nowner = \"x\"\n\n[[health.domains]]\nname = \"Ops\"\npaths = [\"ops/*.md\"]\n").unwrap();
+        let d = &c.health.domains;
+        assert_eq!(d.len(), 2);
+        assert!(d[0].matches("payments/api/keys.md") && d[0].matches("billing/x.md"));
+        assert!(d[1].matches("ops/a.md") && !d[1].matches("ops/deep/a.md"));
+        assert_eq!(c.findings.len(), 1, "unknown `owner` in a domain table");
+        assert!(matches!(
+            parse("[[health.domains]]\nname = \"P\"\npaths = [\"a/[\"]\n"),
+            Err(Error::Config { line: 1, .. })
+        ));
+        assert!(matches!(
+            parse("[health]\ndomains = \"payments\"\n"),
+            Err(Error::Config { line: 2, .. })
+        ));
     }
 
     #[test]

@@ -5,8 +5,7 @@
 //! the disk. The README's "Health score" section documents the method;
 //! keep the two in step.
 //!
-//! A domain is a page's `domain:`, else its top folder; pages at the root
-//! without `domain:` belong to none. Thresholds come from `[health]` in
+
 //! book.toml ([`crate::config::HealthConfig`]).
 
 use crate::config::HealthConfig;
@@ -213,6 +212,11 @@ impl Cx<'_> {
             domain: domain.to_string(),
             anchor: format!("domain-{}", crate::site::owner_file(&domain.to_lowercase())),
             pages: idx.len(),
+            stale: idx.iter().filter(|&&i| self.pages[i].stale).count(),
+            never_reviewed: idx
+                .iter()
+                .filter(|&&i| self.pages[i].review_state == "missing")
+                .count(),
             score,
             band: band.to_string(),
             band_label: band_label.to_string(),

@@ -41,6 +41,13 @@ pub struct Page {
     pub md: RenderedMarkdown,
     /// Findings made while parsing (frontmatter-invalid).
     pub parse_findings: Vec<Diagnostic>,
+    /// Domain: `domain:`, else `[[health.domains]]`, else a folder (see
+    /// [`crate::domains`]); set when the handbook is loaded.
+    pub domain: Option<String>,
+    /// The role-matrix grid (see [`crate::matrix`]); set when the handbook is loaded.
+    pub matrix: Option<std::sync::Arc<crate::matrix::RoleMatrix>>,
+    /// Findings about the grid's data (unreadable, malformed).
+    pub matrix_findings: Vec<Diagnostic>,
 }
 
 impl Page {
@@ -49,9 +56,9 @@ impl Page {
         self.src.rel.split_once('/').map(|(f, _)| f)
     }
 
-    /// `domain:` or, failing that, the top folder.
+    /// The page's domain (see [`crate::domains`]).
     pub fn domain(&self) -> Option<&str> {
-        self.front.domain.as_deref().or(self.top_folder())
+        self.domain.as_deref()
     }
 }
 
@@ -158,7 +165,14 @@ pub fn parse_page(
         .or_else(|| md.first_h1.clone())
         .unwrap_or_else(|| title_from_path(&src.rel, &config.title));
     let url = page_url(&src.rel);
+    let domain = front
+        .domain
+        .clone()
+        .or_else(|| src.rel.split_once('/').map(|(f, _)| f.to_owned()));
     Page {
+        domain,
+        matrix: None,
+        matrix_findings: Vec::new(),
         front,
         spans: parsed.spans,
         body_line: parsed.body_line,

@@ -159,7 +159,9 @@ pub fn load_handbook_with(
     } else {
         CodeOwners::default()
     };
-    let (pages, assets) = pages(&config)?;
+    let (mut pages, assets) = pages(&config)?;
+    crate::domains::assign_domains(&config.health.domains, &mut pages);
+    crate::matrix::attach_matrices(&config.content_dir, &assets, &mut pages);
     if config.book_toml.is_none() && pages.is_empty() {
         return Err(Error::Usage(format!(
             "{}: no book.toml and no markdown files here; pass the handbook root (the folder holding book.toml or your .md pages), or run `handbook init`",

@@ -423,6 +423,7 @@ fn page_view(
         adr,
         actions,
         enforced_by: p.front.enforced_by.clone(),
+        matrix: p.matrix.as_deref().map(crate::render::view::MatrixView::of),
         content: p.md.html.clone(),
         title_id: p.md.title_id.clone(),
         toc: p

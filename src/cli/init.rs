@@ -64,13 +64,7 @@ pub(super) fn run_init(a: InitArgs) -> Result<Outcome> {
                 found.owners.len()
             );
         }
-        eprintln!("next:");
-        eprintln!(
-            "  1. handbook build, then open book/health.html to see where the handbook stands"
-        );
-        eprintln!("  2. handbook check --write-baseline handbook-baseline.json, and run");
-        eprintln!("     handbook check --baseline handbook-baseline.json in CI: it fails only on new problems");
-        eprintln!("  3. give pages owners (`owners:` or CODEOWNERS) and a `reviewed:` date, folder by folder");
+        print_migration_report(&dir, !found.owners.is_empty());
     }
     if done.written.is_empty() {
         eprintln!("{}: already a handbook; nothing written", dir.display());
@@ -79,6 +73,15 @@ pub(super) fn run_init(a: InitArgs) -> Result<Outcome> {
         println!("{}", p.display());
     }
     Ok(Outcome::Clean)
+}
+
+/// The migration report after adopting a repository (pages by kind,
+/// frontmatter keys, next steps); a note if the pages cannot be read.
+fn print_migration_report(dir: &std::path::Path, owners_proposed: bool) {
+    match crate::migration::report_for(dir, owners_proposed) {
+        Ok(report) => eprint!("{report}"),
+        Err(e) => eprintln!("note: no migration report: {e}"),
+    }
 }
 
 pub(super) fn run_new(a: NewArgs) -> Result<Outcome> {

@@ -22,10 +22,10 @@ pub const REVIEWED_KEYS: [&str; 3] = ["reviewed", "last_reviewed_on", "last_revi
 pub const OWNER_KEYS: [&str; 4] = ["owners", "owner", "maintainers", "owner_slack"];
 
 /// The keys the review interval is read from, in order of precedence.
-const REVIEW_EVERY_KEYS: [&str; 2] = ["review_every", "review_in"];
+pub const REVIEW_EVERY_KEYS: [&str; 2] = ["review_every", "review_in"];
 
 /// The other keys a field is read from.
-const FIELD_KEYS: [&str; 12] = [
+pub const FIELD_KEYS: [&str; 12] = [
     "title",
     "kind",
     "domain",
@@ -68,6 +68,14 @@ impl KeySpans {
     /// Whether `key` is written.
     pub fn has(&self, key: &str) -> bool {
         self.0.contains_key(key)
+    }
+
+    /// The top-level keys written, in name order (action items left out).
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !k.contains('['))
     }
 
     /// The first of `keys` that is written.
@@ -131,6 +139,11 @@ pub struct FrontMatter {
     /// `check: { ignore: [rule-id, ...] }`: rules whose findings on this
     /// page are not reported.
     pub ignore_rules: Vec<String>,
+    /// `matrix`: the role-matrix data file, relative to the page.
+    pub matrix: Option<String>,
+    /// `levels` with `topics` or `competencies`: role-matrix data written
+    /// in the frontmatter itself.
+    pub matrix_inline: Option<Mapping>,
 }
 
 /// Result of parsing one page's frontmatter.
@@ -729,8 +742,32 @@ impl Fields<'_> {
                 .filter(|s| !s.trim().is_empty()),
             search,
             ignore_rules,
+            matrix: self.string(map, "matrix").filter(|m| !m.trim().is_empty()),
+            matrix_inline: matrix_inline(map),
         }
     }
+}
+
+/// The role-matrix keys of a frontmatter that carries its grid itself:
+/// `competencies`, or `topics` whose items have `content` (a Hugo
+/// `topics: [a, b]` taxonomy is not a grid).
+fn matrix_inline(map: &Mapping) -> Option<Mapping> {
+    let grid_topics = match map.get("topics") {
+        Some(Value::Sequence(items)) => items
+            .iter()
+            .any(|t| matches!(t, Value::Mapping(m) if m.contains_key("content"))),
+        _ => false,
+    };
+    if !(grid_topics || map.contains_key("competencies")) {
+        return None;
+    }
+    let mut out = Mapping::new();
+    for key in ["levels", "topics", "competencies"] {
+        if let Some(v) = map.get(key) {
+            out.insert(Value::from(key), v.clone());
+        }
+    }
+    Some(out)
 }
 
 /// The ADR number in `0007-foo`, `ADR-7`, `7`.
@@ -758,6 +795,19 @@ fn type_name(v: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn role_matrix_data_in_frontmatter_but_not_a_topics_taxonomy() {
+        let p = parse_frontmatter("a.md", "---\ntopics: [payments, search]\n---\n");
+        assert!(p.front.matrix_inline.is_none());
+        let p = parse_frontmatter(
+            "a.md",
+            "---\nlevels: 2\ntopics:\n  - name: craft\n    content: [{level: 1, criteria: [x]}]\n---\n",
+        );
+        let m = p.front.matrix_inline.expect("a grid");
+        assert!(m.contains_key("levels") && m.contains_key("topics"));
+        assert!(p.findings.is_empty());
+    }
 
     #[test]
     fn yaml_error_line_is_absolute_in_the_file() {

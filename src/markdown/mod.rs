@@ -159,6 +159,8 @@ pub const LAYOUT_IDS: &[&str] = &[
     "home-browse",
     "home-health",
     "home-stale",
+    "role-matrix-grid",
+    "role-matrix-grid-compare",
 ];
 
 /// The id a heading that wants `id` gets on a page where no other heading

@@ -141,6 +141,10 @@ pub fn run_rules(handbook: &Handbook, today: Date) -> Evaluation {
         .enumerate()
         .map(|(i, page)| {
             let mut out = page.parse_findings.clone();
+            out.extend(page.matrix_findings.iter().cloned());
+            if let Some(m) = &page.matrix {
+                crate::matrix::check_complete(m, &mut out);
+            }
             let status = &statuses[i];
             if let Some(k) = &page.kind_unknown {
                 out.push(

@@ -68,6 +68,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::markdown::RenderedMarkdown;
+use crate::matrix::{MATRIX_ANCHOR, MATRIX_HEADING};
 use crate::page::{Handbook, Page};
 use crate::render::view::{PageView, SiteView};
 
@@ -204,8 +205,21 @@ fn search_page(p: &Page, v: &PageView) -> SearchPage {
         tags: p.front.tags.clone(),
         stale: v.stale,
         owned: v.owned,
-        sections: sections_of(&p.md),
+        sections: with_matrix(sections_of(&p.md), p),
     }
+}
+
+/// A role-matrix page's grid as one more section, so its text is found.
+fn with_matrix(mut sections: Vec<Section>, p: &Page) -> Vec<Section> {
+    if let Some(m) = &p.matrix {
+        sections.push(Section {
+            anchor: MATRIX_ANCHOR.to_owned(),
+            heading: MATRIX_HEADING.to_owned(),
+            subheadings: String::new(),
+            body: m.text(),
+        });
+    }
+    sections
 }
 
 /// A hash of everything [`search_page`] reads: equal keys, equal pages.
@@ -224,6 +238,7 @@ fn page_key(p: &Page, v: &PageView) -> u64 {
         (&o.id, &o.label).hash(&mut h);
     }
     (p.domain(), &p.front.tags, v.stale, v.owned, &p.md.text).hash(&mut h);
+    p.matrix.as_ref().map(|m| m.text()).hash(&mut h);
     for head in &p.md.headings {
         (head.level, &head.id, &head.text).hash(&mut h);
     }

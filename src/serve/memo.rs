@@ -887,6 +887,9 @@ struct Inputs {
     owners: u64,
     /// Which assets exist (links to them are checked).
     assets: u64,
+    /// The pages' role-matrix grids and their findings (read from data
+    /// files, which a page-body scan does not see change).
+    matrices: u64,
 }
 
 impl Inputs {
@@ -897,10 +900,19 @@ impl Inputs {
         for a in &h.assets {
             a.rel.hash(&mut assets);
         }
+        let mut matrices = DefaultHasher::new();
+        for p in h
+            .pages
+            .iter()
+            .filter(|p| p.matrix.is_some() || !p.matrix_findings.is_empty())
+        {
+            format!("{}{:?}{:?}", p.src.rel, p.matrix, p.matrix_findings).hash(&mut matrices);
+        }
         Inputs {
             today,
             owners: owners.finish(),
             assets: assets.finish(),
+            matrices: matrices.finish(),
         }
     }
 }
@@ -1428,6 +1440,17 @@ mod tests {
             t.replace("reviewed:", "reviewed: 2020-01-01\nold:")
         });
         step("make a page stale", d, false);
+        let mut d = book.edit("src/ladder.yaml", |_| {
+            "levels: [L1, L2]\ncompetencies:\n  - name: Delivery\n    levels: { L1: Ships tasks, L2: Ships features }\n".to_owned()
+        });
+        d.extend(book.edit("src/ladder.md", |_| {
+            "---\ntitle: Ladder\nkind: role-matrix\nowners: [payments]\nreviewed: 2026-10-01\n---\n# Ladder\n".to_owned()
+        }));
+        step("add a role matrix and its data", d, false);
+        let d = book.edit("src/ladder.yaml", |t| {
+            t.replace("Ships features", "Leads projects")
+        });
+        step("edit only a role matrix's data", d, false);
         step("nothing changed", HashSet::new(), true);
     }
 

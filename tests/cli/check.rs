@@ -175,6 +175,15 @@ fn sarif_format_is_valid_2_1_0() {
         .iter()
         .map(|r| r["id"].as_str().unwrap())
         .collect();
+    // Every rule has a descriptor, the newest included.
+    for id in [
+        "frontmatter-invalid",
+        "page-name-too-long",
+        "role-matrix-incomplete",
+    ] {
+        assert!(rule_ids.contains(id), "no descriptor for {id}");
+    }
+    assert_eq!(rule_ids.len(), 26);
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), findings.len());
     for (res, f) in results.iter().zip(&findings) {

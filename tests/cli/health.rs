@@ -1031,3 +1031,126 @@ fn pages_never_reviewed_are_counted_beside_stale_ones() {
         "{runbooks}"
     );
 }
+
+#[test]
+fn never_reviewed_is_counted_per_domain() {
+    let t = HandbookTest::with_pages(
+        "Adopted",
+        &[
+            ("index.md", "# Home\n"),
+            ("runbooks/db.md", "# DB\n"),
+            (
+                "runbooks/cache.md",
+                "---\nreviewed: 2020-01-01\n---\n# Cache\n",
+            ),
+            (
+                "guides/setup.md",
+                "---\nreviewed: 2026-11-01\n---\n# Setup\n",
+            ),
+        ],
+    );
+    t.build_ok();
+    let cat = catalog(&t, "book/handbook.json");
+    let runbooks = domain(&cat, "runbooks");
+    assert_eq!(
+        (
+            &runbooks["pages"],
+            &runbooks["stale"],
+            &runbooks["never_reviewed"]
+        ),
+        (&Value::from(2), &Value::from(1), &Value::from(1)),
+        "{runbooks:#}"
+    );
+    assert_eq!(domain(&cat, "guides")["never_reviewed"], 0);
+    let html = t.read("book/health.html");
+    let row = html
+        .split("<tr class=\"band-row-")
+        .find(|row| row.contains(">runbooks</a></th>"))
+        .unwrap_or_else(|| panic!("no runbooks domain row: {html}"));
+    assert!(
+        row.contains("<td class=\"num\">2</td><td class=\"num\">1</td><td class=\"num domain-never-reviewed stat-warning\">1</td>"),
+        "{row}"
+    );
+    assert!(html.contains("runbooks: "), "{html}");
+    assert!(html.contains("1 stale, 1 never reviewed of 2."), "{html}");
+}
+
+#[test]
+fn domains_come_from_book_toml_globs_first_match_wins() {
+    let t = HandbookTest::with_pages(
+        "Globs",
+        &[
+            ("payments/api.md", "# API\n"),
+            ("billing/invoices.md", "# Invoices\n"),
+            ("billing/refunds/policy.md", "# Refunds\n"),
+            ("ops/payments-oncall.md", "# Payments on call\n"),
+            ("ops/other.md", "# Other\n"),
+            ("misc/x.md", "---\ndomain: Explicit\n---\n# X\n"),
+        ],
+    );
+    t.write(
+        "book.toml",
+        "[book]\ntitle = \"Globs\"\n\n[[health.domains]]\nname = \"Payments\"\npaths = [\"payments\", \"billing/**\", \"ops/payments-*.md\"]\n\n[[health.domains]]\nname = \"Ops\"\npaths = [\"ops/**\", \"misc/**\"]\n",
+    );
+    t.build_ok();
+    let cat = catalog(&t, "book/handbook.json");
+    let names: Vec<(&str, u64)> = cat["health"]["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["domain"].as_str().unwrap(), d["pages"].as_u64().unwrap()))
+        .collect::<std::collections::BTreeMap<_, _>>()
+        .into_iter()
+        .collect();
+    // `domain:` wins over the globs; the first matching table wins.
+    assert_eq!(names, [("Explicit", 1), ("Ops", 1), ("Payments", 4)]);
+
+    // A table without paths is a config error at its line.
+    t.write(
+        "book.toml",
+        "[book]\ntitle = \"Globs\"\n\n[[health.domains]]\nname = \"Payments\"\n",
+    );
+    let r = t.run(&["build", "--today", TODAY]);
+    r.assert_code(2);
+    assert!(r.stderr.contains("book.toml:4:"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("needs a `name` and `paths`"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn one_top_folder_holding_most_pages_is_split_one_level_deeper() {
+    let t = HandbookTest::with_pages(
+        "Deep",
+        &[
+            ("handbook/index.md", "# Handbook\n"),
+            ("handbook/engineering/a.md", "# A\n"),
+            ("handbook/engineering/b.md", "# B\n"),
+            ("handbook/people/c.md", "# C\n"),
+            ("handbook/people/d.md", "# D\n"),
+            ("handbook/security/e.md", "# E\n"),
+            ("adr/0001-x.md", "# X\n"),
+        ],
+    );
+    t.build_ok();
+    let cat = catalog(&t, "book/handbook.json");
+    let mut names: Vec<&str> = cat["health"]["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["domain"].as_str().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "adr",
+            "handbook",
+            "handbook/engineering",
+            "handbook/people",
+            "handbook/security"
+        ]
+    );
+}

@@ -265,3 +265,65 @@ fn init_in_an_existing_repository_adopts_what_it_finds() {
     assert_eq!(t.read("book.toml"), "[book]\ntitle = \"Mine\"\n");
     assert!(!t.exists("owners.yaml"), "{}", r.stderr);
 }
+
+#[test]
+fn init_prints_a_migration_report_of_kinds_keys_and_next_steps() {
+    // A Hugo-style handbook: some pages with their own frontmatter keys,
+    // some with none, ADRs by number and status section, a runbooks folder.
+    let t = HandbookTest::empty();
+    t.write(
+        "content/teams/payments.md",
+        "---\ntitle: Payments team\nowner_slack: payments\nauthor: Dana\nweight: 10\n---\n# Payments team\n",
+    );
+    t.write(
+        "content/teams/search.md",
+        "---\ntitle: Search team\nmaintainers: [search]\nweight: 20\nlast_reviewed_on: 2026-01-10\ntopics: [search, infra]\n---\n# Search\n",
+    );
+    t.write(
+        "content/decisions/0001-use-postgres.md",
+        "# 1. Use Postgres\n\n## Status\n\nAccepted\n\n## Context\n\nWe need a database.\n",
+    );
+    t.write(
+        "content/ops/runbooks/queue-backlog.md",
+        "# Queue backlog\n\nDrain the queue.\n",
+    );
+    let r = t.run_env(&["init"], &[("SOURCE_DATE_EPOCH", EPOCH_2026_09_21)]);
+    r.assert_code(0);
+    let report = r
+        .stderr
+        .split_once("migration report:\n")
+        .map(|(_, rest)| rest)
+        .unwrap_or_else(|| panic!("no report:\n{}", r.stderr));
+    let expected = [
+        "  pages by kind: 1 adr, 1 runbook, 2 guide",
+        "  frontmatter keys (2 of 4 pages have frontmatter):",
+        "    title 2            -> title",
+        "    weight 2           -> kept, not used",
+        "    author 1           -> kept, not used",
+        "    last_reviewed_on 1 -> reviewed",
+        "    maintainers 1      -> owners",
+        "    owner_slack 1      -> owners",
+        "    topics 1           -> kept, not used",
+        "next:",
+        "  1. fill in owners.yaml: each team's members, `active: false` for people who left",
+        "  2. set `reviewed:` dates (3 page(s) have none), or accept today's findings: handbook check --write-baseline handbook-baseline.json",
+        "  3. handbook serve, and look at health.html",
+    ];
+    assert_eq!(report.lines().collect::<Vec<_>>(), expected, "{}", r.stderr);
+    // The build reads the kinds the report counted.
+    t.run(&["build", "--today", TODAY]).assert_no_panic();
+    let kinds: Vec<(String, String)> = [
+        "content/decisions/0001-use-postgres.md",
+        "content/ops/runbooks/queue-backlog.md",
+    ]
+    .iter()
+    .map(|p| {
+        (
+            p.to_string(),
+            t.catalog_page(p)["kind"].as_str().unwrap_or("").to_string(),
+        )
+    })
+    .collect();
+    assert_eq!(kinds[0].1, "adr", "{kinds:?}");
+    assert_eq!(kinds[1].1, "runbook", "{kinds:?}");
+}

@@ -10,6 +10,7 @@ mod health;
 mod init;
 mod input;
 mod markdown;
+mod matrix;
 mod owners;
 mod rules;
 mod safety;
