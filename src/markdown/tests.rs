@@ -13,6 +13,8 @@ fn render_in(page_path: &str, known: &[&str], body: &str, body_line: u32) -> Ren
         known_pages: &known_pages,
         highlighter: &highlighter,
         title: Some("Test page"),
+        base_path: "/",
+        pretty_urls: false,
     };
     render_markdown(body, body_line, &cx)
 }
@@ -479,6 +481,8 @@ fn pages_share_the_highlight_cache() {
         known_pages: &known,
         highlighter: &highlighter,
         title: Some("Test page"),
+        base_path: "/",
+        pretty_urls: false,
     };
     let body = "```yaml\na: 1\n```\n\n```yaml\na: 1\n```\n\n```go\npackage x\n```\n";
     let first = render_markdown(body, 1, &cx);
@@ -587,7 +591,7 @@ fn headings_move_off_layout_ids_and_links_follow() {
         "[c](#content) [s](#sidebar) [o](other.md#content) [h](other.html#sidebar) [k](#keep)\n\n## Content\n\n## Sidebar {#sidebar}\n\n## Content\n\n## Keep\n",
     );
     assert_eq!(ids(&r), ["content-1", "sidebar-1", "content-2", "keep"]);
-    let aliases: Vec<_> = r.headings.iter().map(|h| h.alias.as_deref()).collect();
+    let aliases: Vec<_> = r.headings.iter().map(|h| h.aliases.first().map(String::as_str)).collect();
     assert_eq!(aliases, [Some("content"), Some("sidebar"), None, None]);
     // The paragraph of links comes first, the headings' `#` anchors after.
     assert_eq!(
