@@ -8,6 +8,7 @@ mod check;
 mod harness;
 mod health;
 mod init;
+mod links;
 mod input;
 mod markdown;
 mod owners;

@@ -1,0 +1,197 @@
+//! Links written for the generator a handbook came from (Hugo, MkDocs,
+//! GitLab, GOV.UK Tech Docs): checked as that generator resolved them and
+//! made to work in the built site, with plain or pretty output URLs.
+
+use crate::harness::{list_files, of_rule, unreachable_hrefs, HandbookTest};
+
+/// Every internal `href` and `src` of every HTML file under `book/`
+/// that reaches no file.
+fn dead_links(t: &HandbookTest) -> Vec<String> {
+    let site = t.path("book");
+    let mut dead = Vec::new();
+    for page in list_files(&site).iter().filter(|f| f.ends_with(".html")) {
+        let html = t.read(&format!("book/{page}"));
+        // `src="..."` checked as hrefs are.
+        let html = html.replace(" src=\"", " href=\"");
+        for href in unreachable_hrefs(&site, page, &html) {
+            dead.push(format!("{page}: {href}"));
+        }
+    }
+    dead
+}
+
+fn broken(t: &HandbookTest) -> Vec<String> {
+    let (_, findings) = t.check_json();
+    let mut out: Vec<String> = of_rule(&findings, "link-broken")
+        .into_iter()
+        .chain(of_rule(&findings, "anchor-broken"))
+        .map(|f| format!("{}:{}: {}", f.path, f.line, f.rule))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn check_reads_hugo_links_as_hugo_did() {
+    let t = HandbookTest::fixture("links/hugo");
+    // Only the two links that are broken for Hugo too: a removed page
+    // under the base path, and a runbook that was never written. Pretty,
+    // extensionless and `.html` links, `/handbook/` links, GitLab and
+    // goldmark heading ids, emails and links to the rest of the company
+    // site (`/careers/`, `/blog/...`) are fine.
+    assert_eq!(
+        broken(&t),
+        [
+            "content/engineering/_index.md:14: link-broken",
+            "content/engineering/onboarding.md:10: link-broken",
+        ]
+    );
+}
+
+#[test]
+fn check_reads_mkdocs_and_tech_docs_links() {
+    let t = HandbookTest::fixture("links/mkdocs");
+    // `/guide/...` names a content folder under base path `/`, so it is
+    // the handbook's; `/intranet/` is not.
+    assert_eq!(broken(&t), ["docs/index.md:7: link-broken"]);
+}
+
+#[test]
+fn built_hugo_site_has_no_dead_internal_links_in_either_url_style() {
+    for pretty in [false, true] {
+        let t = HandbookTest::fixture("links/hugo");
+        if pretty {
+            let toml = t.read("book.toml");
+            t.write("book.toml", &format!("{toml}pretty-urls = true\n"));
+        }
+        t.run(&["build", "--today", crate::harness::TODAY]);
+        let dead = dead_links(&t);
+        // The two links that are broken in the source stay broken.
+        let expected: &[&str] = if pretty {
+            &[
+                "engineering/index.html: retired-process/",
+                "engineering/onboarding/index.html: ../../runbooks/cache/",
+            ]
+        } else {
+            &[
+                "engineering/index.html: retired-process/",
+                "engineering/onboarding.html: ../runbooks/cache/",
+            ]
+        };
+        assert_eq!(dead, expected, "pretty-urls = {pretty}");
+    }
+}
+
+#[test]
+fn built_links_point_at_the_real_output_files() {
+    let t = HandbookTest::fixture("links/hugo");
+    t.run(&["build", "--today", crate::harness::TODAY]);
+    let eng = t.main_html("book/engineering/index.html");
+    for href in [
+        "href=\"onboarding.html\"",
+        "href=\"../runbooks/db.html\"",
+        "href=\"../runbooks/db.html#fail-over-steps\"",
+        "href=\"../runbooks/db.html#rollback-caf-checks\"",
+    ] {
+        assert!(eng.contains(href), "{href} missing in\n{eng}");
+    }
+    let home = t.main_html("book/index.html");
+    assert!(home.contains("href=\"engineering/index.html\""), "{home}");
+    assert!(home.contains("src=\"img/logo.svg\""), "{home}");
+    assert!(home.contains("href=\"/careers/\""), "{home}");
+    assert!(
+        home.contains("href=\"mailto:platform-oncall@example.org\""),
+        "{home}"
+    );
+    assert!(home.contains("href=\"mailto:office@example.org\""), "{home}");
+    // Headings answer to the ids other generators gave them.
+    let db = t.main_html("book/runbooks/db.html");
+    assert!(db.contains("id=\"fail-over----steps\""), "{db}");
+    assert!(db.contains("id=\"fail-over-steps\""), "{db}");
+    assert!(db.contains("id=\"rollback-caf-checks\""), "{db}");
+}
+
+#[test]
+fn mkdocs_and_tech_docs_links_build_to_the_pages() {
+    for pretty in [false, true] {
+        let t = HandbookTest::fixture("links/mkdocs");
+        if pretty {
+            t.write(
+                "book.toml",
+                "[book]\ntitle = \"Data\"\nsrc = \"docs\"\n[build]\npretty-urls = true\n",
+            );
+        }
+        t.run(&["build", "--today", crate::harness::TODAY]);
+        let dead = dead_links(&t);
+        assert_eq!(
+            dead,
+            ["index.html: guide/not-written-yet/"],
+            "pretty-urls = {pretty}"
+        );
+    }
+}
+
+#[test]
+fn pretty_urls_write_pages_as_folders() {
+    let t = HandbookTest::fixture("links/mkdocs");
+    t.write(
+        "book.toml",
+        "[book]\ntitle = \"Data\"\nsrc = \"docs\"\n[build]\npretty-urls = true\n",
+    );
+    t.run(&["build", "--today", crate::harness::TODAY]);
+    let files = list_files(&t.path("book"));
+    for f in [
+        "index.html",
+        "guide/setup/index.html",
+        "ops/paging/index.html",
+        "ops/access/index.html",
+    ] {
+        assert!(files.iter().any(|x| x == f), "{f} not in {files:?}");
+    }
+    assert!(!t.exists("book/guide/setup.html"));
+    let setup = t.main_html("book/guide/setup/index.html");
+    assert!(setup.contains("href=\"../../ops/paging/index.html\""), "{setup}");
+    assert!(setup.contains("src=\"../../img/shot.png\""), "{setup}");
+    let sitemap = t.read("book/sitemap.xml");
+    assert!(sitemap.contains("guide/setup/index.html"), "{sitemap}");
+}
+
+#[test]
+fn pretty_urls_report_a_page_and_a_folder_index_that_clash() {
+    let t = HandbookTest::with_pages(
+        "Clash",
+        &[
+            ("index.md", "# Home\n"),
+            ("team/ops.md", "# Ops page\n"),
+            ("team/ops/index.md", "# Ops folder\n"),
+        ],
+    );
+    t.write(
+        "book.toml",
+        "[book]\ntitle = \"Clash\"\n[build]\npretty-urls = true\n",
+    );
+    let r = t.run(&["build", "--today", crate::harness::TODAY]);
+    assert!(
+        r.stderr.contains("team/ops.md and src/team/ops/index.md")
+            || r.stderr.contains("team/ops.md and team/ops/index.md"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("team/ops/index.html"), "{}", r.stderr);
+    assert!(r.stderr.contains("pretty-urls"), "{}", r.stderr);
+}
+
+#[test]
+fn site_absolute_links_under_root_are_flagged_only_inside_content_folders() {
+    let t = HandbookTest::with_pages(
+        "Abs",
+        &[
+            (
+                "index.md",
+                "# Home\n\n[a](/about/) [b](/runbooks/gone/) [c](/runbooks/db/#steps) [d](/runbooks/db.html)\n",
+            ),
+            ("runbooks/db.md", "# DB\n\n## Steps\n"),
+        ],
+    );
+    assert_eq!(broken(&t), ["src/index.md:3: link-broken"]);
+}
