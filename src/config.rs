@@ -501,7 +501,12 @@ pub(crate) fn url_path(url: &str) -> &str {
 
 /// `handbook`, `/handbook`, `/handbook/` → `/handbook/`; empty → `/`.
 fn normalise_base_path(path: &str) -> String {
-    let inner = path.split(['?', '#']).next().unwrap_or("").trim().trim_matches('/');
+    let inner = path
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_matches('/');
     if inner.is_empty() {
         "/".to_owned()
     } else {

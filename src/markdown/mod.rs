@@ -32,8 +32,8 @@ mod html_anchors;
 mod line_memo;
 mod resolve;
 
-pub use resolve::{find_page, page_url_styled, resolve_absolute, AbsoluteTarget};
 pub(crate) use resolve::is_bare_email;
+pub use resolve::{find_page, page_url_styled, resolve_absolute, AbsoluteTarget};
 use resolve::{relative_href, url_dir};
 
 pub(crate) use highlight::escape_html;
@@ -589,9 +589,7 @@ impl<'a> Renderer<'a, '_> {
         let assigned: Vec<(String, Option<String>)> = slots
             .iter()
             .map(|slot| match &slot.custom_id {
-                Some(id) if LAYOUT_IDS.contains(&id.as_str()) => {
-                    (ids.unique(id), Some(id.clone()))
-                }
+                Some(id) if LAYOUT_IDS.contains(&id.as_str()) => (ids.unique(id), Some(id.clone())),
                 Some(id) => (id.clone(), None),
                 None => {
                     let slug = slugify(&slot.text);

@@ -591,7 +591,11 @@ fn headings_move_off_layout_ids_and_links_follow() {
         "[c](#content) [s](#sidebar) [o](other.md#content) [h](other.html#sidebar) [k](#keep)\n\n## Content\n\n## Sidebar {#sidebar}\n\n## Content\n\n## Keep\n",
     );
     assert_eq!(ids(&r), ["content-1", "sidebar-1", "content-2", "keep"]);
-    let aliases: Vec<_> = r.headings.iter().map(|h| h.aliases.first().map(String::as_str)).collect();
+    let aliases: Vec<_> = r
+        .headings
+        .iter()
+        .map(|h| h.aliases.first().map(String::as_str))
+        .collect();
     assert_eq!(aliases, [Some("content"), Some("sidebar"), None, None]);
     // The paragraph of links comes first, the headings' `#` anchors after.
     assert_eq!(

@@ -35,7 +35,9 @@ impl<'h> LinkIndex<'h> {
             let ids: HashSet<&str> =
                 p.md.headings
                     .iter()
-                    .flat_map(|x| std::iter::once(x.id.as_str()).chain(x.aliases.iter().map(String::as_str)))
+                    .flat_map(|x| {
+                        std::iter::once(x.id.as_str()).chain(x.aliases.iter().map(String::as_str))
+                    })
                     .chain(p.md.html_anchors.iter().map(String::as_str))
                     .collect();
             anchors.insert(p.src.rel.as_str(), ids.clone());

@@ -1191,7 +1191,9 @@ fn has_dir_links(page: &Page) -> bool {
         let file = path.rsplit('/').next().unwrap_or(path);
         !path.is_empty()
             && !path.contains("://")
-            && (path.starts_with('/') || file.is_empty() || crate::markdown::page_stem(file).is_none())
+            && (path.starts_with('/')
+                || file.is_empty()
+                || crate::markdown::page_stem(file).is_none())
     })
 }
 

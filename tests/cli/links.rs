@@ -103,7 +103,10 @@ fn built_links_point_at_the_real_output_files() {
         home.contains("href=\"mailto:platform-oncall@example.org\""),
         "{home}"
     );
-    assert!(home.contains("href=\"mailto:office@example.org\""), "{home}");
+    assert!(
+        home.contains("href=\"mailto:office@example.org\""),
+        "{home}"
+    );
     // Headings answer to the ids other generators gave them.
     let db = t.main_html("book/runbooks/db.html");
     assert!(db.contains("id=\"fail-over----steps\""), "{db}");
@@ -150,7 +153,10 @@ fn pretty_urls_write_pages_as_folders() {
     }
     assert!(!t.exists("book/guide/setup.html"));
     let setup = t.main_html("book/guide/setup/index.html");
-    assert!(setup.contains("href=\"../../ops/paging/index.html\""), "{setup}");
+    assert!(
+        setup.contains("href=\"../../ops/paging/index.html\""),
+        "{setup}"
+    );
     assert!(setup.contains("src=\"../../img/shot.png\""), "{setup}");
     let sitemap = t.read("book/sitemap.xml");
     assert!(sitemap.contains("guide/setup/index.html"), "{sitemap}");
