@@ -160,6 +160,11 @@ fn pretty_urls_write_pages_as_folders() {
     assert!(setup.contains("src=\"../../img/shot.png\""), "{setup}");
     let sitemap = t.read("book/sitemap.xml");
     assert!(sitemap.contains("guide/setup/index.html"), "{sitemap}");
+    let search = t.read("book/search/p/0.js");
+    assert!(
+        search.contains("\"u\":\"guide/setup/index.html\""),
+        "{search}"
+    );
 }
 
 #[test]
@@ -200,4 +205,64 @@ fn site_absolute_links_under_root_are_flagged_only_inside_content_folders() {
         ],
     );
     assert_eq!(broken(&t), ["src/index.md:3: link-broken"]);
+}
+
+/// `serve` makes the files `build` writes, with the same `<main>` and the
+/// same non-HTML bytes, in both URL styles.
+#[cfg(feature = "serve")]
+#[test]
+fn serve_makes_the_files_build_makes_in_both_url_styles() {
+    for pretty in [false, true] {
+        let t = HandbookTest::fixture("links/hugo");
+        if pretty {
+            let toml = t.read("book.toml");
+            t.write("book.toml", &format!("{toml}pretty-urls = true\n"));
+        }
+        t.run(&["build", "--today", crate::harness::TODAY]);
+        let built = list_files(&t.path("book"));
+        std::fs::rename(t.path("book"), t.path("built")).unwrap();
+        let serve = crate::serve::Serve::start(&t);
+        for f in &built {
+            if f.starts_with('.') || f.starts_with("search/") {
+                continue;
+            }
+            let r = serve.get(&format!("/{f}"));
+            assert_eq!(r.status, 200, "{f} (pretty-urls = {pretty})");
+            let on_disk = std::fs::read(t.path(&format!("built/{f}"))).unwrap();
+            let on_disk = String::from_utf8_lossy(&on_disk);
+            if f.ends_with(".html") {
+                let start = on_disk.find("<main").unwrap_or(0);
+                let end = on_disk[start..]
+                    .find("</main>")
+                    .map_or(on_disk.len(), |e| start + e);
+                assert_eq!(r.main(), &on_disk[start..end], "{f}");
+            } else {
+                assert_eq!(r.body, on_disk, "{f} (pretty-urls = {pretty})");
+            }
+        }
+        if pretty {
+            assert_eq!(serve.get("/runbooks/db/").status, 200);
+        }
+    }
+}
+
+#[test]
+fn health_counts_links_written_for_the_old_generator() {
+    let t = HandbookTest::with_pages(
+        "Decisions",
+        &[
+            ("index.md", "# Home\n"),
+            (
+                "adr/0001-use-queues.md",
+                "---\ntitle: Use queues\nstatus: accepted\nowners: [platform]\n---\n\n## Context\n\nLoad.\n\n## Decision\n\nQueues.\n",
+            ),
+            (
+                "guides/ingest.md",
+                "---\ntitle: Ingest\nowners: [platform]\n---\n\nWhy: [ADR 1](../adr/0001-use-queues/).\n",
+            ),
+        ],
+    );
+    t.build_ok();
+    let health = t.read("book/health.html");
+    assert!(health.contains("linked from 1 other page"), "{health}");
 }
