@@ -1050,4 +1050,20 @@ mod tests {
             Err(Error::Config { line: 2, .. })
         ));
     }
+
+    #[test]
+    fn base_path_defaults_to_the_path_of_site_url() {
+        let c = parse("[build]\nsite-url = \"https://example.org/handbook\"\n").unwrap();
+        assert_eq!(c.base_path, "/handbook/");
+        let c = parse("[build]\nsite-url = \"https://example.org\"\n").unwrap();
+        assert_eq!(c.base_path, "/");
+        let c =
+            parse("[build]\nbase-path = \"docs/team\"\nsite-url = \"https://x.org/y/\"\n").unwrap();
+        assert_eq!(c.base_path, "/docs/team/");
+        assert!(!c.pretty_urls);
+        let c = parse("[build]\npretty-urls = true\n").unwrap();
+        assert!(c.pretty_urls);
+        assert_eq!(c.base_path, "/");
+        assert!(parse("[build]\npretty-urls = \"yes\"\n").is_err());
+    }
 }
