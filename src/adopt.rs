@@ -119,7 +119,9 @@ fn hugo_config(dir: &Path) -> Option<String> {
         "config.toml",
         "config.yaml",
         "config/_default/hugo.toml",
+        "config/_default/hugo.yaml",
         "config/_default/config.toml",
+        "config/_default/config.yaml",
     ]
     .iter()
     .find_map(|name| read(dir, name))

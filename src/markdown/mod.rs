@@ -33,7 +33,7 @@ mod line_memo;
 mod resolve;
 
 pub(crate) use resolve::is_bare_email;
-pub use resolve::{find_page, page_url_styled, resolve_absolute, AbsoluteTarget};
+pub use resolve::{find_page, page_url_styled, pretty_link_base, resolve_absolute, AbsoluteTarget};
 use resolve::{relative_href, url_dir};
 
 pub(crate) use highlight::escape_html;
@@ -1139,6 +1139,16 @@ fn rewrite_dest(dest: &str, cx: &MarkdownContext<'_>) -> Option<String> {
     let target = resolve_path(cx.page_path, path)?;
     if let Some(page) = find_page(&target, is_known) {
         return to_page(&page);
+    }
+    if cx.pretty_urls {
+        // On the old pretty site the browser read the link from the
+        // page's own folder (`a/b/`).
+        let page = pretty_link_base(cx.page_path)
+            .and_then(|base| resolve_path(&base, path))
+            .and_then(|t| find_page(&t, is_known));
+        if let Some(page) = page {
+            return to_page(&page);
+        }
     }
     if cx.pretty_urls {
         // A missing page still goes where it would be; anything else (an

@@ -42,6 +42,11 @@ pub(crate) fn page_candidates(path: &str) -> Vec<String> {
     }
     out.push(path.to_owned());
     let file = path.rsplit('/').next().unwrap_or(path);
+    if super::is_index_page(file) {
+        // `index.md` where the folder's index is `_index.md` or `README.md`.
+        index_of(&path[..path.len() - file.len()], &mut out);
+        return out;
+    }
     let lower = file.to_ascii_lowercase();
     if let Some(stem) = path
         .len()
@@ -63,6 +68,19 @@ pub(crate) fn page_candidates(path: &str) -> Vec<String> {
         index_of(&format!("{path}/"), &mut out);
     }
     out
+}
+
+/// Where a browser read the relative links of page `page_path` on a site
+/// with pretty URLs: `a/b.md` was `a/b/`, so `../x/` meant `a/x/`. Given as
+/// a page path in that folder (`a/b/_`), for [`super::resolve_link`];
+/// `None` for index pages, which stay in their folder.
+pub fn pretty_link_base(page_path: &str) -> Option<String> {
+    if super::is_index_page(page_path) || !has_markdown_ext(page_path) {
+        return None;
+    }
+    let url = page_url_styled(page_path, true);
+    let dir = url_dir(&url);
+    Some(format!("{dir}_"))
 }
 
 /// The page a content-relative target path means, if `is_page` knows one.
@@ -194,6 +212,16 @@ mod tests {
         assert_eq!(t.path, "");
         let t = resolve_absolute("/x.html", "/").unwrap();
         assert_eq!((t.path.as_str(), t.claimed), ("x.html", false));
+    }
+
+    #[test]
+    fn pretty_sites_read_links_from_the_page_folder() {
+        assert_eq!(
+            pretty_link_base("adr/decisions/003-go.md").as_deref(),
+            Some("adr/decisions/003-go/_")
+        );
+        assert_eq!(pretty_link_base("adr/_index.md"), None);
+        assert!(page_candidates("a/index.md").contains(&"a/_index.md".to_owned()));
     }
 
     #[test]

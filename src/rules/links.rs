@@ -11,7 +11,7 @@
 //! `/...` links point at the rest of the organisation's website.
 
 use crate::diag::{Diagnostic, Severity};
-use crate::markdown::{find_page, is_bare_email, resolve_absolute, resolve_link};
+use crate::markdown::{find_page, is_bare_email, pretty_link_base, resolve_absolute, resolve_link};
 use crate::page::{Handbook, Page};
 use std::collections::{HashMap, HashSet};
 
@@ -25,6 +25,8 @@ pub(super) struct LinkIndex<'h> {
     folders: HashSet<String>,
     /// `[build] base-path`.
     base_path: &'h str,
+    /// `[build] pretty-urls`.
+    pretty_urls: bool,
 }
 
 impl<'h> LinkIndex<'h> {
@@ -59,7 +61,16 @@ impl<'h> LinkIndex<'h> {
             assets,
             folders,
             base_path: &h.config.base_path,
+            pretty_urls: h.config.pretty_urls,
         }
+    }
+
+    /// Whether a content-relative target names a page, an asset or a folder.
+    fn finds(&self, path: &str) -> bool {
+        self.anchors.contains_key(path)
+            || self.assets.contains(path)
+            || find_page(path, |c| self.anchors.contains_key(c)).is_some()
+            || self.folders.contains(path.trim_end_matches('/'))
     }
 }
 
@@ -84,6 +95,16 @@ pub(super) fn check(page: &Page, idx: &LinkIndex<'_>, out: &mut Vec<Diagnostic>)
                 ),
                 None => continue,
             },
+        };
+        // On a site with pretty URLs the browser read a relative link from
+        // the page's own folder (`a/b.md` was `a/b/`): try that reading
+        // when the file-system one finds nothing.
+        let target = match (&absolute, idx.pretty_urls) {
+            (None, true) if !idx.finds(&target.path) => pretty_link_base(&page.src.rel)
+                .and_then(|base| resolve_link(&base, dest))
+                .filter(|t| idx.finds(&t.path))
+                .unwrap_or(target),
+            _ => target,
         };
         let written = dest.split('#').next().unwrap_or(dest);
         let at = (link.line, link.column);
