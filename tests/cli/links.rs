@@ -287,3 +287,32 @@ fn health_counts_links_written_for_the_old_generator() {
     let health = t.read("book/health.html");
     assert!(health.contains("linked from 1 other page"), "{health}");
 }
+
+/// The sidebar (built by `toc.js` in the browser) links to the pages'
+/// pretty URLs and marks the current page, from `file://`.
+#[test]
+fn pretty_urls_sidebar_works_in_a_browser() {
+    let Some(chromium) = crate::harness::chromium_or_skip("pretty_urls_sidebar_works_in_a_browser")
+    else {
+        return;
+    };
+    let t = HandbookTest::fixture("links/hugo");
+    t.run(&["build", "--today", crate::harness::TODAY]);
+    let site = t.path("book");
+    let page = "runbooks/db/index.html";
+    let dom = crate::search::dump_dom(&chromium, &format!("file://{}/{page}", site.display()));
+    assert!(
+        dom.contains("href=\"../../runbooks/restore/index.html\""),
+        "{dom}"
+    );
+    assert!(
+        dom.contains("aria-current=\"page\" href=\"../../runbooks/db/index.html\"")
+            || dom.contains("href=\"../../runbooks/db/index.html\" aria-current=\"page\""),
+        "{dom}"
+    );
+    assert_eq!(
+        unreachable_hrefs(&site, page, &dom),
+        Vec::<String>::new(),
+        "{dom}"
+    );
+}
