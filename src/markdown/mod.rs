@@ -1140,9 +1140,10 @@ fn rewrite_dest(dest: &str, cx: &MarkdownContext<'_>) -> Option<String> {
     if let Some(page) = find_page(&target, is_known) {
         return to_page(&page);
     }
-    if cx.pretty_urls {
+    if cx.pretty_urls && !has_markdown_ext(path) {
         // On the old pretty site the browser read the link from the
-        // page's own folder (`a/b/`).
+        // page's own folder (`a/b/`); links to `.md` files are the
+        // author's, relative to the file.
         let page = pretty_link_base(cx.page_path)
             .and_then(|base| resolve_path(&base, path))
             .and_then(|t| find_page(&t, is_known));

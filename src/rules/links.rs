@@ -99,7 +99,9 @@ pub(super) fn check(page: &Page, idx: &LinkIndex<'_>, out: &mut Vec<Diagnostic>)
         // On a site with pretty URLs the browser read a relative link from
         // the page's own folder (`a/b.md` was `a/b/`): try that reading
         // when the file-system one finds nothing.
-        let target = match (&absolute, idx.pretty_urls) {
+        let file = target.path.rsplit('/').next().unwrap_or("");
+        let url_like = file.is_empty() || crate::markdown::page_stem(file).is_none();
+        let target = match (&absolute, idx.pretty_urls && url_like) {
             (None, true) if !idx.finds(&target.path) => pretty_link_base(&page.src.rel)
                 .and_then(|base| resolve_link(&base, dest))
                 .filter(|t| idx.finds(&t.path))
