@@ -19,6 +19,13 @@ pub struct Existing {
     pub language: Option<String>,
     /// Owner ids the pages' frontmatter and CODEOWNERS name.
     pub owners: BTreeSet<String>,
+    /// The generator wrote pages as `x/index.html` (Hugo unless
+    /// `uglyURLs = true`; MkDocs unless `use_directory_urls: false`), so
+    /// links into the old site keep working with `pretty-urls`.
+    pub pretty_urls: bool,
+    /// The path part of Hugo's `baseURL` / MkDocs' `site_url` when it is
+    /// not `/` (`/handbook/`): site-absolute links are read against it.
+    pub base_path: Option<String>,
 }
 
 /// Folders that hold no handbook pages: dependencies, build outputs.
@@ -39,13 +46,38 @@ pub fn detect(dir: &Path) -> Option<Existing> {
     let (content, pages) = content_folder(dir)?;
     let (title, language) = site_settings(dir);
     let owners = known_owners(&dir.join(&content), dir);
+    let (pretty_urls, base_path) = url_style(dir);
     Some(Existing {
         content,
         pages,
         title,
         language,
         owners,
+        pretty_urls,
+        base_path,
     })
+}
+
+/// Whether the generator wrote pretty URLs, and the site's base path
+/// (from MkDocs' `site_url` or Hugo's `baseURL`) when it is not `/`.
+fn url_style(dir: &Path) -> (bool, Option<String>) {
+    let (pretty, url) = if let Some(t) = read(dir, "mkdocs.yml") {
+        let flat = yaml_value(&t, "use_directory_urls").is_some_and(|v| v == "false");
+        (!flat, yaml_value(&t, "site_url"))
+    } else if let Some(t) = hugo_config(dir) {
+        let ugly = setting(&t, "uglyURLs")
+            .or_else(|| setting(&t, "uglyurls"))
+            .is_some_and(|v| v == "true");
+        let url = setting(&t, "baseURL").or_else(|| setting(&t, "baseurl"));
+        (!ugly, url)
+    } else {
+        return (false, None);
+    };
+    let base = url
+        .map(|u| crate::config::url_path(&u).trim_matches('/').to_owned())
+        .filter(|p| !p.is_empty())
+        .map(|p| format!("/{p}/"));
+    (pretty, base)
 }
 
 /// The content folder: the one the generator's config names (MkDocs
@@ -87,7 +119,9 @@ fn hugo_config(dir: &Path) -> Option<String> {
         "config.toml",
         "config.yaml",
         "config/_default/hugo.toml",
+        "config/_default/hugo.yaml",
         "config/_default/config.toml",
+        "config/_default/config.yaml",
     ]
     .iter()
     .find_map(|name| read(dir, name))

@@ -31,6 +31,12 @@ pub struct Config {
     pub site_url: Option<String>,
     /// `edit-url-template` with `{path}`.
     pub edit_url_template: Option<String>,
+    /// `base-path`: where the site is mounted on its host, with a leading
+    /// and a trailing slash (`/handbook/`; default: the path of `site-url`,
+    /// else `/`). Site-absolute links under it are the handbook's own.
+    pub base_path: String,
+    /// `pretty-urls`: page `a/b.md` is written as `a/b/index.html`.
+    pub pretty_urls: bool,
     /// Theme override folder (absolute), if configured.
     pub theme_dir: Option<PathBuf>,
     /// Review intervals.
@@ -307,6 +313,8 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
             "build-dir",
             "site-url",
             "edit-url-template",
+            "base-path",
+            "pretty-urls",
             "theme",
             "create-missing",
             "exclude",
@@ -360,6 +368,13 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
         u
     });
     let edit_url_template = p.string(&build, "build", "edit-url-template")?;
+    let base_path = match p.string(&build, "build", "base-path")? {
+        Some(b) => normalise_base_path(&b),
+        None => site_url
+            .as_deref()
+            .map_or_else(|| "/".to_owned(), |u| normalise_base_path(url_path(u))),
+    };
+    let pretty_urls = p.bool(&build, "build", "pretty-urls")?.unwrap_or(false);
     let theme_dir = match p.string(&build, "build", "theme")? {
         Some(t) => {
             let dir = root.join(&t);
@@ -482,6 +497,8 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
         out_dir,
         site_url,
         edit_url_template,
+        base_path,
+        pretty_urls,
         theme_dir,
         review: ReviewConfig {
             default_interval,
@@ -501,6 +518,30 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
         health,
         findings: p.findings,
     })
+}
+
+/// The path part of a URL (`https://acme.dev/handbook/` → `/handbook/`);
+/// a value without `scheme://host` is taken as a path.
+pub(crate) fn url_path(url: &str) -> &str {
+    match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => url,
+    }
+}
+
+/// `handbook`, `/handbook`, `/handbook/` → `/handbook/`; empty → `/`.
+fn normalise_base_path(path: &str) -> String {
+    let inner = path
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_matches('/');
+    if inner.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/{inner}/")
+    }
 }
 
 /// 1-based line and column of a byte offset.
@@ -1108,5 +1149,21 @@ mod tests {
             parse("[review]\ndefault-interval = \"soon\"\n"),
             Err(Error::Config { line: 2, .. })
         ));
+    }
+
+    #[test]
+    fn base_path_defaults_to_the_path_of_site_url() {
+        let c = parse("[build]\nsite-url = \"https://example.org/handbook\"\n").unwrap();
+        assert_eq!(c.base_path, "/handbook/");
+        let c = parse("[build]\nsite-url = \"https://example.org\"\n").unwrap();
+        assert_eq!(c.base_path, "/");
+        let c =
+            parse("[build]\nbase-path = \"docs/team\"\nsite-url = \"https://x.org/y/\"\n").unwrap();
+        assert_eq!(c.base_path, "/docs/team/");
+        assert!(!c.pretty_urls);
+        let c = parse("[build]\npretty-urls = true\n").unwrap();
+        assert!(c.pretty_urls);
+        assert_eq!(c.base_path, "/");
+        assert!(parse("[build]\npretty-urls = \"yes\"\n").is_err());
     }
 }

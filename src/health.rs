@@ -125,7 +125,8 @@ fn inbound_links(h: &Handbook) -> HashMap<usize, BTreeSet<usize>> {
             let Some(t) = crate::markdown::resolve_link(&p.src.rel, l.dest.trim()) else {
                 continue;
             };
-            if let Some(&j) = by_rel.get(t.path.as_str()) {
+            let target = crate::markdown::find_page(&t.path, |c| by_rel.contains_key(c));
+            if let Some(&j) = target.and_then(|t| by_rel.get(t.as_str())) {
                 if j != i {
                     inbound.entry(j).or_default().insert(i);
                 }

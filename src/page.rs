@@ -8,7 +8,7 @@ use crate::discover::{AssetFile, SourceFile};
 use crate::frontmatter::{adr_number_in, parse_frontmatter, FrontMatter, KeySpans};
 use crate::kind::Kind;
 use crate::markdown::{
-    is_index_page, is_index_stem, page_stem, page_url, render_markdown, Highlighter,
+    is_index_page, is_index_stem, page_stem, page_url_styled, render_markdown, Highlighter,
     MarkdownContext, RenderedMarkdown,
 };
 use crate::owners::{CodeOwners, Registry};
@@ -115,6 +115,8 @@ pub fn parse_page(
         known_pages: known,
         highlighter,
         title: parsed.front.title.as_deref(),
+        base_path: &config.base_path,
+        pretty_urls: config.pretty_urls,
     };
     let md = render_markdown(body, parsed.body_line, &cx);
     let file_name = src.rel.rsplit('/').next().unwrap_or(&src.rel);
@@ -164,7 +166,7 @@ pub fn parse_page(
         .clone()
         .or_else(|| md.first_h1.clone())
         .unwrap_or_else(|| title_from_path(&src.rel, &config.title));
-    let url = page_url(&src.rel);
+    let url = page_url_styled(&src.rel, config.pretty_urls);
     let domain = front
         .domain
         .clone()

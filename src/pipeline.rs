@@ -86,8 +86,10 @@ fn only_changed(
         };
         page.md.links.iter().any(|l| {
             (l.line, l.column) == (d.line, d.column)
-                && crate::markdown::resolve_link(&page.src.rel, l.dest.trim())
-                    .is_some_and(|t| changed_content_rel.contains(&t.path))
+                && crate::markdown::resolve_link(&page.src.rel, l.dest.trim()).is_some_and(|t| {
+                    crate::markdown::find_page(&t.path, |c| changed_content_rel.contains(c))
+                        .is_some()
+                })
         })
     };
     findings

@@ -226,6 +226,20 @@ pub fn init(dir: &Path, today: Date) -> Result<Scaffold> {
                     &format!("language = \"{}\"", toml_escape(language)),
                 );
             }
+            let mut build = String::new();
+            if found.pretty_urls {
+                build.push_str("pretty-urls = true               # pages at x/index.html, as the old site had them\n");
+            }
+            if let Some(base) = &found.base_path {
+                build.push_str(&format!(
+                    "base-path = \"{}\"   # where the old site was mounted: /...-links under it are the handbook's\n",
+                    toml_escape(base)
+                ));
+            }
+            toml = toml.replace(
+                "build-dir = \"book\"\n",
+                &format!("build-dir = \"book\"\n{build}"),
+            );
             if !registry {
                 toml = toml.replace("registry = \"owners.yaml\"", "# registry = \"owners.yaml\"   # teams and people; without it any owner is accepted");
             }

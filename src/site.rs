@@ -815,8 +815,13 @@ pub fn output_clashes(h: &Handbook, site: &SiteView, theme_statics: &[&str]) -> 
         }
         if let [kept @ .., last] = sources.as_slice() {
             if !kept.is_empty() {
+                let why = if h.config.pretty_urls {
+                    " (with `pretty-urls`, page x.md builds to x/index.html, as does x/index.md)"
+                } else {
+                    ""
+                };
                 out.warnings.push(format!(
-                    "{} and {last} all build to {url}; only {last} is kept. Rename the others",
+                    "{} and {last} all build to {url}{why}; only {last} is kept. Rename the others",
                     kept.join(", ")
                 ));
             }

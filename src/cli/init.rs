@@ -54,6 +54,12 @@ pub(super) fn run_init(a: InitArgs) -> Result<Outcome> {
         if let Some(language) = &found.language {
             eprintln!("  language from the existing site config: {language}");
         }
+        if found.pretty_urls {
+            eprintln!("  the old site had pretty URLs (x/): pretty-urls = true, so its links keep working");
+        }
+        if let Some(base) = &found.base_path {
+            eprintln!("  the old site lived under {base}: base-path = \"{base}\", so links to {base}... are checked");
+        }
         if found.owners.is_empty() {
             eprintln!(
                 "  no owners named anywhere yet: no owners.yaml written (any owner is accepted)"

@@ -30,6 +30,11 @@ mod heading_attrs;
 mod highlight;
 mod html_anchors;
 mod line_memo;
+mod resolve;
+
+pub(crate) use resolve::is_bare_email;
+pub use resolve::{find_page, page_url_styled, pretty_link_base, resolve_absolute, AbsoluteTarget};
+use resolve::{relative_href, url_dir};
 
 pub(crate) use highlight::escape_html;
 pub use highlight::{highlight_css, Highlighter};
@@ -57,6 +62,12 @@ pub struct MarkdownContext<'a> {
     /// out of the HTML, since the theme shows the title; see
     /// [`RenderedMarkdown::title_id`].
     pub title: Option<&'a str>,
+    /// `[build] base-path` (`/` or `/handbook/`): site-absolute links under
+    /// it are resolved and made relative.
+    pub base_path: &'a str,
+    /// `[build] pretty-urls`: pages are written as `x/index.html`, so every
+    /// relative href is computed from that folder.
+    pub pretty_urls: bool,
 }
 
 /// The result of [`render_markdown`].
@@ -90,10 +101,14 @@ pub struct Heading {
     /// The `id` attribute: the `{#custom}` id when given, else a GitHub-style
     /// slug of the text made unique within the page (`foo`, `foo-1`, …).
     pub id: String,
-    /// The id the author links to when `id` had to move off one the page
-    /// layout uses ([`LAYOUT_IDS`]): `## Content` gets id `content-1` and
-    /// alias `content`, and links to `#content` are rewritten to it.
-    pub alias: Option<String>,
+    /// Other ids links may use for this heading; in-page links to them are
+    /// rewritten to `id`. First the id the author wrote when `id` had to
+    /// move off one the page layout uses ([`LAYOUT_IDS`]): `## Content` gets
+    /// id `content-1` and alias `content`. Then the ids GitLab, Hugo and
+    /// goldmark give the heading when they differ from `id` and from every
+    /// other id of the page ([`OTHER_SLUG_STYLES`]); the heading carries
+    /// those as empty `<span id>`s so links from elsewhere land too.
+    pub aliases: Vec<String>,
     /// Plain text of the heading (inline code included, markup dropped).
     pub text: String,
     /// 1-based line in the file (frontmatter included).
@@ -394,6 +409,7 @@ impl<'a> Renderer<'a, '_> {
                 id,
             }) => {
                 self.record_link(&dest_url, offset, true);
+                let dest_url = rewrite_src(&dest_url, self.cx).map_or(dest_url, CowStr::from);
                 self.events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -571,21 +587,48 @@ impl<'a> Renderer<'a, '_> {
                 }
             }
         }
-        let mut aliased = HashSet::new();
-        let mut headings = Vec::with_capacity(self.slots.len());
-        for slot in std::mem::take(&mut self.slots) {
-            let (id, alias) = match slot.custom_id {
-                Some(id) if LAYOUT_IDS.contains(&id.as_str()) => (ids.unique(&id), Some(id)),
-                Some(id) => (id, None),
+        let slots = std::mem::take(&mut self.slots);
+        let assigned: Vec<(String, Option<String>)> = slots
+            .iter()
+            .map(|slot| match &slot.custom_id {
+                Some(id) if LAYOUT_IDS.contains(&id.as_str()) => (ids.unique(id), Some(id.clone())),
+                Some(id) => (id.clone(), None),
                 None => {
                     let slug = slugify(&slot.text);
                     let id = ids.unique(&slug);
                     let moved = LAYOUT_IDS.contains(&slug.as_str());
                     (id, moved.then_some(slug))
                 }
-            };
+            })
+            .collect();
+        // The ids other generators gave the same headings (GitLab, Hugo,
+        // goldmark), each numbered for repeats as that generator does.
+        let mut taken: HashSet<String> = assigned.iter().map(|(id, _)| id.clone()).collect();
+        taken.extend(LAYOUT_IDS.iter().map(|s| (*s).to_owned()));
+        let mut styles: Vec<HeadingIds> = (0..OTHER_SLUG_STYLES.len())
+            .map(|_| HeadingIds::default())
+            .collect();
+        let mut headings = Vec::with_capacity(slots.len());
+        for (slot, (id, layout_alias)) in slots.into_iter().zip(assigned) {
             // Only the first heading that wanted a layout id answers to it.
-            let alias = alias.filter(|a| aliased.insert(a.clone()));
+            let mut aliases: Vec<String> = layout_alias
+                .filter(|a| taken.insert(format!("\0{a}")))
+                .into_iter()
+                .collect();
+            let mut anchors = String::new();
+            if slot.custom_id.is_none() {
+                for (style, used) in OTHER_SLUG_STYLES.iter().zip(&mut styles) {
+                    let other = used.unique_or(&style(&slot.text), "heading");
+                    if taken.insert(other.clone()) {
+                        if !slot.is_title {
+                            anchors.push_str("<span id=\"");
+                            push_escaped(&mut anchors, &other);
+                            anchors.push_str("\"></span>");
+                        }
+                        aliases.push(other);
+                    }
+                }
+            }
             if slot.is_title {
                 // The theme shows the title (with this id); drop the repeat,
                 // up to and including its end tag after the anchor slot.
@@ -608,16 +651,17 @@ impl<'a> Renderer<'a, '_> {
                 .get_mut(slot.anchor_event)
                 .filter(|_| !slot.is_title)
             {
-                let mut html = String::with_capacity(id.len() + 72);
+                let mut html = String::with_capacity(id.len() + 72 + anchors.len());
                 html.push_str(" <a class=\"anchor\" href=\"#");
                 push_escaped(&mut html, &id);
                 html.push_str("\" aria-hidden=\"true\" tabindex=\"-1\">#</a>");
+                html.push_str(&anchors);
                 *anchor = Event::InlineHtml(html.into());
             }
             headings.push(Heading {
                 level: slot.level,
                 id,
-                alias,
+                aliases,
                 text: slot.text,
                 line: slot.line,
                 column: slot.column,
@@ -630,7 +674,7 @@ impl<'a> Renderer<'a, '_> {
     fn point_fragment_links(&mut self, headings: &[Heading]) {
         let moved: HashMap<&str, &str> = headings
             .iter()
-            .filter_map(|h| Some((h.alias.as_deref()?, h.id.as_str())))
+            .flat_map(|h| h.aliases.iter().map(|a| (a.as_str(), h.id.as_str())))
             .collect();
         if moved.is_empty() {
             return;
@@ -775,7 +819,11 @@ impl HeadingIds {
     }
 
     fn unique(&mut self, slug: &str) -> String {
-        let base = if slug.is_empty() { "section" } else { slug };
+        self.unique_or(slug, "section")
+    }
+
+    fn unique_or(&mut self, slug: &str, empty: &str) -> String {
+        let base = if slug.is_empty() { empty } else { slug };
         if self.used.insert(base.to_owned()) {
             return base.to_owned();
         }
@@ -958,6 +1006,58 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
+/// Heading ids other generators give (besides GitHub's [`slugify`]):
+/// GitLab's, Hugo's default (`autoHeadingIDType = "github"`) and
+/// goldmark's own. Each heading answers to these too (`Heading::aliases`).
+pub const OTHER_SLUG_STYLES: &[fn(&str) -> String] =
+    &[slugify_gitlab, slugify_hugo, slugify_goldmark];
+
+/// GitLab's heading ids: GitHub's, with runs of hyphens collapsed
+/// (`"a -- b"` → `a-b`).
+pub fn slugify_gitlab(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in slugify(text).chars() {
+        if !(c == '-' && out.ends_with('-')) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Hugo's default heading ids: letters, digits and `_` lowercased, each
+/// space or `-` a `-`, everything else (combining marks too) dropped.
+pub fn slugify_hugo(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter_map(|c| {
+            if c == '-' || c.is_whitespace() {
+                Some('-')
+            } else if c == '_' || c.is_alphanumeric() {
+                Some(c.to_lowercase().next().unwrap_or(c))
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// goldmark's default heading ids: ASCII letters and digits lowercased,
+/// spaces, `-` and `_` as `-`, everything else dropped (empty: `heading`).
+pub fn slugify_goldmark(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter_map(|c| {
+            if c.is_ascii_alphanumeric() {
+                Some(c.to_ascii_lowercase())
+            } else if c == '-' || c == '_' || c.is_ascii_whitespace() {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
 /// Non-ASCII punctuation and symbol blocks that GitHub's slugger strips.
 fn is_symbol_or_punctuation(c: char) -> bool {
     matches!(c as u32,
@@ -993,27 +1093,118 @@ fn has_scheme(dest: &str) -> bool {
 }
 
 /// The output form of a link destination, or `None` to keep it as written.
+///
+/// A link that means a page (whatever generator's spelling it uses, see
+/// [`find_page`]) points at that page's output file; site-absolute links
+/// the handbook owns ([`resolve_absolute`]) become relative; with pretty
+/// URLs every relative link is re-based on the page's own folder.
 fn rewrite_dest(dest: &str, cx: &MarkdownContext<'_>) -> Option<String> {
-    if !is_relative(dest) {
-        return None;
+    if is_bare_email(dest) {
+        return Some(format!("mailto:{dest}"));
     }
     let (path, suffix) = dest.split_at(dest.find(['#', '?']).unwrap_or(dest.len()));
-    let page = if has_markdown_ext(path) {
-        Some(page_url(path))
-    } else {
-        folder_index_url(path, cx)
+    let own_url = page_url_styled(cx.page_path, cx.pretty_urls);
+    let own_dir = url_dir(&own_url);
+    let is_known = |c: &str| cx.known_pages.contains(c);
+    let to_page = |page: &str| {
+        let url = percent_encode_path(&page_url_styled(page, cx.pretty_urls));
+        Some(format!(
+            "{}{}",
+            relative_href(own_dir, &url),
+            layout_safe_suffix(suffix)
+        ))
     };
-    let is_page = page.is_some() || path.to_ascii_lowercase().ends_with(".html");
-    let suffix = if is_page {
-        layout_safe_suffix(suffix)
-    } else {
-        suffix.into()
-    };
-    match (page, suffix) {
-        (Some(page), suffix) => Some(format!("{page}{suffix}")),
-        (None, std::borrow::Cow::Owned(suffix)) => Some(format!("{path}{suffix}")),
-        (None, std::borrow::Cow::Borrowed(_)) => None,
+    if !is_relative(dest) {
+        let abs = resolve_absolute(dest, cx.base_path)?;
+        if let Some(page) = find_page(&abs.path, is_known) {
+            return to_page(&page);
+        }
+        let top = abs.path.split('/').next().unwrap_or("");
+        let top_folder = abs.path.contains('/') && has_top_folder(cx.known_pages, top);
+        return (abs.claimed || top_folder).then(|| {
+            format!(
+                "{}{suffix}",
+                relative_href(own_dir, &percent_encode_path(&abs.path))
+            )
+        });
     }
+    if !cx.pretty_urls {
+        let page = if has_markdown_ext(path) {
+            Some(page_url(path))
+        } else {
+            folder_index_url(path, cx)
+        };
+        if let Some(page) = page {
+            return Some(format!("{page}{}", layout_safe_suffix(suffix)));
+        }
+    }
+    let target = resolve_path(cx.page_path, path)?;
+    if let Some(page) = find_page(&target, is_known) {
+        return to_page(&page);
+    }
+    if cx.pretty_urls && !has_markdown_ext(path) {
+        // On the old pretty site the browser read the link from the
+        // page's own folder (`a/b/`); links to `.md` files are the
+        // author's, relative to the file.
+        let page = pretty_link_base(cx.page_path)
+            .and_then(|base| resolve_path(&base, path))
+            .and_then(|t| find_page(&t, is_known));
+        if let Some(page) = page {
+            return to_page(&page);
+        }
+    }
+    if cx.pretty_urls {
+        // A missing page still goes where it would be; anything else (an
+        // asset, a folder) is re-based on this page's output folder.
+        let to = if has_markdown_ext(&target) {
+            page_url_styled(&target, true)
+        } else {
+            target
+        };
+        return Some(format!(
+            "{}{suffix}",
+            relative_href(own_dir, &percent_encode_path(&to))
+        ));
+    }
+    let is_page = path.to_ascii_lowercase().ends_with(".html");
+    match layout_safe_suffix(suffix) {
+        std::borrow::Cow::Owned(suffix) if is_page => Some(format!("{path}{suffix}")),
+        _ => None,
+    }
+}
+
+/// The output form of an image source, or `None` to keep it as written:
+/// a site-absolute source the handbook owns becomes relative, and with
+/// pretty URLs a relative one is re-based on the page's own folder.
+fn rewrite_src(src: &str, cx: &MarkdownContext<'_>) -> Option<String> {
+    let own_url = page_url_styled(cx.page_path, cx.pretty_urls);
+    let own_dir = url_dir(&own_url);
+    let (path, suffix) = src.split_at(src.find(['#', '?']).unwrap_or(src.len()));
+    let target = if is_relative(src) {
+        if !cx.pretty_urls {
+            return None;
+        }
+        resolve_path(cx.page_path, path)?
+    } else {
+        let abs = resolve_absolute(src, cx.base_path)?;
+        let top = abs.path.split('/').next().unwrap_or("");
+        let top_folder = abs.path.contains('/') && has_top_folder(cx.known_pages, top);
+        if !(abs.claimed || top_folder) {
+            return None;
+        }
+        abs.path
+    };
+    Some(format!(
+        "{}{suffix}",
+        relative_href(own_dir, &percent_encode_path(&target))
+    ))
+}
+
+/// Whether some page lives under the top-level folder `top`.
+fn has_top_folder(known_pages: &HashSet<String>, top: &str) -> bool {
+    known_pages
+        .iter()
+        .any(|p| p.len() > top.len() && p.starts_with(top) && p[top.len()..].starts_with('/'))
 }
 
 /// `path/index.html` for a link `path` or `path/` to a folder that has an

@@ -13,6 +13,8 @@ fn render_in(page_path: &str, known: &[&str], body: &str, body_line: u32) -> Ren
         known_pages: &known_pages,
         highlighter: &highlighter,
         title: Some("Test page"),
+        base_path: "/",
+        pretty_urls: false,
     };
     render_markdown(body, body_line, &cx)
 }
@@ -479,6 +481,8 @@ fn pages_share_the_highlight_cache() {
         known_pages: &known,
         highlighter: &highlighter,
         title: Some("Test page"),
+        base_path: "/",
+        pretty_urls: false,
     };
     let body = "```yaml\na: 1\n```\n\n```yaml\na: 1\n```\n\n```go\npackage x\n```\n";
     let first = render_markdown(body, 1, &cx);
@@ -587,7 +591,11 @@ fn headings_move_off_layout_ids_and_links_follow() {
         "[c](#content) [s](#sidebar) [o](other.md#content) [h](other.html#sidebar) [k](#keep)\n\n## Content\n\n## Sidebar {#sidebar}\n\n## Content\n\n## Keep\n",
     );
     assert_eq!(ids(&r), ["content-1", "sidebar-1", "content-2", "keep"]);
-    let aliases: Vec<_> = r.headings.iter().map(|h| h.alias.as_deref()).collect();
+    let aliases: Vec<_> = r
+        .headings
+        .iter()
+        .map(|h| h.aliases.first().map(String::as_str))
+        .collect();
     assert_eq!(aliases, [Some("content"), Some("sidebar"), None, None]);
     // The paragraph of links comes first, the headings' `#` anchors after.
     assert_eq!(
@@ -833,4 +841,114 @@ fn email_autolinks_are_mailto_and_recorded_as_such() {
     assert_eq!(r.links.len(), 1);
     assert_eq!(r.links[0].dest, "mailto:oncall@example.org");
     assert_eq!(resolve_link("guide/page.md", &r.links[0].dest), None);
+}
+
+#[test]
+fn headings_answer_to_gitlab_hugo_and_goldmark_ids() {
+    let r = render(
+        "## Fail over -- steps\n\n## Rollback (café checks)\n\n## Fail over -- steps\n\n\
+         See [steps](#fail-over-steps) and [café](#rollback-caf-checks).\n",
+    );
+    assert_eq!(
+        ids(&r),
+        [
+            "fail-over----steps",
+            "rollback-café-checks",
+            "fail-over----steps-1"
+        ]
+    );
+    assert_eq!(r.headings[0].aliases, ["fail-over-steps"]);
+    assert_eq!(r.headings[1].aliases, ["rollback-caf-checks"]);
+    // The repeat is numbered in each style, as each generator does.
+    assert_eq!(r.headings[2].aliases, ["fail-over-steps-1"]);
+    assert!(
+        r.html.contains("<span id=\"fail-over-steps\"></span>"),
+        "{}",
+        r.html
+    );
+    // On the page, links to another style's id point at the real one.
+    let h = hrefs(&r.html);
+    assert!(h.contains(&"#fail-over----steps"), "{h:?}");
+    assert!(h.contains(&"#rollback-café-checks"), "{h:?}");
+}
+
+#[test]
+fn other_slug_styles() {
+    assert_eq!(slugify_gitlab("A -- B"), "a-b");
+    assert_eq!(slugify_hugo("Café_x (v2)"), "café_x-v2");
+    assert_eq!(slugify_goldmark("Café_x (v2)"), "caf-x-v2");
+    // An alias never takes another heading's id or a layout id.
+    let r = render("## A -- B\n\n## a-b\n\n## Content!\n");
+    assert_eq!(ids(&r), ["a----b", "a-b", "content-1"]);
+    assert!(
+        r.headings[0].aliases.is_empty(),
+        "{:?}",
+        r.headings[0].aliases
+    );
+    assert_eq!(r.headings[2].aliases, ["content"]);
+}
+
+/// Render `body` as `page_path` with pretty URLs and a base path.
+fn render_site(page_path: &str, known: &[&str], body: &str, pretty: bool) -> RenderedMarkdown {
+    let known_pages: HashSet<String> = known.iter().map(|s| (*s).to_owned()).collect();
+    let highlighter = Highlighter::new();
+    let cx = MarkdownContext {
+        page_path,
+        known_pages: &known_pages,
+        highlighter: &highlighter,
+        title: None,
+        base_path: "/handbook/",
+        pretty_urls: pretty,
+    };
+    render_markdown(body, 1, &cx)
+}
+
+#[test]
+fn generator_links_point_at_the_output_files() {
+    let known = [
+        "eng/_index.md",
+        "eng/onboarding.md",
+        "runbooks/db.md",
+        "ops/x.html.md",
+    ];
+    let body = "[a](onboarding) [b](../runbooks/db/#s) [c](/handbook/runbooks/db/) \
+                [d](/careers/) [e](../ops/x.html) [f](/handbook/gone/) ![i](/handbook/img/a.png) \
+                [g](../runbooks/db.md) ![j](pic.png)\n";
+    let plain = render_site("eng/_index.md", &known, body, false);
+    assert_eq!(
+        hrefs(&plain.html),
+        [
+            "onboarding.html",
+            "../runbooks/db.html#s",
+            "../runbooks/db.html",
+            "/careers/",
+            "../ops/x.html",
+            "../gone/",
+            "../runbooks/db.html"
+        ]
+    );
+    assert!(
+        plain.html.contains("src=\"../img/a.png\""),
+        "{}",
+        plain.html
+    );
+    assert!(plain.html.contains("src=\"pic.png\""), "{}", plain.html);
+    let pretty = render_site("eng/onboarding.md", &known, body, true);
+    assert_eq!(
+        hrefs(&pretty.html),
+        [
+            "index.html",
+            "../../runbooks/db/index.html#s",
+            "../../runbooks/db/index.html",
+            "/careers/",
+            "../../ops/x/index.html",
+            "../../gone/",
+            "../../runbooks/db/index.html"
+        ]
+    );
+    assert!(
+        pretty.html.contains("src=\"../pic.png\""),
+        "{}",
+        pretty.html
+    );
 }

@@ -122,7 +122,8 @@ struct PageMeta {
     text_hash: u64,
     /// Unique per parse: stands in for the page body in render keys.
     parse_id: u64,
-    /// The page has a `folder/`-style link (depends on [`crate::markdown::INDEX_PAGES`]).
+    /// The page has a `folder/`, `x`, `x.html` or `/site-absolute` link,
+    /// whose href depends on which pages exist ([`crate::markdown::find_page`]).
     dir_links: bool,
 }
 
@@ -465,7 +466,9 @@ impl Memo {
         let known: HashSet<String> = paths.iter().map(|(rel, _)| rel.clone()).collect();
         let index_fp = {
             let mut h = DefaultHasher::new();
-            let mut index: Vec<&String> = known.iter().filter(|r| is_index_page(r)).collect();
+            // Every page path, not only index pages: `x`, `x/` and `x.html`
+            // links render to whichever page of that name exists.
+            let mut index: Vec<&String> = known.iter().collect();
             index.sort();
             index.hash(&mut h);
             h.finish()
@@ -1185,6 +1188,7 @@ fn hash_source(src: &crate::discover::SourceFile) -> u64 {
     h.finish()
 }
 
+#[cfg(test)]
 fn is_index_page(rel: &str) -> bool {
     crate::markdown::is_index_page(rel)
 }
@@ -1197,10 +1201,11 @@ fn has_dir_links(page: &Page) -> bool {
         let dest = l.dest.trim();
         let path = dest.split(['#', '?']).next().unwrap_or(dest);
         let file = path.rsplit('/').next().unwrap_or(path);
-        !l.is_image
-            && !path.is_empty()
+        !path.is_empty()
             && !path.contains("://")
-            && (file.is_empty() || crate::markdown::page_stem(file).is_none())
+            && (path.starts_with('/')
+                || file.is_empty()
+                || crate::markdown::page_stem(file).is_none())
     })
 }
 
@@ -1452,6 +1457,32 @@ mod tests {
         });
         step("edit only a role matrix's data", d, false);
         step("nothing changed", HashSet::new(), true);
+    }
+
+    /// A link written Hugo-style (`later`, `/docs/later/`) renders to the
+    /// page once it exists, in an incremental rebuild as in a fresh one,
+    /// with plain and with pretty URLs.
+    #[test]
+    fn pages_appearing_under_generator_links_rebuild_their_linkers() {
+        for pretty in [false, true] {
+            let book = TempBook::new(&format!("gen-links-{pretty}"));
+            let root = book.0.clone();
+            if pretty {
+                book.edit("book.toml", |t| t + "pretty-urls = true\n");
+            }
+            book.edit("src/guides/single.md", |t| {
+                t + "\nSee [later](later) and [again](/docs/guides/later/).\n"
+            });
+            let mut memo = Memo::new(&root);
+            memo.rebuild(today(), &HashSet::new(), true, true).unwrap();
+            let d = book.edit("src/guides/later.md", |_| "# Later\n".to_owned());
+            let r = memo.rebuild(today(), &d, false, false).unwrap();
+            assert_same_as_fresh(&root, &r.files, "add the linked page");
+            let gone = root.join("src/guides/later.md");
+            std::fs::remove_file(&gone).unwrap();
+            let r = memo.rebuild(today(), &[gone].into(), false, false).unwrap();
+            assert_same_as_fresh(&root, &r.files, "delete the linked page");
+        }
     }
 
     #[test]

@@ -327,3 +327,63 @@ fn init_prints_a_migration_report_of_kinds_keys_and_next_steps() {
     assert_eq!(kinds[0].1, "adr", "{kinds:?}");
     assert_eq!(kinds[1].1, "runbook", "{kinds:?}");
 }
+
+#[test]
+fn init_keeps_the_url_style_and_base_path_of_a_hugo_site() {
+    let t = HandbookTest::empty();
+    t.write(
+        "hugo.toml",
+        "baseURL = \"https://www.example.org/handbook/\"\ntitle = \"Team Handbook\"\n",
+    );
+    t.write("content/_index.md", "# Handbook\n\n[Eng](/handbook/eng/)\n");
+    t.write("content/eng/_index.md", "# Engineering\n\n[Home](../)\n");
+    let r = t.run_env(&["init"], &[("SOURCE_DATE_EPOCH", EPOCH_2026_09_21)]);
+    r.assert_code(0);
+    let toml = t.read("book.toml");
+    assert!(toml.contains("\npretty-urls = true"), "{toml}");
+    assert!(toml.contains("\nbase-path = \"/handbook/\""), "{toml}");
+    assert!(r.stderr.contains("pretty-urls = true"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("base-path = \"/handbook/\""),
+        "{}",
+        r.stderr
+    );
+    t.build_ok();
+    assert!(t.exists("book/eng/index.html"));
+}
+
+#[test]
+fn init_keeps_plain_urls_when_the_old_site_had_them() {
+    for (file, text) in [
+        (
+            "hugo.toml",
+            "baseURL = \"https://docs.example.org/\"\nuglyURLs = true\n",
+        ),
+        (
+            "mkdocs.yml",
+            "site_name: Ops\nsite_url: https://ops.example.org/\nuse_directory_urls: false\n",
+        ),
+    ] {
+        let t = HandbookTest::empty();
+        t.write(file, text);
+        t.write("docs/index.md", "# Ops\n");
+        t.write("content/index.md", "# Ops\n");
+        let r = t.run_env(&["init"], &[("SOURCE_DATE_EPOCH", EPOCH_2026_09_21)]);
+        r.assert_code(0);
+        let toml = t.read("book.toml");
+        assert!(!toml.contains("pretty-urls"), "{file}: {toml}");
+        assert!(!toml.contains("base-path"), "{file}: {toml}");
+    }
+    // MkDocs without `use_directory_urls: false` had pretty URLs.
+    let t = HandbookTest::empty();
+    t.write(
+        "mkdocs.yml",
+        "site_name: Ops\nsite_url: https://example.org/ops\n",
+    );
+    t.write("docs/index.md", "# Ops\n");
+    t.run_env(&["init"], &[("SOURCE_DATE_EPOCH", EPOCH_2026_09_21)])
+        .assert_code(0);
+    let toml = t.read("book.toml");
+    assert!(toml.contains("\npretty-urls = true"), "{toml}");
+    assert!(toml.contains("\nbase-path = \"/ops/\""), "{toml}");
+}

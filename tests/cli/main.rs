@@ -9,6 +9,7 @@ mod harness;
 mod health;
 mod init;
 mod input;
+mod links;
 mod markdown;
 mod matrix;
 mod owners;

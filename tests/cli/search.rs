@@ -145,7 +145,7 @@ fn index_is_byte_identical_across_builds() {
 
 /// Loads `url` in headless Chromium and returns the DOM once the page and
 /// the scripts it injects have loaded (virtual time: no sleeping).
-fn dump_dom(chromium: &Path, url: &str) -> String {
+pub(crate) fn dump_dom(chromium: &Path, url: &str) -> String {
     let profile = chromium_profile("search");
     let mut child = Command::new(chromium)
         .args(CHROMIUM_FLAGS)
