@@ -24,6 +24,7 @@ pub mod history;
 pub mod kind;
 pub mod markdown;
 pub mod natural;
+pub mod nav;
 pub mod output;
 pub mod owners;
 pub mod page;
