@@ -10,6 +10,7 @@ mod health;
 mod init;
 mod input;
 mod markdown;
+mod nav;
 mod owners;
 mod rules;
 mod safety;

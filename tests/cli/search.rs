@@ -145,7 +145,7 @@ fn index_is_byte_identical_across_builds() {
 
 /// Loads `url` in headless Chromium and returns the DOM once the page and
 /// the scripts it injects have loaded (virtual time: no sleeping).
-fn dump_dom(chromium: &Path, url: &str) -> String {
+pub(crate) fn dump_dom(chromium: &Path, url: &str) -> String {
     let profile = chromium_profile("search");
     let mut child = Command::new(chromium)
         .args(CHROMIUM_FLAGS)
@@ -496,12 +496,12 @@ fn pre_json<T: serde::de::DeserializeOwned>(dom: &str) -> T {
 }
 
 /// A tiny static file server for the built site (GET only).
-struct StaticServer {
-    addr: SocketAddr,
+pub(crate) struct StaticServer {
+    pub(crate) addr: SocketAddr,
 }
 
 impl StaticServer {
-    fn start(root: PathBuf) -> StaticServer {
+    pub(crate) fn start(root: PathBuf) -> StaticServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         std::thread::spawn(move || {
