@@ -16,7 +16,8 @@
 //! of what the reader sees ("4. Deploys" before "39. Rollbacks"); at the
 //! top, the home page comes first. A folder is named by its index page's
 //! title (`index.md`, `README.md`, `_index.md`), else by its name made
-//! readable. Siblings that would show the same text get a hint that tells
+//! readable; a folder that holds nothing but its index page is listed as
+//! that page. Siblings that would show the same text get a hint that tells
 //! them apart (the page's file name, the folder's name).
 
 use crate::markdown::is_index_page;
@@ -99,6 +100,8 @@ struct Dir {
 enum Slot<'d> {
     Page(usize),
     Folder(&'d Dir),
+    /// A folder listed as its index page, its only page.
+    Lone(&'d Dir, usize),
 }
 
 struct Builder<'a> {
@@ -153,9 +156,14 @@ impl Builder<'_> {
         branch.push(dir.id.clone());
         let mut totals = Totals { pages: 0, stale: 0 };
 
-        let mut folders: Vec<(NavEntry, Slot<'_>)> = dir
+        // A folder that holds nothing but its index page is listed as
+        // that page: a folder to open for one link is a step for nothing.
+        let (lone, subs): (Vec<&Dir>, Vec<&Dir>) = dir
             .dirs
             .values()
+            .partition(|sub| sub.dirs.is_empty() && sub.pages.is_empty() && sub.index.is_some());
+        let mut folders: Vec<(NavEntry, Slot<'_>)> = subs
+            .into_iter()
             .map(|sub| {
                 let label = match sub.index {
                     Some(i) => self.h.pages[i].title.clone(),
@@ -176,10 +184,14 @@ impl Builder<'_> {
             .pages
             .iter()
             .map(|&i| (NavEntry::Page(self.page_entry(i)), Slot::Page(i)))
+            .chain(lone.into_iter().filter_map(|sub| {
+                let i = sub.index?;
+                Some((NavEntry::Page(self.page_entry(i)), Slot::Lone(sub, i)))
+            }))
             .collect();
         // Ties go by folder name or URL, which siblings never share.
         let tie = |x: &(NavEntry, Slot<'_>)| match (&x.0, &x.1) {
-            (_, Slot::Folder(sub)) => sub.name.clone(),
+            (_, Slot::Folder(sub) | Slot::Lone(sub, _)) => sub.name.clone(),
             (e, _) => e.key().to_owned(),
         };
         let by_label = |a: &(NavEntry, Slot<'_>), b: &(NavEntry, Slot<'_>)| {
@@ -212,6 +224,13 @@ impl Builder<'_> {
                 }
                 Slot::Page(i) => {
                     self.count(&mut totals, *i);
+                    self.branches[*i] = down;
+                }
+                Slot::Lone(sub, i) => {
+                    self.count(&mut totals, *i);
+                    for &j in &sub.shadowed {
+                        self.branches[j] = down.clone();
+                    }
                     self.branches[*i] = down;
                 }
             }
@@ -258,6 +277,9 @@ impl Builder<'_> {
                 }
                 (NavEntry::Folder(f), Slot::Folder(sub)) => {
                     f.hint = Some(format!("{}/", sub.name));
+                }
+                (NavEntry::Page(p), Slot::Lone(sub, _)) => {
+                    p.hint = Some(format!("{}/", sub.name));
                 }
                 _ => {}
             }

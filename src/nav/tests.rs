@@ -131,6 +131,8 @@ fn siblings_with_the_same_title_are_told_apart() {
         ("a/three.md", "# Other\n"),
         ("a/x/index.md", "# Overview\n"),
         ("a/y/README.md", "# Overview\n"),
+        ("a/x/more.md", "# More\n"),
+        ("a/y/more.md", "# More\n"),
         ("b/one.md", "# Setup\n"),
     ]);
     let hints: Vec<(&str, Option<&str>)> = node(&t, &id("a"))
@@ -228,4 +230,37 @@ fn group_places_match_the_cut_at_any_size() {
                 num(w[0]) <= num(w[1])
             }));
     }
+}
+
+#[test]
+fn a_folder_of_nothing_but_its_index_page_is_listed_as_that_page() {
+    let (h, t, b) = tree(&[
+        ("services/payments/README.md", "# Payments service\n"),
+        ("services/ledger/README.md", "# Ledger\n"),
+        ("services/ledger/api.md", "# API\n"),
+        ("services/billing/index.md", "# Ledger\n"),
+    ]);
+    let services = node(&t, &id("services"));
+    let shown: Vec<(&str, bool, Option<&str>)> = services
+        .entries
+        .iter()
+        .map(|e| match e {
+            NavEntry::Page(p) => (p.title.as_str(), false, p.hint.as_deref()),
+            NavEntry::Folder(f) => (f.label.as_str(), true, f.hint.as_deref()),
+            NavEntry::Group(g) => (g.label.as_str(), true, None),
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("Ledger", true, Some("ledger/")),
+            ("Ledger", false, Some("billing/")),
+            ("Payments service", false, None),
+        ]
+    );
+    assert_eq!(
+        branch_of(&h, &b, "services/payments/README.md"),
+        [ROOT_ID.to_owned(), id("services")]
+    );
+    assert!(t.nodes.iter().all(|n| n.id != id("services/payments")));
 }
