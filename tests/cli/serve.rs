@@ -1504,3 +1504,51 @@ impl Cdp {
         }
     }
 }
+
+/// On the preview server, the sidebar of a page three folders deep opens
+/// its branch; a closed folder loads when opened; and a new title reaches
+/// the sidebar after the reload the edit causes.
+#[test]
+fn serve_sidebar_opens_the_branch_and_follows_a_new_title() {
+    let Some(chromium) = chromium_or_skip("serve_sidebar_opens_the_branch_and_follows_a_new_title")
+    else {
+        return;
+    };
+    let t = HandbookTest::fixture("build/basic");
+    let s = Serve::start(&t);
+    let page_url = format!("http://{}/guides/nested/deep/page.html", s.addr);
+    let browser = Browser::launch(&chromium, &page_url);
+    let mut cdp = browser.page(&page_url);
+    let state = "JSON.stringify({
+        open: Array.prototype.map.call(
+            document.querySelectorAll('#sidebar .nav-toggle[aria-expanded=true]'),
+            function (b) { return b.getAttribute('aria-label') || b.textContent; }),
+        current: (document.querySelector('#sidebar [aria-current=page]') || {}).textContent
+    })";
+    cdp.wait_for(state, |v| {
+        v.as_str().is_some_and(|s| {
+            s == r#"{"open":["Guides overview","Nested","Deep"],"current":"Deeply nested page"}"#
+        })
+    });
+    // Opening a closed folder (the script clicks it whenever it is closed,
+    // so also after the reload an edit causes) shows its pages.
+    let adrs_show = |title: &str| {
+        format!(
+            "(function () {{
+                var bs = document.querySelectorAll('#sidebar .nav-toggle');
+                for (var i = 0; i < bs.length; i++) {{
+                    if (bs[i].textContent === 'Decisions (ADRs)' &&
+                        bs[i].getAttribute('aria-expanded') !== 'true') {{ bs[i].click(); }}
+                }}
+                return document.getElementById('sidebar').textContent.indexOf({title:?}) >= 0;
+            }})()"
+        )
+    };
+    cdp.wait_for(&adrs_show("Old server sessions"), |v| v == true);
+    let adr = t.read("src/adr/0002-old-sessions.md");
+    t.write(
+        "src/adr/0002-old-sessions.md",
+        &adr.replace("title: Old server sessions", "title: Sticky sessions 2718"),
+    );
+    cdp.wait_for(&adrs_show("Sticky sessions 2718"), |v| v == true);
+}
