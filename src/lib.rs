@@ -27,6 +27,7 @@ pub mod markdown;
 pub mod matrix;
 pub mod migration;
 pub mod natural;
+pub mod nav;
 pub mod output;
 pub mod owners;
 pub mod page;

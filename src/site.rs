@@ -23,7 +23,7 @@ pub fn site_view(h: &Handbook, ev: &Evaluation, today: Date) -> SiteView {
         .filter_map(|p| p.adr_number.map(|n| ((adr_log(&p.src.rel), n), p)))
         .collect();
     let files = OwnerFiles::of(h, ev);
-    let pages: Vec<PageView> = h
+    let mut pages: Vec<PageView> = h
         .pages
         .par_iter()
         .enumerate()
@@ -48,7 +48,7 @@ pub fn site_view(h: &Handbook, ev: &Evaluation, today: Date) -> SiteView {
     // The listings and the dashboard read the same views; none depends on
     // another, so they are worked out side by side.
     let ((nav, kinds), (owners, health)) = rayon::join(
-        || rayon::join(|| nav(h, ev), || kind_indexes(&summaries)),
+        || rayon::join(|| crate::nav::nav_tree(h, ev), || kind_indexes(&summaries)),
         || {
             rayon::join(
                 || owner_views(h, &files, ev, &pages, &summaries),
@@ -60,6 +60,10 @@ pub fn site_view(h: &Handbook, ev: &Evaluation, today: Date) -> SiteView {
             )
         },
     );
+    let (nav, branches) = nav;
+    for (view, branch) in pages.iter_mut().zip(branches) {
+        view.nav = branch;
+    }
     SiteView {
         title: h.config.title.clone(),
         description: h.config.description.clone(),
@@ -439,6 +443,8 @@ fn page_view(
             .collect(),
         last_changed: last.map(|e| e.date.to_string()),
         last_author: last.map(|e| e.author.clone()),
+        // Filled in by `site_view` once the sidebar tree is known.
+        nav: Vec::new(),
     }
 }
 
@@ -490,54 +496,6 @@ fn owned_row(s: &PageSummary, id: &str) -> PageSummary {
         adr_date: s.adr_date.clone(),
         findings: s.findings,
     }
-}
-
-fn folder_label(folder: &str) -> String {
-    match folder.to_ascii_lowercase().as_str() {
-        "adr" | "adrs" => return "Decisions (ADRs)".into(),
-        "faq" => return "FAQ".into(),
-        _ => {}
-    }
-    let words = folder.replace(['-', '_'], " ");
-    let mut c = words.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
-
-fn nav(h: &Handbook, ev: &Evaluation) -> Vec<NavSection> {
-    let mut sections: BTreeMap<String, Vec<NavItem>> = BTreeMap::new();
-    for (p, st) in h.pages.iter().zip(&ev.statuses) {
-        let folder = p.top_folder().unwrap_or("").to_string();
-        sections.entry(folder).or_default().push(NavItem {
-            title: p.title.clone(),
-            url: p.url.clone(),
-            stale: st.stale(),
-            owned: st.owned(),
-        });
-    }
-    let mut out: Vec<NavSection> = sections
-        .into_iter()
-        .map(|(folder, mut items)| {
-            items.sort_by(|a, b| {
-                let home = |i: &NavItem| !i.url.ends_with("index.html");
-                home(a)
-                    .cmp(&home(b))
-                    .then_with(|| natural_cmp(&a.title, &b.title))
-                    .then_with(|| a.url.cmp(&b.url))
-            });
-            NavSection {
-                label: folder_label(&folder),
-                folder,
-                items,
-            }
-        })
-        .collect();
-    // Folders in natural order ("4-deploys" before "39-rollbacks"); the
-    // root's own pages (folder "") stay first.
-    out.sort_by(|a, b| natural_cmp(&a.folder, &b.folder));
-    out
 }
 
 fn kind_indexes(summaries: &[PageSummary]) -> Vec<KindIndexView> {
@@ -849,6 +807,8 @@ pub fn output_clashes(h: &Handbook, site: &SiteView, theme_statics: &[&str]) -> 
             format!("{what}; rename it")
         } else if is_search_index_file(&a.rel) {
             "a file of the search index; rename it".to_owned()
+        } else if is_nav_file(&a.rel) {
+            "a file of the sidebar; rename it".to_owned()
         } else {
             continue;
         };
@@ -879,6 +839,19 @@ fn is_search_index_file(rel: &str) -> bool {
             && hash.len() == 12
             && hash.bytes().all(|b| b.is_ascii_hexdigit())
     })
+}
+
+/// Is `rel` a name the sidebar writes (`nav/root.js`, `nav/HASH.js`,
+/// `nav/HASH-2.js`, ...; see [`crate::nav`])?
+fn is_nav_file(rel: &str) -> bool {
+    let Some(id) = rel.strip_prefix("nav/").and_then(|r| r.strip_suffix(".js")) else {
+        return false;
+    };
+    id == crate::nav::ROOT_ID
+        || id.split_once('-').map_or(id, |(hash, _)| hash).len() == 16
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b'-' || b == b'x')
 }
 
 /// Owner ids whose pages would share a file name (see [`OwnerFiles`]): one

@@ -6,9 +6,12 @@
 //!
 //! Pages are rendered in parallel and each page's template context holds
 //! only that page plus a few small site-level fields, so rendering is
-//! O(pages), not O(pages²). The sidebar is not part of any page: it is one
-//! shared `toc.js` that every page includes and that builds the navigation
-//! in the browser (adding a page re-renders `toc.js`, not every page).
+//! O(pages), not O(pages²). The sidebar is not part of any page: a shared
+//! `toc.js` draws it in the browser from small node files, `nav/ID.js`,
+//! one per folder (see [`crate::nav`] and `nav.rs` here), loading those of
+//! the page's own branch at once and the others as they are opened. A
+//! page names only its branch (`page.nav`), so adding or renaming a page
+//! re-renders its folder's node, not every page.
 //!
 //! # Template contract
 //!
@@ -40,12 +43,13 @@
 //!   which is right for the common case of a missing top-level page.
 //! - `search.html`: nothing more; `static/search.js` reads the query from
 //!   the URL and the index under `search/` (see [`crate::search`]);
-//! - `toc.js` (not autoescaped): `site`, `kinds_json` and `sections_json`,
-//!   already escaped for embedding in a script. `kinds_json` is an array of
-//!   `[label, url, count, stale]`; `sections_json` an array of
-//!   `[label, folder, items]` with items `[title, rel, flags]`: flags bit 1 =
-//!   stale, 2 = unowned, 4 = `rel` is the full URL; otherwise the URL is
-//!   `folder + "/" + rel + ".html"` (`rel + ".html"` when folder is empty).
+//! - `toc.js` (not autoescaped): `site`, `kinds_json` (already escaped for
+//!   embedding in a script: an array of `[label, url, count, stale]`) and
+//!   `root_id`, the id of the top node of the sidebar tree. The script
+//!   defines `handbookNav(id, data)`, which the node files `nav/ID.js`
+//!   call (their format is in `src/render/nav.rs`), and loads the nodes
+//!   that `<nav id="sidebar" data-nav="ID ID ...">` names (`page.nav` on
+//!   content pages; only the top node elsewhere).
 //!
 //! `.html` templates are autoescaped; only `page.content` (trusted markdown
 //! output) is printed with `| safe`.
@@ -55,6 +59,7 @@
 
 pub mod view;
 
+mod nav;
 mod theme;
 
 use std::collections::BTreeMap;
@@ -81,8 +86,9 @@ pub trait Sink: Sync {
     /// everything the template sees (its name and serialised context), so
     /// equal keys mean equal output under the same [`Theme`]. `serve` uses
     /// this to re-render only what changed; the default renders everything
-    /// and never computes a key. Statics, `sitemap.xml` and non-template
-    /// files are always `put`.
+    /// and never computes a key. The sidebar's node files (`nav/ID.js`) are
+    /// asked for too, keyed by their bytes. Statics, `sitemap.xml` and other
+    /// non-template files are always `put`.
     fn wants(&self, path: &str, key: &dyn Fn() -> u64) -> bool {
         let _ = (path, key);
         true
@@ -189,7 +195,8 @@ pub fn render_site(site: &SiteView, theme: &Theme, extra_css: &str, sink: &dyn S
             render_html(sink, theme, "page.html", site, &page.url, ctx)
         })?;
 
-    render_toc(site, theme, &site_ctx, sink)?;
+    render_toc(&site_ctx, theme, sink)?;
+    nav::render_nav(&site.nav, sink)?;
     sink.put("sitemap.xml", sitemap(site, !has_index_page))?;
 
     for (name, bytes) in &theme.statics {
@@ -528,76 +535,27 @@ fn flatten(err: &tera::Error) -> String {
     }
 }
 
-/// One sidebar item: `[title, rel, flags]` (see the module docs).
-type TocItem<'a> = (&'a str, &'a str, u8);
-
-/// Renders `toc.js` into `sink`: the sidebar data for every page, built once.
-fn render_toc(
-    site: &SiteView,
-    theme: &Theme,
-    site_ctx: &SiteCtx<'_>,
-    sink: &dyn Sink,
-) -> Result<()> {
-    const STALE: u8 = 1;
-    const UNOWNED: u8 = 2;
-    const LITERAL: u8 = 4;
-
+/// Renders `toc.js` into `sink`: the script that draws the sidebar (the
+/// kind indexes, then the tree, whose nodes it loads from `nav/`).
+fn render_toc(site_ctx: &SiteCtx<'_>, theme: &Theme, sink: &dyn Sink) -> Result<()> {
     let kinds: Vec<(&str, &str, usize, usize)> = site_ctx
         .kinds
         .iter()
         .map(|k| (k.label, k.url, k.count.unwrap_or(0), k.stale.unwrap_or(0)))
-        .collect();
-    let sections: Vec<(&str, &str, Vec<TocItem<'_>>)> = site
-        .nav
-        .iter()
-        .map(|section| {
-            let items = section
-                .items
-                .iter()
-                .map(|item| {
-                    let mut flags = 0;
-                    if item.stale {
-                        flags |= STALE;
-                    }
-                    if !item.owned {
-                        flags |= UNOWNED;
-                    }
-                    let rel = compact_url(&section.folder, &item.url);
-                    let rel = rel.unwrap_or_else(|| {
-                        flags |= LITERAL;
-                        &item.url
-                    });
-                    (item.title.as_str(), rel, flags)
-                })
-                .collect();
-            (section.label.as_str(), section.folder.as_str(), items)
-        })
         .collect();
 
     #[derive(Serialize)]
     struct TocCtx<'a> {
         site: &'a SiteCtx<'a>,
         kinds_json: String,
-        sections_json: String,
+        root_id: &'a str,
     }
     let ctx = TocCtx {
         site: site_ctx,
         kinds_json: json_for_script(&kinds),
-        sections_json: json_for_script(&sections),
+        root_id: crate::nav::ROOT_ID,
     };
     emit(sink, theme, "toc.js", "toc.js", &ctx)
-}
-
-/// `folder/x/y.html` → `x/y` (or `y.html` → `y` at the root), when the
-/// sidebar script can rebuild the URL from the section's folder.
-fn compact_url<'a>(folder: &str, url: &'a str) -> Option<&'a str> {
-    let rest = if folder.is_empty() {
-        url
-    } else {
-        url.strip_prefix(folder)?.strip_prefix('/')?
-    };
-    let stem = rest.strip_suffix(".html")?;
-    (!stem.is_empty()).then_some(stem)
 }
 
 /// Serialises `value` as JSON that is also safe inside a `<script>` element

@@ -149,38 +149,50 @@ fn sample_site(site_url: Option<&str>) -> SiteView {
         url: Some("adr/0003-x.html".into()),
     });
 
-    let pages = vec![adr3, adr7, runbook];
+    let mut pages = vec![adr3, adr7, runbook];
+    pages[0].nav = vec!["root".into(), "a1".into()];
+    pages[1].nav = vec!["root".into(), "a1".into()];
+    pages[2].nav = vec!["root".into(), "r1".into()];
     let s = |i: usize| summary(&pages[i]);
-    let nav = vec![
-        NavSection {
-            folder: "adr".into(),
-            label: "Adr".into(),
-            items: vec![
-                NavItem {
-                    title: "Use CockroachDB".into(),
-                    url: "adr/0007-x.html".into(),
-                    stale: false,
-                    owned: true,
-                },
-                NavItem {
-                    title: "Use Postgres".into(),
-                    url: "adr/0003-x.html".into(),
-                    stale: false,
-                    owned: true,
-                },
-            ],
-        },
-        NavSection {
-            folder: "runbooks".into(),
-            label: "Runbooks".into(),
-            items: vec![NavItem {
-                title: "<b>x</b>".into(),
-                url: "runbooks/db.html".into(),
-                stale: true,
-                owned: true,
-            }],
-        },
-    ];
+    let nav_page = |p: &PageView, hint: Option<&str>| NavPage {
+        title: p.title.clone(),
+        url: p.url.clone(),
+        stale: p.stale,
+        owned: p.owned,
+        hint: hint.map(str::to_owned),
+    };
+    let folder = |id: &str, label: &str, pages: usize, stale: usize| {
+        NavEntry::Folder(NavFolder {
+            id: id.into(),
+            label: label.into(),
+            index: None,
+            pages,
+            stale,
+            hint: None,
+        })
+    };
+    let nav = NavTree {
+        nodes: vec![
+            NavNode {
+                id: "a1".into(),
+                entries: vec![
+                    NavEntry::Page(nav_page(&pages[1], None)),
+                    NavEntry::Page(nav_page(&pages[0], Some("0003-x.md"))),
+                ],
+            },
+            NavNode {
+                id: "r1".into(),
+                entries: vec![NavEntry::Page(nav_page(&pages[2], None))],
+            },
+            NavNode {
+                id: "root".into(),
+                entries: vec![
+                    folder("a1", "Decisions (ADRs)", 2, 0),
+                    folder("r1", "Runbooks", 1, 1),
+                ],
+            },
+        ],
+    };
     let kinds = vec![
         KindIndexView {
             kind: "adr".into(),
@@ -346,9 +358,9 @@ fn render_escapes_titles_everywhere_but_not_content() {
         "content is not"
     );
 
-    let toc = text(&out, "toc.js");
-    assert!(toc.contains(r"\u003cb\u003ex\u003c/b\u003e"), "{toc}");
-    assert!(!toc.contains("<b>"));
+    let node = text(&out, "nav/r1.js");
+    assert!(node.contains(r"\u003cb\u003ex\u003c/b\u003e"), "{node}");
+    assert!(!node.contains("<b>"));
 }
 
 #[test]
@@ -480,19 +492,30 @@ fn sitemap_uses_absolute_urls_when_site_url_is_set() {
 }
 
 #[test]
-fn toc_js_is_compact_and_marks_flags() {
+fn sidebar_nodes_are_compact_and_mark_flags() {
     let out = render(&sample_site(None));
     let toc = text(&out, "toc.js");
-    assert!(toc.contains(r#"["Use CockroachDB","0007-x",0]"#), "{toc}");
-    assert!(toc.contains(r#""db",1]"#), "stale flag: {toc}");
     assert!(toc.contains(r#"["Architecture decisions","kinds/adr.html",2,0]"#));
-    assert_eq!(compact_url("", "index.html"), Some("index"));
-    assert_eq!(compact_url("a", "a/b/c.html"), Some("b/c"));
-    assert_eq!(compact_url("a", "ab/c.html"), None);
+    assert!(toc.contains(r#"var ROOT = "root";"#), "{toc}");
+    assert_eq!(
+        text(&out, "nav/a1.js"),
+        "handbookNav(\"a1\",{\"b\":\"adr/\",\"e\":[[\"Use CockroachDB\",\"0007-x.html\",0],\
+         [\"Use Postgres\",\"0003-x.html\",0,\"0003-x.md\"]]});\n"
+    );
+    let r1 = text(&out, "nav/r1.js");
+    assert!(r1.contains(r#""db.html",1]"#), "stale flag: {r1}");
+    let root = text(&out, "nav/root.js");
+    assert!(
+        root.contains(r#"{"d":"r1","n":1,"s":1,"t":"Runbooks"}"#),
+        "{root}"
+    );
     assert_eq!(
         json_for_script(&"</script>\u{2028}&"),
         r#""\u003c/script\u003e\u2028\u0026""#
     );
+    // Pages name their branch; other pages only the top node.
+    assert!(text(&out, "runbooks/db.html").contains(r#"data-nav="root r1""#));
+    assert!(text(&out, "health.html").contains(r#"data-nav="root""#));
 }
 
 #[test]

@@ -21,8 +21,8 @@ pub struct SiteView {
     pub site_url: Option<String>,
     /// The date staleness was evaluated against, `YYYY-MM-DD`.
     pub today: String,
-    /// Sidebar sections, one per top folder (pages at the root come first as section "").
-    pub nav: Vec<NavSection>,
+    /// The sidebar tree.
+    pub nav: NavTree,
     /// Every page, sorted by `path`.
     pub pages: Vec<PageView>,
     /// One index per kind, in the order adr, runbook, role-matrix, standard, guide.
@@ -33,21 +33,40 @@ pub struct SiteView {
     pub health: HealthView,
 }
 
-/// One sidebar section (a top-level folder).
+/// The sidebar: the folders of the content as a tree, cut into nodes that
+/// are each written as one small script, `nav/ID.js` (see [`crate::nav`]).
 #[derive(Debug, Clone, Serialize, Default)]
-pub struct NavSection {
-    /// Folder name as written (`runbooks`); empty for pages at the root.
-    pub folder: String,
-    /// Human label (`Runbooks`).
-    pub label: String,
-    /// Pages of the section, sorted by title.
-    pub items: Vec<NavItem>,
+pub struct NavTree {
+    /// Every node, sorted by id; `root` lists the top folder.
+    pub nodes: Vec<NavNode>,
 }
 
-/// One sidebar link.
+/// One node of the sidebar: what one folder (or one group of a large
+/// folder's entries) lists, in order.
 #[derive(Debug, Clone, Serialize, Default)]
-pub struct NavItem {
-    /// Page title (plain text; templates escape it).
+pub struct NavNode {
+    /// `root`, a folder's id (a hash of its path) or a group's (`ID-2`).
+    pub id: String,
+    /// Subfolders and pages, or groups.
+    pub entries: Vec<NavEntry>,
+}
+
+/// One line of a sidebar node.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum NavEntry {
+    /// A link to a page.
+    Page(NavPage),
+    /// A folder, opened to show its own node.
+    Folder(NavFolder),
+    /// A run of a large folder's entries, opened to show its own node.
+    Group(NavGroup),
+}
+
+/// A page in the sidebar.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct NavPage {
+    /// Page title (plain text; the script sets it as text).
     pub title: String,
     /// Root-relative URL, e.g. `runbooks/db-failover.html`.
     pub url: String,
@@ -55,6 +74,38 @@ pub struct NavItem {
     pub stale: bool,
     /// Whether the page has owners.
     pub owned: bool,
+    /// When a sibling shows the same title: the file name, to tell them apart.
+    pub hint: Option<String>,
+}
+
+/// A folder in the sidebar.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct NavFolder {
+    /// The id of the folder's node.
+    pub id: String,
+    /// Its index page's title, else its name made readable.
+    pub label: String,
+    /// Its index page, linked from the folder's line.
+    pub index: Option<NavPage>,
+    /// Pages under it, at any depth.
+    pub pages: usize,
+    /// Stale pages under it.
+    pub stale: usize,
+    /// When a sibling shows the same label: the folder's name and `/`.
+    pub hint: Option<String>,
+}
+
+/// A group of a large folder's entries.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct NavGroup {
+    /// The id of the group's node.
+    pub id: String,
+    /// The first and the last entry's labels, shortened.
+    pub label: String,
+    /// Pages under it.
+    pub pages: usize,
+    /// Stale pages under it.
+    pub stale: usize,
 }
 
 /// A reference to an owner, as shown in a page header.
@@ -216,6 +267,9 @@ pub struct PageView {
     pub last_author: Option<String>,
     /// The role-matrix grid, for pages that have one.
     pub matrix: Option<MatrixView>,
+    /// The sidebar nodes to open to show this page, from `root` down
+    /// (see [`NavTree`]).
+    pub nav: Vec<String>,
 }
 
 /// A role-matrix grid as the page template draws it: competencies as

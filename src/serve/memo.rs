@@ -1391,6 +1391,52 @@ mod tests {
         }
     }
 
+    /// Panics unless `got` (a rebuild's files) holds what `handbook
+    /// build` writes, byte for byte, but for the search index (built apart
+    /// in `serve`) and the build's marker file.
+    #[track_caller]
+    fn assert_same_as_build(root: &Path, got: &Files, step: &str) {
+        let dest = root.join("book-cmp");
+        crate::pipeline::build(
+            root,
+            &crate::pipeline::BuildOptions {
+                dest: Some(dest.clone()),
+                today: today(),
+            },
+        )
+        .unwrap();
+        let skip = |p: &str| p.starts_with("search/") || p == crate::output::MARKER;
+        let mut built = Vec::new();
+        let mut stack = vec![dest.clone()];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).unwrap() {
+                let path = e.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    let rel = to_slash(path.strip_prefix(&dest).unwrap());
+                    if !skip(&rel) {
+                        built.push(rel);
+                    }
+                }
+            }
+        }
+        built.sort();
+        let mut served: Vec<String> = got.keys().filter(|p| !skip(p)).cloned().collect();
+        served.sort();
+        assert_eq!(
+            served, built,
+            "{step}: serve and build make different files"
+        );
+        for rel in built {
+            let bytes = std::fs::read(dest.join(&rel)).unwrap();
+            assert!(
+                got[&rel][..] == bytes[..],
+                "{step}: {rel} differs between serve and build"
+            );
+        }
+    }
+
     /// Every kind of edit, rebuilt incrementally (trusting the reported
     /// paths), gives byte for byte the site a fresh build gives.
     #[test]
@@ -1403,6 +1449,7 @@ mod tests {
             let r = memo.rebuild(today(), &dirty, false, false).unwrap();
             assert_eq!(r.fast, fast, "{name}: fast path taken or not");
             assert_same_as_fresh(&root, &r.files, name);
+            assert_same_as_build(&root, &r.files, name);
         };
 
         let d = book.edit("src/guides/single.md", |t| t + "\nAppended paragraph.\n");
@@ -1456,7 +1503,75 @@ mod tests {
             t.replace("Ships features", "Leads projects")
         });
         step("edit only a role matrix's data", d, false);
+        // The sidebar's nodes: a folder named by a new index page, renamed
+        // by its title, a page moved into new folders, a folder emptied.
+        let d = book.edit("src/runbooks/index.md", |_| {
+            "# Run the platform\n".to_owned()
+        });
+        step("give a folder an index page", d, false);
+        let d = book.edit("src/runbooks/index.md", |_| {
+            "# Runbooks we trust\n".to_owned()
+        });
+        step("retitle a folder's index page", d, false);
+        let from = root.join("src/guides/single.md");
+        let to = root.join("src/guides/deep/er/single.md");
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::rename(&from, &to).unwrap();
+        step(
+            "move a page into new folders",
+            [from, to.clone()].into(),
+            false,
+        );
+        std::fs::remove_dir_all(root.join("src/guides/deep")).unwrap();
+        step(
+            "delete a folder",
+            [root.join("src/guides/deep")].into(),
+            false,
+        );
         step("nothing changed", HashSet::new(), true);
+    }
+
+    /// A retitled page renders itself, its folder's sidebar node and the
+    /// listings again; not the pages of other folders, whose sidebar is
+    /// in files of its own.
+    #[test]
+    fn a_new_title_renders_its_sidebar_node_not_other_pages() {
+        let book = TempBook::new("retitle");
+        let root = book.0.clone();
+        let mut memo = Memo::new(&root);
+        let before = memo
+            .rebuild(today(), &HashSet::new(), true, true)
+            .unwrap()
+            .files;
+        let d = book.edit("src/guides/single.md", |t| {
+            t.replace("title: Jun's page", "title: Jun's own page")
+        });
+        let after = memo.rebuild(today(), &d, false, false).unwrap().files;
+        let redone: Vec<&str> = after
+            .iter()
+            .filter(|(p, b)| before.get(*p).is_none_or(|old| !Arc::ptr_eq(old, b)))
+            .map(|(p, _)| p.as_str())
+            .collect();
+        let node = after
+            .iter()
+            .filter(|(p, _)| p.starts_with("nav/"))
+            .find(|(_, b)| String::from_utf8_lossy(b).contains("Jun's own page"))
+            .map(|(p, _)| p.as_str())
+            .expect("a sidebar node lists the new title");
+        assert!(redone.contains(&"guides/single.html"), "{redone:?}");
+        assert!(redone.contains(&node), "{redone:?}");
+        for p in &redone {
+            assert!(
+                !["adr/", "runbooks/", "roles/", "standards/"]
+                    .iter()
+                    .any(|f| p.starts_with(f)),
+                "{p} was rendered again: {redone:?}"
+            );
+            assert!(
+                !p.starts_with("nav/") || *p == node,
+                "{p} was rendered again: {redone:?}"
+            );
+        }
     }
 
     /// A link written Hugo-style (`later`, `/docs/later/`) renders to the

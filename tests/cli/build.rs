@@ -1,6 +1,6 @@
 //! `handbook build`: the files of the site and what they show.
 
-use crate::harness::{list_files, unreachable_hrefs, HandbookTest, TODAY};
+use crate::harness::{list_files, nav_branch, unreachable_hrefs, HandbookTest, TODAY};
 use std::collections::BTreeMap;
 
 /// The output path of a source page: same relative path with `.html`;
@@ -143,10 +143,14 @@ fn titles_are_escaped_everywhere_and_inline_html_passes() {
             assert!(!html.contains("<b>x</b>"), "{file} has the raw title");
         }
     }
-    let toc = t.read("book/toc.js");
-    assert!(!toc.contains("</script"), "toc.js contains a raw </script");
-    assert!(!toc.contains("<b>x"), "toc.js contains the raw title");
-    assert!(toc.contains("escape"), "toc.js does not list the page");
+    let branch = nav_branch(&t.read("book/guides/escape.html"));
+    let node = t.read(&format!(
+        "book/{}",
+        branch.last().expect("a sidebar branch")
+    ));
+    assert!(!node.contains("</script"), "{node} contains a raw </script");
+    assert!(!node.contains("<b>x"), "{node} contains the raw title");
+    assert!(node.contains("escape"), "{node} does not list the page");
     let main = t.main_html("book/guides/escape.html");
     assert!(
         main.contains("<kbd>Ctrl</kbd>"),
@@ -770,12 +774,24 @@ fn the_sidebar_sorts_numbers_as_numbers() {
         ],
     );
     t.build_ok();
-    let toc = t.read("book/toc.js");
-    let at = |s: &str| {
-        toc.find(s)
-            .unwrap_or_else(|| panic!("{s} not in toc.js:\n{toc}"))
+    // The sidebar node of `steps/`, and the top one, named by the page.
+    let branch = nav_branch(&t.read("book/steps/a.html"));
+    let steps = t.read(&format!("book/{}", branch[1]));
+    let top = t.read(&format!("book/{}", branch[0]));
+    let at = |text: &str, s: &str| {
+        text.find(s)
+            .unwrap_or_else(|| panic!("{s} not in the sidebar node:\n{text}"))
     };
-    assert!(at("4. Deploys") < at("10. Alerts"), "{toc}");
-    assert!(at("10. Alerts") < at("39. Rollbacks"), "{toc}");
-    assert!(at("Sooner") < at("Later"), "folders: {toc}");
+    assert!(
+        at(&steps, "4. Deploys") < at(&steps, "10. Alerts"),
+        "{steps}"
+    );
+    assert!(
+        at(&steps, "10. Alerts") < at(&steps, "39. Rollbacks"),
+        "{steps}"
+    );
+    assert!(
+        at(&top, "4 sooner") < at(&top, "39 later"),
+        "folders: {top}"
+    );
 }

@@ -488,3 +488,17 @@ pub(crate) fn chromium_profile(tag: &str) -> PathBuf {
     std::fs::create_dir_all(&profile).unwrap();
     profile
 }
+
+/// The sidebar nodes a built page names in `<nav id="sidebar"
+/// data-nav="...">` (its branch, top first), as site paths `nav/ID.js`.
+pub(crate) fn nav_branch(html: &str) -> Vec<String> {
+    let key = "data-nav=\"";
+    let Some(start) = html.find(key).map(|i| i + key.len()) else {
+        return Vec::new();
+    };
+    let end = html[start..].find('"').map_or(html.len(), |e| start + e);
+    html[start..end]
+        .split_whitespace()
+        .map(|id| format!("nav/{id}.js"))
+        .collect()
+}

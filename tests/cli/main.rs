@@ -12,6 +12,7 @@ mod input;
 mod links;
 mod markdown;
 mod matrix;
+mod nav;
 mod owners;
 mod rules;
 mod safety;

@@ -395,7 +395,13 @@ fn clashing() -> HandbookTest {
             ("foo.md", "# Foo\n\nfirst text\n"),
         ],
     );
-    for asset in ["foo.html", "404.html", "sitemap.xml", "search/manifest.js"] {
+    for asset in [
+        "foo.html",
+        "404.html",
+        "sitemap.xml",
+        "search/manifest.js",
+        "nav/root.js",
+    ] {
         t.write(&format!("src/{asset}"), "CONTENT FILE");
     }
     t
@@ -410,6 +416,7 @@ fn content_files_that_generated_files_replace_are_named() {
         ("src/404.html", "the not-found page"),
         ("src/sitemap.xml", "the sitemap"),
         ("src/search/manifest.js", "a file of the search index"),
+        ("src/nav/root.js", "a file of the sidebar"),
     ] {
         assert!(
             r.stderr
@@ -418,7 +425,13 @@ fn content_files_that_generated_files_replace_are_named() {
             r.stderr
         );
     }
-    for out in ["foo.html", "404.html", "sitemap.xml", "search/manifest.js"] {
+    for out in [
+        "foo.html",
+        "404.html",
+        "sitemap.xml",
+        "search/manifest.js",
+        "nav/root.js",
+    ] {
         assert_ne!(t.read(&format!("book/{out}")), "CONTENT FILE", "{out}");
     }
 }

@@ -496,12 +496,12 @@ fn pre_json<T: serde::de::DeserializeOwned>(dom: &str) -> T {
 }
 
 /// A tiny static file server for the built site (GET only).
-struct StaticServer {
-    addr: SocketAddr,
+pub(crate) struct StaticServer {
+    pub(crate) addr: SocketAddr,
 }
 
 impl StaticServer {
-    fn start(root: PathBuf) -> StaticServer {
+    pub(crate) fn start(root: PathBuf) -> StaticServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         std::thread::spawn(move || {

@@ -3,7 +3,7 @@
 //! wait has a deadline and the server is always killed ([`Serve`]'s Drop).
 
 use crate::harness::{
-    chromium_or_skip, chromium_profile, list_files, HandbookTest, CHROMIUM_FLAGS, TODAY,
+    chromium_or_skip, chromium_profile, list_files, nav_branch, HandbookTest, CHROMIUM_FLAGS, TODAY,
 };
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -203,6 +203,17 @@ impl Resp {
 
 /// `GET path` with `Connection: close`, sent as written (no normalising of
 /// `..`), with a 30 s read timeout (a long-poll answers within 25 s).
+/// The sidebar node that lists the page at `page` (the last of its branch),
+/// as a path to request.
+fn sidebar_node(s: &Serve, page: &str) -> String {
+    let html = s.get(page).body;
+    let branch = nav_branch(&html);
+    let last = branch
+        .last()
+        .unwrap_or_else(|| panic!("{page} names no sidebar node"));
+    format!("/{last}")
+}
+
 fn get(addr: SocketAddr, path: &str) -> Resp {
     request(addr, "GET", path)
 }
@@ -381,7 +392,8 @@ fn serve_edits_reach_every_page_that_shows_them() {
     s.wait_for("/kinds/adr.html", "the new title in the ADR log", |r| {
         r.body.contains("Sticky sessions 2718")
     });
-    s.wait_for("/toc.js", "the new title in the sidebar", |r| {
+    let node = sidebar_node(&s, "/adr/0002-old-sessions.html");
+    s.wait_for(&node, "the new title in the sidebar", |r| {
         r.body.contains("Sticky sessions 2718")
     });
 
@@ -455,7 +467,8 @@ fn serve_add_rename_delete_update_listings() {
     s.wait_for("/kinds/runbook.html", "the kind index", |r| {
         r.body.contains("Flush the cache 4411")
     });
-    s.wait_for("/toc.js", "the sidebar", |r| {
+    let node = sidebar_node(&s, "/runbooks/cache-flush.html");
+    s.wait_for(&node, "the sidebar", |r| {
         r.body.contains("Flush the cache 4411")
     });
 
@@ -500,7 +513,7 @@ fn serve_add_rename_delete_update_listings() {
     s.wait_for("/kinds/runbook.html", "the index to drop it", |r| {
         !r.body.contains("Flush the cache 4411")
     });
-    s.wait_for("/toc.js", "the sidebar to drop it", |r| {
+    s.wait_for(&node, "the sidebar to drop it", |r| {
         !r.body.contains("Flush the cache 4411")
     });
 }
@@ -530,14 +543,16 @@ fn serve_adding_a_page_renders_the_listings_not_every_page() {
         .find_map(|part| part.strip_suffix(" rendered"))
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no rendered count in {line:?}"));
-    // The new page, toc.js, the guide index, the owner page, health, 404,
-    // search and home: not the 30 pages that did not change.
+    // The new page, toc.js, the sidebar's top node and the guides' node,
+    // the guide index, the owner page, health, 404, search and home: not
+    // the 30 pages that did not change.
     assert!(rendered < 15, "{line}");
     s.wait_for("/guides/page-new.html", "the new page", |r| r.status == 200);
     // Every page still shows the kinds; the counts live in toc.js.
     let old = s.get("/guides/page-00.html");
     assert!(old.body.contains("Guides"), "{}", old.body);
-    s.wait_for("/toc.js", "the sidebar", |r| r.body.contains("Page new"));
+    let node = sidebar_node(&s, "/guides/page-00.html");
+    s.wait_for(&node, "the sidebar", |r| r.body.contains("Page new"));
 }
 
 #[test]
@@ -1488,4 +1503,52 @@ impl Cdp {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+}
+
+/// On the preview server, the sidebar of a page three folders deep opens
+/// its branch; a closed folder loads when opened; and a new title reaches
+/// the sidebar after the reload the edit causes.
+#[test]
+fn serve_sidebar_opens_the_branch_and_follows_a_new_title() {
+    let Some(chromium) = chromium_or_skip("serve_sidebar_opens_the_branch_and_follows_a_new_title")
+    else {
+        return;
+    };
+    let t = HandbookTest::fixture("build/basic");
+    let s = Serve::start(&t);
+    let page_url = format!("http://{}/guides/nested/deep/page.html", s.addr);
+    let browser = Browser::launch(&chromium, &page_url);
+    let mut cdp = browser.page(&page_url);
+    let state = "JSON.stringify({
+        open: Array.prototype.map.call(
+            document.querySelectorAll('#sidebar .nav-toggle[aria-expanded=true]'),
+            function (b) { return b.getAttribute('aria-label') || b.textContent; }),
+        current: (document.querySelector('#sidebar [aria-current=page]') || {}).textContent
+    })";
+    cdp.wait_for(state, |v| {
+        v.as_str().is_some_and(|s| {
+            s == r#"{"open":["Guides overview","Nested","Deep"],"current":"Deeply nested page"}"#
+        })
+    });
+    // Opening a closed folder (the script clicks it whenever it is closed,
+    // so also after the reload an edit causes) shows its pages.
+    let adrs_show = |title: &str| {
+        format!(
+            "(function () {{
+                var bs = document.querySelectorAll('#sidebar .nav-toggle');
+                for (var i = 0; i < bs.length; i++) {{
+                    if (bs[i].textContent === 'Decisions (ADRs)' &&
+                        bs[i].getAttribute('aria-expanded') !== 'true') {{ bs[i].click(); }}
+                }}
+                return document.getElementById('sidebar').textContent.indexOf({title:?}) >= 0;
+            }})()"
+        )
+    };
+    cdp.wait_for(&adrs_show("Old server sessions"), |v| v == true);
+    let adr = t.read("src/adr/0002-old-sessions.md");
+    t.write(
+        "src/adr/0002-old-sessions.md",
+        &adr.replace("title: Old server sessions", "title: Sticky sessions 2718"),
+    );
+    cdp.wait_for(&adrs_show("Sticky sessions 2718"), |v| v == true);
 }

@@ -67,7 +67,7 @@
         var open = !document.body.classList.contains("sidebar-open");
         setOpen(open);
         if (open) {
-          var first = sidebar.querySelector("[aria-current=page], a, summary");
+          var first = sidebar.querySelector("[aria-current=page], a, button");
           if (first) { first.focus(); }
         }
       });
