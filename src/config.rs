@@ -130,7 +130,7 @@ pub const DEFAULT_RUNBOOK_SECTIONS: [&str; 4] = [
 ];
 
 /// Every rule id this version knows (SPEC's table).
-pub const RULE_IDS: [&str; 25] = [
+pub const RULE_IDS: [&str; 26] = [
     "frontmatter-invalid",
     "kind-unknown",
     "owner-missing",
@@ -156,6 +156,7 @@ pub const RULE_IDS: [&str; 25] = [
     "anchor-broken",
     "config-unknown-key",
     "page-name-too-long",
+    "template-syntax",
 ];
 
 /// One `[[check.overrides]]` table: rule levels for the pages whose path

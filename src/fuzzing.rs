@@ -266,6 +266,8 @@ pub fn markdown(data: &[u8]) {
         known_pages: &known,
         highlighter: &HIGHLIGHTER,
         title: None,
+        frontmatter: "",
+        partials: None,
     };
     let md = render_markdown(&text, 1, &cx);
     for h in &md.headings {

@@ -13,6 +13,8 @@ fn render_in(page_path: &str, known: &[&str], body: &str, body_line: u32) -> Ren
         known_pages: &known_pages,
         highlighter: &highlighter,
         title: Some("Test page"),
+        frontmatter: "",
+        partials: None,
     };
     render_markdown(body, body_line, &cx)
 }
@@ -363,16 +365,52 @@ fn hostile_language_token_is_escaped() {
 }
 
 #[test]
-fn template_syntax_stays_visible() {
-    let r = render("Hugo {{< ref \"x\" >}} and {{<figure>}}, ERB <%= user.name %>, Liquid {% if x %}.\n\n<% end %>\n");
+fn template_syntax_is_resolved_and_kept_out_of_text() {
+    let r = render("Hugo {{< ref \"x\" >}} and {{<figure src=\"a.png\">}}, ERB <%= user.name %>, Liquid {% if x %}.\n\n<% end %>\n");
     let html = &r.html;
-    assert!(html.contains("{{&lt; ref \"x\" &gt;}}"), "{html}");
-    assert!(html.contains("{{&lt;figure&gt;}}"), "{html}");
-    assert!(html.contains("&lt;%= user.name %&gt;"), "{html}");
+    assert!(!html.contains("{{"), "{html}");
+    assert!(!html.contains("&lt;%"), "{html}");
+    assert!(html.contains("<figure><img src=\"a.png\""), "{html}");
+    // Liquid is not among the syntaxes resolved.
     assert!(html.contains("{% if x %}"), "{html}");
-    assert!(html.contains("<p>&lt;% end %&gt;</p>"), "{html}");
-    assert!(r.text.contains("{{<figure>}}"));
-    assert!(r.text.contains("<%= user.name %>"));
+    assert!(!r.text.contains("{{"), "{}", r.text);
+    assert!(!r.text.contains("<%"), "{}", r.text);
+    let dropped = r.template_syntax.expect("ERB dropped");
+    assert_eq!((dropped.line, dropped.column), (1, 56));
+    assert_eq!(dropped.names, ["<%= user.name %>", "<% end %>"]);
+}
+
+#[test]
+fn shortcodes_keep_later_positions_and_search_text_clean() {
+    let body = "{{% alert title=\"Careful\" color=\"danger\" %}}\nMind the **gap**.\n{{% /alert %}}\n{{< unknown-widget a=\"b\" >}}\n## After {#after}\n\n[x](missing.md) {{< youtube abc >}}\n";
+    let r = render_in("a.md", &["a.md"], body, 5);
+    assert!(r.html.contains("callout-caution"), "{}", r.html);
+    assert!(r.text.contains("Mind the gap."), "{}", r.text);
+    assert!(!r.text.contains("{{"), "{}", r.text);
+    assert!(!r.text.contains("unknown-widget"), "{}", r.text);
+    let h = r
+        .headings
+        .iter()
+        .find(|h| h.id == "after")
+        .expect("heading");
+    assert_eq!((h.line, h.column), (9, 1));
+    let l = &r.links[0];
+    assert_eq!((l.dest.as_str(), l.line, l.column), ("missing.md", 11, 1));
+    let dropped = r.template_syntax.expect("one dropped");
+    assert_eq!((dropped.line, dropped.column), (8, 1));
+    assert_eq!(dropped.names, ["{{< unknown-widget >}}"]);
+}
+
+#[test]
+fn no_template_syntax_no_finding() {
+    let r = render("Plain {braces} and `{{< in code >}}`.\n");
+    assert_eq!(r.template_syntax, None);
+    assert!(r.html.contains("{braces}"), "{}", r.html);
+    assert!(
+        r.html.contains("<code>{{&lt; in code &gt;}}</code>"),
+        "{}",
+        r.html
+    );
 }
 
 #[test]
@@ -407,6 +445,8 @@ fn page_url_cases() {
     assert_eq!(page_url("a/Makefile"), "a/Makefile");
     assert_eq!(page_url("manual/on-call.html.md"), "manual/on-call.html");
     assert_eq!(page_url("manual/index.html.md"), "manual/index.html");
+    assert_eq!(page_url("manual/apps.html.md.erb"), "manual/apps.html");
+    assert_eq!(page_url("notes.md.erb"), "notes.html");
     assert_eq!(page_url("docs/_index.md"), "docs/index.html");
     assert_eq!(page_url("docs/_INDEX.markdown"), "docs/index.html");
     assert_eq!(page_url("docs/_intro.md"), "docs/_intro.html");
@@ -479,6 +519,8 @@ fn pages_share_the_highlight_cache() {
         known_pages: &known,
         highlighter: &highlighter,
         title: Some("Test page"),
+        frontmatter: "",
+        partials: None,
     };
     let body = "```yaml\na: 1\n```\n\n```yaml\na: 1\n```\n\n```go\npackage x\n```\n";
     let first = render_markdown(body, 1, &cx);

@@ -16,3 +16,4 @@ mod safety;
 mod search;
 #[cfg(feature = "serve")]
 mod serve;
+mod templates;
