@@ -137,11 +137,7 @@ pub fn parse_page_with(
                 (t.line, t.column),
                 format!(
                     "template syntax left out of the page: {}",
-                    t.names
-                        .iter()
-                        .map(|n| format!("`{n}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    names_listed(&t.names)
                 ),
             )
             .with_help(
@@ -210,6 +206,16 @@ pub fn parse_page_with(
         parse_findings,
         src,
     }
+}
+
+/// `a`, `b` … for a finding's message: the first ten, then how many more.
+fn names_listed(names: &[String]) -> String {
+    const SHOWN: usize = 10;
+    let mut list: Vec<String> = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
+    if names.len() > SHOWN {
+        list.push(format!("and {} more", names.len() - SHOWN));
+    }
+    list.join(", ")
 }
 
 /// A title from a file name: `db-failover.md` → `Db failover`; an index

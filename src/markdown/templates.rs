@@ -86,11 +86,9 @@ impl Out {
 /// Whether `body` may hold syntax [`expand`] resolves (a cheap pre-check so
 /// pages without any cost one scan).
 fn may_have_templates(body: &str) -> bool {
-    let b = body.as_bytes();
-    b.windows(2).any(|w| {
-        matches!(w, [b'{', b'{'] | [b'<', b'%'] | [b'{', b':'])
-            || (w[0] == b'{' && matches!(w[1], b'.' | b'#' | b's'))
-    })
+    ["{{<", "{{%", "<%", "{:", "{.", "{#", "{style"]
+        .iter()
+        .any(|p| body.contains(p))
 }
 
 /// Resolves the template syntax in `body`; `None` when there is none.
@@ -103,7 +101,9 @@ fn expand_depth(body: &str, cx: &TemplateCx<'_>, depth: u32) -> Option<Expansion
         return None;
     }
     let code = code_ranges(body);
-    let tags = scan(body, &code);
+    // Middleman runs ERB only on `.erb` files; elsewhere `<%` is text.
+    let erb = cx.page_path.to_ascii_lowercase().ends_with(".erb");
+    let tags = scan(body, &code, erb);
     if tags.is_empty() {
         return None;
     }
@@ -323,8 +323,9 @@ struct AttrList {
     toc: bool,
 }
 
-/// Every tag in `body`, in order. In code only Hugo's escape counts.
-fn scan(body: &str, code: &[(usize, usize)]) -> Vec<FoundTag> {
+/// Every tag in `body`, in order (ERB only when `erb`). In code only
+/// Hugo's escape counts.
+fn scan(body: &str, code: &[(usize, usize)], erb: bool) -> Vec<FoundTag> {
     let bytes = body.as_bytes();
     let mut tags = Vec::new();
     let mut i = 0;
@@ -344,8 +345,9 @@ fn scan(body: &str, code: &[(usize, usize)]) -> Vec<FoundTag> {
             parse_shortcode(rest, in_code)
         } else if in_code {
             None
-        } else if rest.starts_with("<%") {
-            rest.find("%>").map(|end| {
+        } else if erb && rest.starts_with("<%") {
+            rest[2..].find("%>").map(|end| {
+                let end = end + 2;
                 let inner = rest[2..end].to_owned();
                 (end + 2, TagKind::Erb(inner))
             })
@@ -659,7 +661,7 @@ fn shortcode_html(
     match name.as_str() {
         n if CALLOUTS.contains(&n) => {
             let kind = sc
-                .named(&["type", "color", "style", "kind"])
+                .named(&["type", "color", "style", "kind", "header-bg"])
                 .and_then(callout_kind)
                 .or_else(|| sc.positional(0).and_then(callout_kind))
                 .or_else(|| callout_kind(n))
@@ -738,6 +740,18 @@ fn shortcode_html(
                 // A paragraph of its own, not an HTML block swallowing the next line.
                 s = format!("<p>{s}</p>{blank}");
             }
+            s
+        }
+        "label" => {
+            // GitLab's label chip: its name is the content.
+            let mut s = String::from("<span class=\"label\">");
+            push_escaped(
+                &mut s,
+                sc.named(&["name"])
+                    .or_else(|| sc.positional(0))
+                    .unwrap_or_default(),
+            );
+            s.push_str("</span>");
             s
         }
         "relref" | "ref" => {

@@ -366,7 +366,11 @@ fn hostile_language_token_is_escaped() {
 
 #[test]
 fn template_syntax_is_resolved_and_kept_out_of_text() {
-    let r = render("Hugo {{< ref \"x\" >}} and {{<figure src=\"a.png\">}}, ERB <%= user.name %>, Liquid {% if x %}.\n\n<% end %>\n");
+    let body = "Hugo {{< ref \"x\" >}} and {{<figure src=\"a.png\">}}, ERB <%= user.name %>, Liquid {% if x %}.\n\n<% end %>\n";
+    // ERB is read only in `.erb` pages, as Middleman does.
+    let md = render_in("a.md", &["a.md"], body, 1);
+    assert!(md.html.contains("&lt;%= user.name %&gt;"), "{}", md.html);
+    let r = render_in("a.html.md.erb", &["a.html.md.erb"], body, 1);
     let html = &r.html;
     assert!(!html.contains("{{"), "{html}");
     assert!(!html.contains("&lt;%"), "{html}");
@@ -875,4 +879,75 @@ fn email_autolinks_are_mailto_and_recorded_as_such() {
     assert_eq!(r.links.len(), 1);
     assert_eq!(r.links[0].dest, "mailto:oncall@example.org");
     assert_eq!(resolve_link("guide/page.md", &r.links[0].dest), None);
+}
+
+#[test]
+fn template_fragments_never_panic_and_keep_positions_in_the_file() {
+    const PARTS: &[&str] = &[
+        "{{< alert >}}",
+        "{{% /alert %}}",
+        "{{< details \"x\" >}}",
+        "{{< /details >}}",
+        "{{</* a */>}}",
+        "{{< highlight go >}}",
+        "{{< /highlight >}}",
+        "{{< relref \"../x\" >}}",
+        "{{< youtube id=\"a\" />}}",
+        "<%= partial 'p' %>",
+        "<% if x %>",
+        "<%= current_page.data.title %>",
+        "{: .c #i}",
+        "{:toc}",
+        "* TOC",
+        "{style=\"a b\"}",
+        "## H {: #h}",
+        "# T",
+        "[l](x.md)",
+        "\n",
+        "\n\n",
+        "> ",
+        "    ",
+        "- ",
+        "```",
+        "`",
+        "é字",
+        "[l](",
+        ")",
+        "{{<",
+        "%}}",
+        "<%",
+        "{",
+        "}",
+        "\"",
+        "\r\n",
+    ];
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    for _ in 0..2000 {
+        let mut body = String::new();
+        for _ in 0..1 + next(30) {
+            body.push_str(PARTS[next(PARTS.len())]);
+        }
+        let lines = body.split('\n').count() as u32;
+        for path in ["a.md", "a.html.md.erb"] {
+            let r = render_in(path, &[path, "x.md"], &body, 3);
+            for (line, column) in r
+                .headings
+                .iter()
+                .map(|h| (h.line, h.column))
+                .chain(r.links.iter().map(|l| (l.line, l.column)))
+                .chain(r.template_syntax.iter().map(|t| (t.line, t.column)))
+            {
+                assert!(
+                    (3..3 + lines).contains(&line) && column >= 1,
+                    "{line}:{column} outside {body:?}"
+                );
+            }
+        }
+    }
 }

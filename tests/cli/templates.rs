@@ -69,7 +69,12 @@ fn hugo_handbook() -> HandbookTest {
             "```\n{{% notice tip %}}\n```\n\n",                          // 25-27
             "{{< highlight bash >}}\nmake deploy\n{{< /highlight >}}\n\n", // 29-31
             "- step one\n  {{% note %}}\n  Nested **note**.\n  {{% /note %}}\n\n", // 33-36
-            "See [the missing page](nowhere.md).\n",                     // 38
+            "See [the missing page](nowhere.md).\n\n",                   // 38
+            "| Label | Meaning |\n| --- | --- |\n",
+            "| {{< label name=\"deploy::blocked\" color=\"#d00\" >}} | Blocked |\n\n",
+            "{{% panel header=\"**Tips**\" header-bg=\"success\" %}}\n",
+            "Run the smoke tests.\n",
+            "{{% /panel %}}\n",
         ),
     );
     t
@@ -122,6 +127,16 @@ fn hugo_shortcodes_render_or_vanish_with_one_finding() {
         "{main}"
     );
     assert!(main.contains("Nested <strong>note</strong>."), "{main}");
+    assert!(
+        main.contains(r#"<td><span class="label">deploy::blocked</span></td>"#),
+        "{main}"
+    );
+    assert!(
+        main.contains(
+            r#"<div class="callout callout-tip" role="note"><p class="callout-title">Tips</p>"#
+        ),
+        "{main}"
+    );
 
     let index = t.main_html("book/handbook/index.html");
     assert!(
