@@ -481,6 +481,9 @@ impl<'a> Renderer<'a, '_> {
                 self.html_block = Some(String::new());
                 self.events.push(event);
             }
+            Event::Html(ref html) if html.starts_with(templates::BLOCK_ATTRS) => {
+                self.apply_block_attrs(html);
+            }
             Event::Html(ref html) => {
                 if let Some(block) = &mut self.html_block {
                     block.push_str(html);
@@ -568,6 +571,43 @@ impl<'a> Renderer<'a, '_> {
             *classes = block.attrs.classes.into_iter().map(CowStr::from).collect();
         }
         block.attrs.id
+    }
+
+    /// Puts a block attribute list (`{: .lead #intro}` on the line after a
+    /// paragraph, read by `templates`) on that paragraph: the events end
+    /// `... End(Paragraph), Start(HtmlBlock)`. After anything else it is
+    /// dropped.
+    fn apply_block_attrs(&mut self, marker: &str) {
+        let Some((id, classes)) = templates::block_attrs(marker) else {
+            return;
+        };
+        let n = self.events.len();
+        if n < 2
+            || !matches!(self.events[n - 1], Event::Start(Tag::HtmlBlock))
+            || !matches!(self.events[n - 2], Event::End(TagEnd::Paragraph))
+        {
+            return;
+        }
+        let Some(start) = self.events[..n - 2]
+            .iter()
+            .rposition(|e| matches!(e, Event::Start(Tag::Paragraph)))
+        else {
+            return;
+        };
+        let mut p = String::from("<p");
+        if let Some(id) = id {
+            p.push_str(" id=\"");
+            push_escaped(&mut p, id);
+            p.push('"');
+            self.html_anchors.push(id.to_owned());
+        }
+        if !classes.is_empty() {
+            p.push_str(" class=\"");
+            push_escaped(&mut p, &classes.join(" "));
+            p.push('"');
+        }
+        p.push('>');
+        self.events[start] = Event::Html(p.into());
     }
 
     /// Append inline text to the page text and to the open heading, if any.

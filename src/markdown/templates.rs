@@ -18,6 +18,29 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::highlight::push_escaped;
 
+/// Opens the HTML comment standing for a block attribute list
+/// (`<!--handbook-attrs #id .class-->`) on the line after a block; the
+/// renderer puts them on the paragraph above, or drops them.
+pub(super) const BLOCK_ATTRS: &str = "<!--handbook-attrs";
+
+/// The id and classes of a [`BLOCK_ATTRS`] marker.
+pub(super) fn block_attrs(marker: &str) -> Option<(Option<&str>, Vec<&str>)> {
+    let inner = marker
+        .trim()
+        .strip_prefix(BLOCK_ATTRS)?
+        .strip_suffix("-->")?;
+    let mut id = None;
+    let mut classes = Vec::new();
+    for token in inner.split_whitespace() {
+        if let Some(i) = token.strip_prefix('#') {
+            id = Some(name_ok(i)?);
+        } else {
+            classes.push(name_ok(token.strip_prefix('.')?)?);
+        }
+    }
+    Some((id, classes))
+}
+
 /// What [`expand`] may look things up in.
 pub(super) struct TemplateCx<'a> {
     /// The page's path under the content dir.
@@ -145,6 +168,18 @@ fn expand_depth(body: &str, cx: &TemplateCx<'_>, depth: u32) -> Option<Expansion
                         "[TOC]\n"
                     };
                     out.generated(tag.start, marker);
+                } else if line.alone && line.after_text {
+                    // The block above takes them (a paragraph; others drop
+                    // them): a marker the renderer reads, see `BLOCK_ATTRS`.
+                    let mut s = String::from(BLOCK_ATTRS);
+                    if let Some(id) = &attrs.id {
+                        s.push_str(&format!(" #{id}"));
+                    }
+                    for class in &attrs.classes {
+                        s.push_str(&format!(" .{class}"));
+                    }
+                    s.push_str("-->");
+                    out.generated(tag.start, &s);
                 } else if line.alone || !line.heading {
                     out.generated(tag.start, "");
                 } else {
@@ -242,6 +277,8 @@ struct LineCx<'a> {
     prefix: &'a str,
     /// The tag is a link's destination (`[x]({{< relref "y" >}})`).
     link_dest: bool,
+    /// The line before is not blank (a block the tag may attach to).
+    after_text: bool,
 }
 
 fn line_of(body: &str, start: usize, end: usize) -> LineCx<'_> {
@@ -258,6 +295,15 @@ fn line_of(body: &str, start: usize, end: usize) -> LineCx<'_> {
         heading: before.trim_start().starts_with('#'),
         prefix: &before[..prefix_len],
         link_dest: before.ends_with("](") || before.ends_with("href=\""),
+        after_text: line_start > 0
+            && body[..line_start - 1]
+                .rsplit('\n')
+                .next()
+                .is_some_and(|prev| {
+                    !prev
+                        .trim_matches(|c: char| c.is_whitespace() || c == '>')
+                        .is_empty()
+                }),
     }
 }
 

@@ -219,7 +219,7 @@ fn attribute_lists_apply_or_vanish() {
         "Attrs",
         &[(
             "values.md",
-            "---\ntitle: Values\n---\n\n* TOC\n{:toc}\n\n## Collaboration {: #collab .wide}\n\n![Team](team.png)\n{style=\"max-width: 50%;\"}\n\nA paragraph.\n{: .lead}\n\n[a link](values.md){.button} and *stress*{.x}.\n\n## Results {#results}\n\n```\n{: .kept-in-code}\n```\n",
+            "---\ntitle: Values\n---\n\n* TOC\n{:toc}\n\n## Collaboration {: #collab .wide}\n\n![Team](team.png)\n{style=\"max-width: 50%;\"}\n\nA paragraph.\n{: .lead}\n\n[a link](values.md){.button} and *stress*{.x}.\n\nScenario A.\n{.h3 #scenario-a}\n\n[to A](#scenario-a)\n\n## Results {#results}\n\n```\n{: .kept-in-code}\n```\n",
         )],
     );
     t.write("src/team.png", "png");
@@ -240,6 +240,19 @@ fn attribute_lists_apply_or_vanish() {
         "{main}"
     );
     assert!(main.contains("{: .kept-in-code}"), "{main}");
+    assert!(
+        main.contains(r#"<p class="lead">A paragraph.</p>"#),
+        "{main}"
+    );
+    assert!(
+        main.contains(r#"<p id="scenario-a" class="h3">Scenario A.</p>"#),
+        "{main}"
+    );
+    let (_, findings) = t.check_json();
+    assert!(
+        of_rule(&findings, "anchor-broken").is_empty(),
+        "{findings:?}"
+    );
 }
 
 fn dump_dom(chromium: &Path, url: &str) -> String {
