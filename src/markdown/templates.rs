@@ -334,10 +334,13 @@ enum TagKind {
 
 struct Shortcode {
     name: String,
+    /// `<` or `%`, as written.
+    delim: &'static str,
     closing: bool,
     /// `(key, value)`; positional arguments have no key.
     args: Vec<(Option<String>, String)>,
-    /// Set by [`pair_shortcodes`] users: the HTML that closes the block.
+    /// On a closing tag whose opening one stood on its own line: the HTML
+    /// that closes the block (set by `mark_block_closes`).
     block_close: Option<&'static str>,
 }
 
@@ -501,6 +504,7 @@ fn parse_shortcode(s: &str, in_code: bool) -> Option<(usize, TagKind)> {
         inner_start + end + close.len(),
         TagKind::Shortcode(Shortcode {
             name: name.to_owned(),
+            delim: if delim == "<" { "<" } else { "%" },
             closing,
             args,
             block_close: None,
@@ -817,7 +821,8 @@ fn shortcode_html(
             }
         }
         _ => {
-            note(at, format!("{{{{< {} >}}}}", sc.name));
+            let close = if sc.delim == "<" { ">" } else { "%" };
+            note(at, format!("{{{{{} {} {close}}}}}", sc.delim, sc.name));
             String::new()
         }
     }

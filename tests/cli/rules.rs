@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// (rule, path, line) of every expected finding; nothing else may fire.
-const EXPECTED: [(&str, &str, u64); 24] = [
+const EXPECTED: [(&str, &str, u64); 25] = [
     ("config-unknown-key", "book.toml", 3),
     ("adr-status-invalid", "src/adr/0001-status-invalid.md", 3),
     ("adr-number-duplicate", "src/adr/0002-a.md", 1),
@@ -48,6 +48,7 @@ const EXPECTED: [(&str, &str, u64); 24] = [
         5,
     ),
     ("standard-unenforced", "src/standards/unenforced.md", 1),
+    ("template-syntax", "src/guides/template-syntax.md", 8),
 ];
 
 #[test]
@@ -159,7 +160,7 @@ fn every_format_reports_the_same_findings() {
         assert!(human.contains(&head), "{head} missing in\n{human}");
     }
     assert!(
-        human.contains("checked 28 pages: 13 error(s), 9 warning(s), 2 info"),
+        human.contains("checked 29 pages: 13 error(s), 9 warning(s), 3 info"),
         "{human}"
     );
 }
