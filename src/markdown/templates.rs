@@ -147,9 +147,16 @@ fn expand_depth(body: &str, cx: &TemplateCx<'_>, depth: u32) -> Option<Expansion
     let mut i = 0;
     while i < tags.len() {
         let tag = &tags[i];
-        out.copy(body, pos, tag.start);
-        pos = tag.end;
         let line = line_of(body, tag.start, tag.end);
+        // A tag alone on its line that comes to nothing takes the line with
+        // it: a blank line left behind would end a raw HTML block (and
+        // indent the rest of it into a code block) or split a paragraph.
+        let whole_line = line.alone && pos <= line.start;
+        out.copy(body, pos, line.start.max(pos));
+        let mark = (out.text.len(), out.map.parts.len());
+        out.copy(body, line.start.max(pos), tag.start);
+        let copied = out.text.len();
+        pos = tag.end;
         match &tag.kind {
             TagKind::Escaped(literal) => {
                 if tag.in_code {
@@ -239,6 +246,11 @@ fn expand_depth(body: &str, cx: &TemplateCx<'_>, depth: u32) -> Option<Expansion
                 }
             }
         }
+        if whole_line && out.text.len() == copied {
+            out.text.truncate(mark.0);
+            out.map.parts.truncate(mark.1);
+            pos = (line.end + 1).min(body.len());
+        }
         i += 1;
     }
     out.copy(body, pos, body.len());
@@ -279,6 +291,9 @@ struct LineCx<'a> {
     link_dest: bool,
     /// The line before is not blank (a block the tag may attach to).
     after_text: bool,
+    /// Where the line starts, and ends (its `\n` or the end of the body).
+    start: usize,
+    end: usize,
 }
 
 fn line_of(body: &str, start: usize, end: usize) -> LineCx<'_> {
@@ -295,6 +310,8 @@ fn line_of(body: &str, start: usize, end: usize) -> LineCx<'_> {
         heading: before.trim_start().starts_with('#'),
         prefix: &before[..prefix_len],
         link_dest: before.ends_with("](") || before.ends_with("href=\""),
+        start: line_start,
+        end: line_end,
         after_text: line_start > 0
             && body[..line_start - 1]
                 .rsplit('\n')

@@ -951,3 +951,23 @@ fn template_fragments_never_panic_and_keep_positions_in_the_file() {
         }
     }
 }
+
+#[test]
+fn a_dropped_shortcode_alone_on_its_line_takes_the_line_with_it() {
+    // A blank line left in a raw HTML block would end it, and the indented
+    // lines after it would become a code block.
+    let body = "<div class=\"row\">\n  <div>\n    {{< country-select >}}\n      </div>\n</div>\n\nOne\n{{% tabs %}}\ntwo.\n\n## After\n";
+    let r = render_in("a.md", &["a.md"], body, 1);
+    assert!(
+        r.html
+            .contains("<div class=\"row\">\n  <div>\n      </div>\n</div>"),
+        "{}",
+        r.html
+    );
+    assert!(!r.html.contains("<pre"), "{}", r.html);
+    assert!(r.html.contains("<p>One\ntwo.</p>"), "{}", r.html);
+    let h = &r.headings[0];
+    assert_eq!((h.text.as_str(), h.line), ("After", 11));
+    let dropped = r.template_syntax.expect("dropped");
+    assert_eq!((dropped.line, dropped.column), (3, 5));
+}
