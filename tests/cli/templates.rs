@@ -255,10 +255,11 @@ fn attribute_lists_apply_or_vanish() {
     );
 }
 
-fn dump_dom(chromium: &Path, url: &str) -> String {
+fn dump_dom(chromium: &Path, url: &str, extra: &[&str]) -> String {
     let profile = chromium_profile("mermaid");
     let mut child = Command::new(chromium)
         .args(CHROMIUM_FLAGS)
+        .args(extra)
         .args(["--virtual-time-budget=15000", "--dump-dom"])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(url)
@@ -333,7 +334,8 @@ fn mermaid_diagrams_are_drawn_from_file_urls() {
     let t = mermaid_handbook();
     t.build_ok();
     let site = t.path("book");
-    let dom = dump_dom(&chromium, &format!("file://{}/flow.html", site.display()));
+    let flow = format!("file://{}/flow.html", site.display());
+    let dom = dump_dom(&chromium, &flow, &[]);
     let block = dom
         .find("class=\"mermaid\"")
         .map(|i| &dom[i..])
@@ -341,7 +343,22 @@ fn mermaid_diagrams_are_drawn_from_file_urls() {
     let block = &block[..block.find("</pre>").unwrap_or(block.len())];
     assert!(block.contains("<svg"), "diagram not drawn:\n{block}");
     assert!(block.contains("Triage"), "{block}");
+    // Mermaid's light theme fills nodes #ECECFF, its dark theme #1f2020.
+    assert!(
+        block.contains("#ECECFF"),
+        "light page, light diagram:\n{block}"
+    );
+    let dark = dump_dom(&chromium, &flow, &["--force-dark-mode"]);
+    assert!(dark.contains("#1f2020"), "dark page, dark diagram:\n{dark}");
+    assert!(
+        !dark.contains("#ECECFF"),
+        "dark page, dark diagram:\n{dark}"
+    );
 
-    let plain = dump_dom(&chromium, &format!("file://{}/plain.html", site.display()));
+    let plain = dump_dom(
+        &chromium,
+        &format!("file://{}/plain.html", site.display()),
+        &[],
+    );
     assert!(!plain.contains("mermaid"), "{plain}");
 }
