@@ -2,8 +2,9 @@
 //!
 //! Owns: rendering a page's markdown (CommonMark plus tables, footnotes,
 //! strikethrough, task lists, GitHub alerts as callouts, bare-URL autolinks
-//! (`autolink`) and `[[_TOC_]]`/`[TOC]` tables of contents) with
-//! pulldown-cmark; heading
+//! (`autolink`), `[[_TOC_]]`/`[TOC]` tables of contents and ```` ```mermaid ````
+//! diagrams) with pulldown-cmark, after `templates` has resolved foreign
+//! template syntax (Hugo shortcodes, ERB, Kramdown attribute lists); heading
 //! attribute blocks (`{#custom .class}`, only when every token is one; see
 //! `heading_attrs`); heading ids (`{#custom}` or GitHub-style slugs, unique
 //! per page) and their `#` anchors; rewriting relative `.md` links to the output
