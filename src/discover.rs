@@ -50,13 +50,16 @@ pub fn is_markdown(name: &str) -> bool {
 }
 
 /// Is the markdown file at `rel` a Middleman partial, inlined by ERB's
-/// `partial "x"` rather than published: a name starting with `_` that is
-/// ERB (`_x.html.md.erb`) or lies in a `partials` folder. Hugo's
-/// `_index.md` is a page.
+/// `partial "x"` rather than published: a name starting with `_` (which
+/// Middleman never publishes) that is Middleman's (`_x.html.md.erb`,
+/// `_x.html.md`) or lies in a `partials` folder. Hugo's `_index.md` is a
+/// page.
 pub fn is_partial(rel: &str) -> bool {
     let (dirs, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let lower = name.to_ascii_lowercase();
     name.starts_with('_')
-        && (name.to_ascii_lowercase().ends_with(".erb")
+        && (lower.ends_with(".erb")
+            || lower.contains(".html.")
             || dirs.split('/').any(|d| d == "partials" || d == "_partials"))
 }
 
@@ -320,6 +323,7 @@ mod tests {
         assert!(is_partial("a/partials/repo/_links.md"));
         assert!(!is_partial("handbook/_index.md"));
         assert!(!is_partial("partials/intro.md"));
+        assert!(is_partial("_banner.html.md"));
         assert!(!is_partial("_notes.md"));
     }
 }
