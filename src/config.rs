@@ -165,7 +165,7 @@ pub const DEFAULT_RUNBOOK_SECTIONS: [&str; 4] = [
 ];
 
 /// Every rule id this version knows (SPEC's table).
-pub const RULE_IDS: [&str; 26] = [
+pub const RULE_IDS: [&str; 27] = [
     "frontmatter-invalid",
     "kind-unknown",
     "owner-missing",
@@ -192,6 +192,7 @@ pub const RULE_IDS: [&str; 26] = [
     "config-unknown-key",
     "page-name-too-long",
     "role-matrix-incomplete",
+    "template-syntax",
 ];
 
 /// One `[[check.overrides]]` table: rule levels for the pages whose path

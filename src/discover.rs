@@ -41,10 +41,26 @@ pub struct Sources {
     pub assets: Vec<AssetFile>,
 }
 
-/// Is this a markdown file name (`.md`, `.MD`, `.markdown`)?
+/// Is this a markdown file name (`.md`, `.MD`, `.markdown`, and GOV.UK
+/// Tech Docs / Middleman's `.md.erb`)?
 pub fn is_markdown(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
+    let lower = lower.strip_suffix(".erb").unwrap_or(&lower);
     lower.ends_with(".md") || lower.ends_with(".markdown")
+}
+
+/// Is the markdown file at `rel` a Middleman partial, inlined by ERB's
+/// `partial "x"` rather than published: a name starting with `_` (which
+/// Middleman never publishes) that is Middleman's (`_x.html.md.erb`,
+/// `_x.html.md`) or lies in a `partials` folder. Hugo's `_index.md` is a
+/// page.
+pub fn is_partial(rel: &str) -> bool {
+    let (dirs, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let lower = name.to_ascii_lowercase();
+    name.starts_with('_')
+        && (lower.ends_with(".erb")
+            || lower.contains(".html.")
+            || dirs.split('/').any(|d| d == "partials" || d == "_partials"))
 }
 
 /// Files at the handbook root that are configuration, not content, when
@@ -295,5 +311,19 @@ mod tests {
         assert!(is_markdown("x.markdown"));
         assert!(!is_markdown("x.mdx"));
         assert!(!is_markdown("img.png"));
+        assert!(is_markdown("apps.html.md.erb"));
+        assert!(is_markdown("x.md.erb"));
+        assert!(!is_markdown("layout.html.erb"));
+    }
+
+    #[test]
+    fn middleman_partials_are_not_pages() {
+        assert!(is_partial("partials/_intro.md"));
+        assert!(is_partial("manual/_note.html.md.erb"));
+        assert!(is_partial("a/partials/repo/_links.md"));
+        assert!(!is_partial("handbook/_index.md"));
+        assert!(!is_partial("partials/intro.md"));
+        assert!(is_partial("_banner.html.md"));
+        assert!(!is_partial("_notes.md"));
     }
 }

@@ -268,6 +268,8 @@ pub fn markdown(data: &[u8]) {
         title: None,
         base_path: "/",
         pretty_urls: false,
+        frontmatter: "",
+        partials: None,
     };
     let md = render_markdown(&text, 1, &cx);
     for h in &md.headings {

@@ -14,7 +14,7 @@ use crate::markdown::{
 use crate::owners::{CodeOwners, Registry};
 use crate::recognise::{adr_date_in, adr_status_in, infer_kind};
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// One page of the handbook.
 #[derive(Debug, Clone)]
@@ -88,20 +88,36 @@ pub fn parse_pages(
     config: &Config,
     highlighter: &Highlighter,
 ) -> Vec<Page> {
+    let (partials, sources): (Vec<SourceFile>, Vec<SourceFile>) = sources
+        .into_iter()
+        .partition(|s| crate::discover::is_partial(&s.rel));
+    let partials: HashMap<String, String> = partials.into_iter().map(|s| (s.rel, s.text)).collect();
     let known: HashSet<String> = sources.iter().map(|s| s.rel.clone()).collect();
     let mut pages: Vec<Page> = sources
         .into_par_iter()
-        .map(|src| parse_page(src, config, &known, highlighter))
+        .map(|src| parse_page_with(src, config, &known, Some(&partials), highlighter))
         .collect();
     pages.sort_by(|a, b| a.src.rel.cmp(&b.src.rel));
     pages
 }
 
-/// Parses one page.
+/// Parses one page (without partials to inline; see [`parse_page_with`]).
 pub fn parse_page(
     src: SourceFile,
     config: &Config,
     known: &HashSet<String>,
+    highlighter: &Highlighter,
+) -> Page {
+    parse_page_with(src, config, known, None, highlighter)
+}
+
+/// Parses one page; ERB `partial "x"` in it is inlined from `partials`
+/// (texts by path under the content dir).
+pub fn parse_page_with(
+    src: SourceFile,
+    config: &Config,
+    known: &HashSet<String>,
+    partials: Option<&HashMap<String, String>>,
     highlighter: &Highlighter,
 ) -> Page {
     let parsed = parse_frontmatter(&src.root_rel, &src.text);
@@ -117,8 +133,27 @@ pub fn parse_page(
         title: parsed.front.title.as_deref(),
         base_path: &config.base_path,
         pretty_urls: config.pretty_urls,
+        frontmatter: src.text.get(..parsed.body_offset).unwrap_or(""),
+        partials,
     };
     let md = render_markdown(body, parsed.body_line, &cx);
+    if let Some(t) = &md.template_syntax {
+        parse_findings.push(
+            Diagnostic::new(
+                "template-syntax",
+                crate::diag::Severity::Info,
+                &src.root_rel,
+                (t.line, t.column),
+                format!(
+                    "template syntax left out of the page: {}",
+                    names_listed(&t.names)
+                ),
+            )
+            .with_help(
+                "nothing renders it here; write the content as markdown, or keep it in a code block if it documents the syntax",
+            ),
+        );
+    }
     let file_name = src.rel.rsplit('/').next().unwrap_or(&src.rel);
     // A folder's index page (`adr/README.md`, as adr-tools and log4brains
     // lay it out; Hugo's `_index.md`) introduces the folder; it is not one
@@ -187,6 +222,16 @@ pub fn parse_page(
         parse_findings,
         src,
     }
+}
+
+/// `a`, `b` … for a finding's message: the first ten, then how many more.
+fn names_listed(names: &[String]) -> String {
+    const SHOWN: usize = 10;
+    let mut list: Vec<String> = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
+    if names.len() > SHOWN {
+        list.push(format!("and {} more", names.len() - SHOWN));
+    }
+    list.join(", ")
 }
 
 /// A title from a file name: `db-failover.md` → `Db failover`; an index

@@ -2,8 +2,9 @@
 //!
 //! Owns: rendering a page's markdown (CommonMark plus tables, footnotes,
 //! strikethrough, task lists, GitHub alerts as callouts, bare-URL autolinks
-//! (`autolink`) and `[[_TOC_]]`/`[TOC]` tables of contents) with
-//! pulldown-cmark; heading
+//! (`autolink`), `[[_TOC_]]`/`[TOC]` tables of contents and ```` ```mermaid ````
+//! diagrams) with pulldown-cmark, after `templates` has resolved foreign
+//! template syntax (Hugo shortcodes, ERB, Kramdown attribute lists); heading
 //! attribute blocks (`{#custom .class}`, only when every token is one; see
 //! `heading_attrs`); heading ids (`{#custom}` or GitHub-style slugs, unique
 //! per page) and their `#` anchors; rewriting relative `.md` links to the output
@@ -35,6 +36,7 @@ mod resolve;
 pub(crate) use resolve::is_bare_email;
 pub use resolve::{find_page, page_url_styled, pretty_link_base, resolve_absolute, AbsoluteTarget};
 use resolve::{relative_href, url_dir};
+mod templates;
 
 pub(crate) use highlight::escape_html;
 pub use highlight::{highlight_css, Highlighter};
@@ -68,6 +70,12 @@ pub struct MarkdownContext<'a> {
     /// `[build] pretty-urls`: pages are written as `x/index.html`, so every
     /// relative href is computed from that folder.
     pub pretty_urls: bool,
+    /// The page's frontmatter block as written (`""` when none): ERB's
+    /// `current_page.data.KEY` reads it.
+    pub frontmatter: &'a str,
+    /// Partial files (Middleman's `_name.md` in a partials folder) by path
+    /// under the content dir, for ERB's `partial "name"`.
+    pub partials: Option<&'a HashMap<String, String>>,
 }
 
 /// The result of [`render_markdown`].
@@ -91,6 +99,23 @@ pub struct RenderedMarkdown {
     /// Plain text of the body for search, code included; blocks are separated
     /// by newlines, inline HTML is dropped.
     pub text: String,
+    /// Template syntax (Hugo shortcodes, ERB) that could not be rendered
+    /// and was dropped, if any.
+    pub template_syntax: Option<DroppedTemplates>,
+    /// The body has a ```` ```mermaid ```` diagram (the page loads the
+    /// diagram script).
+    pub has_mermaid: bool,
+}
+
+/// Template syntax left out of a page because nothing renders it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DroppedTemplates {
+    /// 1-based line of the first one.
+    pub line: u32,
+    /// 1-based column of the first one.
+    pub column: u32,
+    /// What was dropped (`{{< name >}}`, `<% if %>`), each once, in order.
+    pub names: Vec<String>,
 }
 
 /// One heading of a page.
@@ -194,9 +219,38 @@ pub fn layout_safe_id(id: &str) -> std::borrow::Cow<'_, str> {
 /// `body_line` is the 1-based line in the file where `body` starts (after
 /// frontmatter), so that heading and link lines are absolute in the file.
 pub fn render_markdown(body: &str, body_line: u32, cx: &MarkdownContext<'_>) -> RenderedMarkdown {
+    let expansion = templates::expand(
+        body,
+        &templates::TemplateCx {
+            page_path: cx.page_path,
+            known_pages: cx.known_pages,
+            frontmatter: cx.frontmatter,
+            title: cx.title,
+            partials: cx.partials,
+        },
+    );
+    let mut lines = LineIndex::new(body, body_line);
+    let (source, dropped) = match expansion {
+        Some(e) => {
+            lines.map = Some(e.map);
+            (std::borrow::Cow::Owned(e.text), e.dropped)
+        }
+        None => (std::borrow::Cow::Borrowed(body), Vec::new()),
+    };
+    let first_dropped = dropped.first().map(|&(at, _)| at);
+    let template_syntax = first_dropped.map(|at| {
+        let (line, column) = lines.position_in_original(at);
+        DroppedTemplates {
+            line,
+            column,
+            names: dropped.into_iter().map(|(_, n)| n).collect(),
+        }
+    });
+    let body: &str = &source;
     let mut r = Renderer {
         cx,
-        lines: LineIndex::new(body, body_line),
+        lines,
+        has_mermaid: false,
         events: Vec::new(),
         slots: Vec::new(),
         heading: None,
@@ -217,7 +271,9 @@ pub fn render_markdown(body: &str, body_line: u32, cx: &MarkdownContext<'_>) -> 
         }
         r.event(event, range.start);
     }
-    r.finish(body.len())
+    let mut md = r.finish(body.len());
+    md.template_syntax = template_syntax;
+    md
 }
 
 fn options() -> Options {
@@ -283,6 +339,7 @@ struct Renderer<'a, 'c> {
     toc_slots: Vec<usize>,
     /// Inside a table-of-contents marker paragraph (its events are dropped).
     in_toc_marker: bool,
+    has_mermaid: bool,
 }
 
 impl<'a> Renderer<'a, '_> {
@@ -326,7 +383,13 @@ impl<'a> Renderer<'a, '_> {
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some(open) = self.code.take() {
-                    let html = self.code_block_html(&open);
+                    let is_mermaid = open.lang.as_deref() == Some("mermaid");
+                    self.has_mermaid |= is_mermaid;
+                    let html = if is_mermaid {
+                        mermaid_html(&open.code)
+                    } else {
+                        self.code_block_html(&open)
+                    };
                     self.code_html_len += html.len();
                     self.text.push_str(&open.code);
                     self.end_block();
@@ -437,6 +500,9 @@ impl<'a> Renderer<'a, '_> {
                 self.html_block = Some(String::new());
                 self.events.push(event);
             }
+            Event::Html(ref html) if html.starts_with(templates::BLOCK_ATTRS) => {
+                self.apply_block_attrs(html);
+            }
             Event::Html(ref html) => {
                 if let Some(block) = &mut self.html_block {
                     block.push_str(html);
@@ -524,6 +590,43 @@ impl<'a> Renderer<'a, '_> {
             *classes = block.attrs.classes.into_iter().map(CowStr::from).collect();
         }
         block.attrs.id
+    }
+
+    /// Puts a block attribute list (`{: .lead #intro}` on the line after a
+    /// paragraph, read by `templates`) on that paragraph: the events end
+    /// `... End(Paragraph), Start(HtmlBlock)`. After anything else it is
+    /// dropped.
+    fn apply_block_attrs(&mut self, marker: &str) {
+        let Some((id, classes)) = templates::block_attrs(marker) else {
+            return;
+        };
+        let n = self.events.len();
+        if n < 2
+            || !matches!(self.events[n - 1], Event::Start(Tag::HtmlBlock))
+            || !matches!(self.events[n - 2], Event::End(TagEnd::Paragraph))
+        {
+            return;
+        }
+        let Some(start) = self.events[..n - 2]
+            .iter()
+            .rposition(|e| matches!(e, Event::Start(Tag::Paragraph)))
+        else {
+            return;
+        };
+        let mut p = String::from("<p");
+        if let Some(id) = id {
+            p.push_str(" id=\"");
+            push_escaped(&mut p, id);
+            p.push('"');
+            self.html_anchors.push(id.to_owned());
+        }
+        if !classes.is_empty() {
+            p.push_str(" class=\"");
+            push_escaped(&mut p, &classes.join(" "));
+            p.push('"');
+        }
+        p.push('>');
+        self.events[start] = Event::Html(p.into());
     }
 
     /// Append inline text to the page text and to the open heading, if any.
@@ -726,6 +829,8 @@ impl<'a> Renderer<'a, '_> {
             title_id: self.title_id,
             html_anchors: self.html_anchors,
             text,
+            template_syntax: None,
+            has_mermaid: self.has_mermaid,
         }
     }
 }
@@ -781,6 +886,16 @@ fn toc_html(headings: &[Heading], title_id: Option<&str>) -> String {
     for _ in &open {
         html.push_str("</li>\n</ul>\n");
     }
+    html
+}
+
+/// A mermaid diagram: its source kept escaped (readable without
+/// JavaScript) in the `<pre class="mermaid">` the diagram script draws into.
+fn mermaid_html(code: &str) -> String {
+    let mut html = String::with_capacity(code.len() + 32);
+    html.push_str("<pre class=\"mermaid\">");
+    push_escaped(&mut html, code);
+    html.push_str("</pre>\n");
     html
 }
 
@@ -866,6 +981,9 @@ struct LineIndex<'a> {
     /// The last position counted: line index, byte offset, characters
     /// from the line start to that offset.
     cursor: (usize, usize, usize),
+    /// When the parser reads an expanded body (template syntax resolved):
+    /// its offsets back to `src`.
+    map: Option<templates::OffsetMap>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -886,10 +1004,21 @@ impl<'a> LineIndex<'a> {
             starts,
             first_line: first_line.max(1),
             cursor: (0, 0, 0),
+            map: None,
         }
     }
 
+    /// The position of a parser offset (in the expanded body, if any).
     fn position(&mut self, offset: usize) -> (u32, u32) {
+        let offset = match &self.map {
+            Some(map) => map.original(offset),
+            None => offset,
+        };
+        self.position_in_original(offset)
+    }
+
+    /// The position of an offset in the body as written.
+    fn position_in_original(&mut self, offset: usize) -> (u32, u32) {
         let offset = offset.min(self.src.len());
         let index = self
             .starts
@@ -924,7 +1053,7 @@ impl<'a> LineIndex<'a> {
 /// `.MD`/`.markdown`) → `"a/index.html"`; GOV.UK Tech Docs / Middleman pages
 /// keep their single `.html`: `"a/b.html.md"` → `"a/b.html"`,
 /// `"a/index.html.md"` → `"a/index.html"`. Paths that are not markdown come
-/// back unchanged. Works on relative link paths too (`"../adr/0003-x.md"` →
+/// back unchanged; `"a/b.html.md.erb"` → `"a/b.html"`. Works on relative link paths too (`"../adr/0003-x.md"` →
 /// `"../adr/0003-x.html"`).
 pub fn page_url(path: &str) -> String {
     let (dir, file) = path.split_at(path.rfind('/').map_or(0, |i| i + 1));
@@ -939,6 +1068,18 @@ pub fn page_url(path: &str) -> String {
 /// markdown extension and without a `.html` before it (`"b.html.md"` →
 /// `"b"`). `None` for a file that is not markdown.
 pub(crate) fn page_stem(file: &str) -> Option<&str> {
+    // GOV.UK Tech Docs / Middleman: `x.html.md.erb` is `x.html.md` run
+    // through ERB first.
+    let file = match file.len().checked_sub(".erb".len()) {
+        Some(cut)
+            if file
+                .get(cut..)
+                .is_some_and(|e| e.eq_ignore_ascii_case(".erb")) =>
+        {
+            &file[..cut]
+        }
+        _ => file,
+    };
     let (stem, ext) = file.rsplit_once('.')?;
     if !is_markdown_ext(ext) {
         return None;

@@ -199,7 +199,14 @@ pub fn render_site(site: &SiteView, theme: &Theme, extra_css: &str, sink: &dyn S
     nav::render_nav(&site.nav, sink)?;
     sink.put("sitemap.xml", sitemap(site, !has_index_page))?;
 
+    let has_diagrams = site
+        .pages
+        .iter()
+        .any(|p| p.content.contains(theme::MERMAID_MARK));
     for (name, bytes) in &theme.statics {
+        if name == theme::MERMAID_JS && !has_diagrams {
+            continue;
+        }
         sink.put(&format!("static/{name}"), bytes.clone())?;
     }
     let mut highlight = theme

@@ -74,7 +74,20 @@ const STATIC: &[(&str, &[u8])] = &[
         "search.js",
         include_bytes!("../../themes/default/static/search.js"),
     ),
+    // mermaid 11 (MIT), the IIFE build: draws ```mermaid blocks; written to
+    // the site and loaded only when a page has a diagram.
+    (
+        MERMAID_JS,
+        include_bytes!("../../themes/default/static/mermaid.min.js"),
+    ),
 ];
+
+/// The diagram script's name under `static/`.
+pub(crate) const MERMAID_JS: &str = "mermaid.min.js";
+
+/// The markup a mermaid diagram has in a page's HTML (see
+/// `markdown::mermaid_html`); pages holding it load [`MERMAID_JS`].
+pub(crate) const MERMAID_MARK: &str = "<pre class=\"mermaid\">";
 
 /// A loaded theme: every template parsed, every static asset in memory.
 ///

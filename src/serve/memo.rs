@@ -314,7 +314,10 @@ impl Memo {
         }
         let mut scan = None;
         let mut handbook = load_handbook_with(config.clone(), |config| {
-            let (paths, assets) = discover_paths(config);
+            let (mut paths, assets) = discover_paths(config);
+            // Middleman partials are not pages (`build` inlines them; the
+            // preview leaves their `partial` calls out).
+            paths.retain(|(rel, _)| !crate::discover::is_partial(rel));
             let (pages, s) = self.scan_pages(config, paths, &dirty_rels, check_all)?;
             scan = Some(s);
             Ok((pages, assets))

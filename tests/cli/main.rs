@@ -19,3 +19,4 @@ mod safety;
 mod search;
 #[cfg(feature = "serve")]
 mod serve;
+mod templates;

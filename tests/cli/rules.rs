@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// (rule, path, line) of every expected finding; nothing else may fire.
-const EXPECTED: [(&str, &str, u64); 25] = [
+const EXPECTED: [(&str, &str, u64); 26] = [
     ("config-unknown-key", "book.toml", 3),
     ("adr-status-invalid", "src/adr/0001-status-invalid.md", 3),
     ("adr-number-duplicate", "src/adr/0002-a.md", 1),
@@ -49,6 +49,7 @@ const EXPECTED: [(&str, &str, u64); 25] = [
     ),
     ("standard-unenforced", "src/standards/unenforced.md", 1),
     ("role-matrix-incomplete", "src/roles/incomplete.yaml", 7),
+    ("template-syntax", "src/guides/template-syntax.md", 8),
 ];
 
 #[test]
@@ -160,7 +161,7 @@ fn every_format_reports_the_same_findings() {
         assert!(human.contains(&head), "{head} missing in\n{human}");
     }
     assert!(
-        human.contains("checked 29 pages: 13 error(s), 10 warning(s), 2 info"),
+        human.contains("checked 30 pages: 13 error(s), 10 warning(s), 3 info"),
         "{human}"
     );
 }
