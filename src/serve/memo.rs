@@ -42,7 +42,7 @@ use crate::diag::Summary;
 use crate::discover::{discover_paths, read_page, root_prefix, to_slash, AssetFile};
 use crate::error::{io_err, Result};
 use crate::markdown::{highlight_css, Highlighter};
-use crate::page::{parse_page, Handbook, Page};
+use crate::page::{parse_page_with, Handbook, Page};
 use crate::pipeline::{finish_history, load_handbook_with, render_view};
 use crate::render::view::SiteView;
 use crate::render::{render_site, Sink, Theme};
@@ -176,6 +176,11 @@ pub(crate) struct Memo {
     /// them: warnings printed once while they last, and the content files
     /// that lose their place (the fast path keeps them out too).
     clashes: crate::site::Clashes,
+    /// Middleman partials (`partials/_x.md`) by path under the content
+    /// folder, as `build` inlines them, and their fingerprint: when one
+    /// changes, every page is parsed again.
+    partials: HashMap<String, String>,
+    partials_fp: u64,
     /// `HANDBOOK_TIMINGS=1`.
     timings: bool,
 }
@@ -217,6 +222,8 @@ impl Memo {
             history: HistorySlot::NotRead,
             unbuilt: Unbuilt::default(),
             clashes: Default::default(),
+            partials: HashMap::new(),
+            partials_fp: 0,
             timings: crate::timings_wanted(),
         }
     }
@@ -314,10 +321,12 @@ impl Memo {
         }
         let mut scan = None;
         let mut handbook = load_handbook_with(config.clone(), |config| {
-            let (mut paths, assets) = discover_paths(config);
-            // Middleman partials are not pages (`build` inlines them; the
-            // preview leaves their `partial` calls out).
-            paths.retain(|(rel, _)| !crate::discover::is_partial(rel));
+            let (paths, assets) = discover_paths(config);
+            // Middleman partials are not pages; pages inline them.
+            let (partials, paths): (Vec<_>, Vec<_>) = paths
+                .into_iter()
+                .partition(|(rel, _)| crate::discover::is_partial(rel));
+            self.read_partials(config, partials)?;
             let (pages, s) = self.scan_pages(config, paths, &dirty_rels, check_all)?;
             scan = Some(s);
             Ok((pages, assets))
@@ -458,6 +467,33 @@ impl Memo {
 
     /// Walks the content dir and returns every page, reusing cached ones,
     /// and what changed.
+    /// Reads the partials as `build` does; a change in any of them (or in
+    /// their set) makes every page parse again, since any page may use it.
+    fn read_partials(&mut self, config: &Config, paths: Vec<(String, PathBuf)>) -> Result<()> {
+        let prefix = root_prefix(config);
+        let mut partials = HashMap::with_capacity(paths.len());
+        for (rel, abs) in paths {
+            match read_page(&abs, rel, &prefix) {
+                Ok(src) => {
+                    partials.insert(src.rel, src.text);
+                }
+                Err(e) if crate::discover::is_vanished(&e) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let mut sorted: Vec<(&String, &String)> = partials.iter().collect();
+        sorted.sort();
+        let mut h = DefaultHasher::new();
+        sorted.hash(&mut h);
+        let fp = h.finish();
+        if fp != self.partials_fp {
+            self.meta.clear();
+            self.partials_fp = fp;
+        }
+        self.partials = partials;
+        Ok(())
+    }
+
     fn scan_pages(
         &mut self,
         config: &Config,
@@ -578,6 +614,7 @@ impl Memo {
         let n_parse = jobs.iter().filter(|j| matches!(j, Job::Parse(..))).count();
         self.next_parse_id += n_parse as u64;
         let highlighter = &self.highlighter;
+        let partials = &self.partials;
         let mut ids = first_id..;
         let jobs: Vec<(Job, u64)> = jobs
             .into_iter()
@@ -595,7 +632,7 @@ impl Memo {
             .map(|(job, id)| match job {
                 Job::Keep(p, m) => (p, m, None),
                 Job::Parse(src, stamp, text_hash, old) => {
-                    let page = parse_page(src, config, &known, highlighter);
+                    let page = parse_page_with(src, config, &known, Some(partials), highlighter);
                     let dir_links = has_dir_links(&page);
                     let meta = PageMeta {
                         stamp,
@@ -1302,7 +1339,7 @@ mod tests {
                 text: text.into(),
                 invalid_utf8_at: None,
             };
-            parse_page(src, &config, &known, &hl)
+            crate::page::parse_page(src, &config, &known, &hl)
         };
         let a = page("---\ntitle: A\n---\n\n## One\n\nText.\n");
         let b = page("---\ntitle: A\n---\n\n## One\n\nOther text.\n");
@@ -1506,6 +1543,20 @@ mod tests {
             t.replace("Ships features", "Leads projects")
         });
         step("edit only a role matrix's data", d, false);
+        // A GOV.UK Tech Docs page inlines a Middleman partial, in `serve`
+        // as in `build`; editing the partial alone updates the page.
+        std::fs::create_dir_all(root.join("src/partials")).unwrap();
+        let mut d = book.edit("src/partials/_contact.md", |_| {
+            "Ask in the #platform channel.\n".to_owned()
+        });
+        d.extend(book.edit("src/guides/support.html.md.erb", |_| {
+            "---\ntitle: Support\nowners: [payments]\nreviewed: 2026-10-01\n---\n# <%= current_page.data.title %>\n\n<%= partial \"partials/contact\" %>\n".to_owned()
+        }));
+        step("add a page that inlines a partial", d, false);
+        let d = book.edit("src/partials/_contact.md", |t| {
+            t.replace("#platform", "#platform-help")
+        });
+        step("edit only a partial", d, false);
         // The sidebar's nodes: a folder named by a new index page, renamed
         // by its title, a page moved into new folders, a folder emptied.
         let d = book.edit("src/runbooks/index.md", |_| {
