@@ -16,14 +16,15 @@ use std::path::Path;
 const MAX_KEYS: usize = 12;
 
 /// Loads the handbook at `dir` (its book.toml just written) and returns the
-/// report for its pages. `owners_proposed`: whether an owners.yaml was
-/// written for the owners found.
-pub fn report_for(dir: &Path, owners_proposed: bool) -> Result<String> {
+/// report for its pages and how many pages `build` will read.
+/// `owners_proposed`: whether an owners.yaml was written for the owners
+/// found.
+pub fn report_for(dir: &Path, owners_proposed: bool) -> Result<(String, usize)> {
     let config = load_config(dir, &LoadOptions::default())?;
     let sources = crate::discover::discover(&config)?;
     let highlighter = crate::markdown::Highlighter::plain();
     let pages = crate::page::parse_pages(sources.pages, &config, &highlighter);
-    Ok(migration_report(&pages, owners_proposed))
+    Ok((migration_report(&pages, owners_proposed), pages.len()))
 }
 
 /// What a frontmatter key becomes in `handbook`.

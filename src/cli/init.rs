@@ -41,11 +41,15 @@ pub(super) fn run_init(a: InitArgs) -> Result<Outcome> {
         } else {
             format!("in {}/", found.content)
         };
+        // The report counts what `build` reads (the repository's README
+        // too, when the content is at the top), so the first line does.
+        let report = crate::migration::report_for(&dir, !found.owners.is_empty());
+        let pages = report.as_ref().map_or(found.pages, |(_, n)| *n);
         eprintln!(
             "{}: found {} page{} {place}; book.toml points there (src = \"{}\"), no example pages added",
             dir.display(),
-            found.pages,
-            if found.pages == 1 { "" } else { "s" },
+            pages,
+            if pages == 1 { "" } else { "s" },
             found.content
         );
         if let Some(title) = &found.title {
@@ -70,7 +74,10 @@ pub(super) fn run_init(a: InitArgs) -> Result<Outcome> {
                 found.owners.len()
             );
         }
-        print_migration_report(&dir, !found.owners.is_empty());
+        match report {
+            Ok((report, _)) => eprint!("{report}"),
+            Err(e) => eprintln!("note: no migration report: {e}"),
+        }
     }
     if done.written.is_empty() {
         eprintln!("{}: already a handbook; nothing written", dir.display());
@@ -79,15 +86,6 @@ pub(super) fn run_init(a: InitArgs) -> Result<Outcome> {
         println!("{}", p.display());
     }
     Ok(Outcome::Clean)
-}
-
-/// The migration report after adopting a repository (pages by kind,
-/// frontmatter keys, next steps); a note if the pages cannot be read.
-fn print_migration_report(dir: &std::path::Path, owners_proposed: bool) {
-    match crate::migration::report_for(dir, owners_proposed) {
-        Ok(report) => eprint!("{report}"),
-        Err(e) => eprintln!("note: no migration report: {e}"),
-    }
 }
 
 pub(super) fn run_new(a: NewArgs) -> Result<Outcome> {

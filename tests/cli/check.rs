@@ -180,10 +180,11 @@ fn sarif_format_is_valid_2_1_0() {
         "frontmatter-invalid",
         "page-name-too-long",
         "role-matrix-incomplete",
+        "template-syntax",
     ] {
         assert!(rule_ids.contains(id), "no descriptor for {id}");
     }
-    assert_eq!(rule_ids.len(), 26);
+    assert_eq!(rule_ids.len(), 27);
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), findings.len());
     for (res, f) in results.iter().zip(&findings) {

@@ -77,7 +77,8 @@ fn init_over_existing_pages_points_at_them() {
         t.read("book.toml")
     );
     assert!(
-        r.stderr.contains("found 2 pages at the top"),
+        // The repository's README is the home page: it counts, as in build.
+        r.stderr.contains("found 3 pages at the top"),
         "{}",
         r.stderr
     );
@@ -91,9 +92,9 @@ fn init_over_existing_pages_points_at_them() {
         .map(|p| p["path"].as_str().unwrap())
         .collect();
     paths.sort();
-    assert!(
-        paths.contains(&"on-call.md") && paths.contains(&"runbooks/db-failover.md"),
-        "{paths:?}"
+    assert_eq!(
+        paths,
+        ["README.md", "on-call.md", "runbooks/db-failover.md"]
     );
 
     // An MkDocs-style docs/ folder is the content when it has pages.
