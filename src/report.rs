@@ -8,6 +8,7 @@ use crate::diag::{
     control_escape, escape_controls, escape_controls_except, Diagnostic, Severity, Summary,
 };
 use crate::error::{io_err, Error, Result};
+use crate::repo_path::PathBase;
 use serde_json::json;
 use std::io::{IsTerminal, Write};
 
@@ -268,11 +269,22 @@ pub fn github_report(findings: &[Diagnostic]) -> String {
     out
 }
 
-/// SARIF 2.1.0 with one rule descriptor per rule id.
-pub fn sarif_report(findings: &[Diagnostic]) -> serde_json::Value {
+/// Where a rule is documented: the README's rule table, under the
+/// `## Rules` heading (GitHub's anchor for it is `#rules`).
+pub fn rule_help_uri(_rule: &str) -> String {
+    format!("{README_URL}#rules")
+}
+
+/// The repository's README, where rules are documented.
+const README_URL: &str = "https://github.com/handbook-rs/handbook/blob/main/README.md";
+
+/// SARIF 2.1.0 with one rule descriptor per rule id. Result paths are
+/// relative to `%SRCROOT%`, which `originalUriBaseIds` gives as
+/// `base_uri` (the repository root, or the current directory).
+pub fn sarif_report(findings: &[Diagnostic], base_uri: &str) -> serde_json::Value {
     let rules: Vec<_> = RULE_IDS
         .iter()
-        .map(|id| json!({"id": id, "name": id, "helpUri": format!("https://github.com/handbook-rs/handbook#rule-{id}")}))
+        .map(|id| json!({"id": id, "name": id, "helpUri": rule_help_uri(id)}))
         .collect();
     let results: Vec<_> = findings
         .iter()
@@ -292,7 +304,10 @@ pub fn sarif_report(findings: &[Diagnostic]) -> serde_json::Value {
                 "level": level,
                 "message": {"text": text},
                 "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": crate::markdown::percent_encode_path(&d.path)},
+                    "artifactLocation": {
+                        "uri": crate::markdown::percent_encode_path(&d.path),
+                        "uriBaseId": "%SRCROOT%"
+                    },
                     "region": {"startLine": d.line, "startColumn": d.column}
                 }}]
             })
@@ -303,19 +318,54 @@ pub fn sarif_report(findings: &[Diagnostic]) -> serde_json::Value {
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "handbook", "version": env!("CARGO_PKG_VERSION"), "informationUri": "https://github.com/handbook-rs/handbook", "rules": rules}},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": base_uri}},
             "results": results
         }]
     })
 }
 
+/// Sources looked up by reported path: the base's prefix is taken off
+/// before asking the handbook-relative `inner`.
+struct ShownSources<'a> {
+    base: &'a PathBase,
+    inner: &'a dyn SourceText,
+}
+
+impl SourceText for ShownSources<'_> {
+    fn text(&self, path: &str) -> Option<&str> {
+        self.inner.text(self.base.handbook_rel(path)?)
+    }
+}
+
+/// What a report says besides its findings.
+pub struct ReportCx<'a> {
+    /// Pages checked.
+    pub pages: usize,
+    /// The date staleness was measured against.
+    pub today: Date,
+    /// Text of the files findings point at, by handbook-relative path.
+    pub sources: &'a dyn SourceText,
+    /// What reported paths are relative to.
+    pub base: &'a PathBase,
+}
+
 /// Prints the report in `format`: human to stderr, the others to stdout.
-pub fn print(
-    format: Format,
-    findings: &[Diagnostic],
-    pages: usize,
-    today: Date,
-    sources: &dyn SourceText,
-) -> Result<()> {
+/// `findings` carry handbook-relative paths; every format shows them
+/// relative to `cx.base`.
+pub fn print(format: Format, findings: &[Diagnostic], cx: &ReportCx<'_>) -> Result<()> {
+    let shown: Vec<Diagnostic> = findings
+        .iter()
+        .map(|d| Diagnostic {
+            path: cx.base.show(&d.path),
+            ..d.clone()
+        })
+        .collect();
+    let findings = &shown[..];
+    let (pages, today) = (cx.pages, cx.today);
+    let sources = &ShownSources {
+        base: cx.base,
+        inner: cx.sources,
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let text = match format {
@@ -330,7 +380,9 @@ pub fn print(
         }
         Format::Github => github_report(findings),
         Format::Sarif => {
-            serde_json::to_string_pretty(&sarif_report(findings)).unwrap_or_default() + "\n"
+            serde_json::to_string_pretty(&sarif_report(findings, &cx.base.base_uri()))
+                .unwrap_or_default()
+                + "\n"
         }
     };
     out.write_all(text.as_bytes()).map_err(io_err("<stdout>"))?;

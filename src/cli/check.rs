@@ -5,6 +5,7 @@ use crate::baseline::Baseline;
 use crate::diag::{Severity, Summary};
 use crate::error::Result;
 use crate::pipeline::{check, CheckOptions};
+use crate::repo_path::PathBase;
 use crate::report::{self, Format};
 use clap::Args;
 use std::path::PathBuf;
@@ -44,7 +45,8 @@ pub(super) fn run(a: CheckArgs) -> Result<Outcome> {
         changed_since: a.changed_since,
         quote_sources: a.format == Format::Human,
     };
-    let r = check(&root(a.dir), &opts)?;
+    let root = root(a.dir);
+    let r = check(&root, &opts)?;
     if let Some(path) = &a.write_baseline {
         let baseline = Baseline::of(&r.findings);
         baseline.write(path)?;
@@ -62,7 +64,15 @@ pub(super) fn run(a: CheckArgs) -> Result<Outcome> {
     if let Some(path) = &a.baseline {
         (findings, hidden) = Baseline::load(path)?.filter(findings);
     }
-    report::print(a.format, &findings, r.pages, today, &r.sources)?;
+    // The baseline matched handbook-relative paths (so it holds wherever
+    // `check` runs from); reports show them from the repository root.
+    let cx = report::ReportCx {
+        pages: r.pages,
+        today,
+        sources: &r.sources,
+        base: &PathBase::from_env(&root),
+    };
+    report::print(a.format, &findings, &cx)?;
     if let (Some(path), true) = (&a.baseline, hidden > 0) {
         eprintln!(
             "{hidden} finding(s) hidden by the baseline {}",

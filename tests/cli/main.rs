@@ -5,6 +5,7 @@
 
 mod build;
 mod check;
+mod ci;
 mod harness;
 mod health;
 mod init;

@@ -1,0 +1,228 @@
+//! `check` where CI runs it: paths relative to the repository root in
+//! every format, the GitLab and JUnit reports, the file-list form.
+
+use crate::harness::{HandbookTest, RunResult, TODAY};
+
+const PAGE: &str = "---\ntitle: Disk full\n---\n\n# Disk full\n\nFree some space.\n";
+const FORMATS: [&str; 4] = ["human", "json", "github", "sarif"];
+
+/// A handbook (with one unowned page) in `dir` of a fresh temp folder,
+/// which is a git work tree when `git`; `other/` is an unrelated folder.
+fn repo(dir: &str, git: bool) -> HandbookTest {
+    let t = HandbookTest::empty();
+    let at = |rel: &str| {
+        if dir.is_empty() {
+            rel.to_owned()
+        } else {
+            format!("{dir}/{rel}")
+        }
+    };
+    t.write(&at("book.toml"), "[book]\ntitle = \"Ops\"\n");
+    t.write(&at("src/runbooks/disk.md"), PAGE);
+    t.write("other/.keep", "");
+    if git {
+        std::fs::create_dir_all(t.path(".git")).unwrap();
+    }
+    t
+}
+
+/// The paths a report in `format` gives its findings (at least one).
+fn reported_paths(r: &RunResult, format: &str) -> Vec<String> {
+    r.assert_code(1);
+    let paths: Vec<String> = match format {
+        "human" => r
+            .stderr
+            .lines()
+            .filter(|l| l.contains(": error[") || l.contains(": warning["))
+            .map(|l| l.split(':').next().unwrap().to_owned())
+            .collect(),
+        "json" => r.json()["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_owned())
+            .collect(),
+        "github" => r
+            .stdout
+            .lines()
+            .map(|l| {
+                let file = l.split("file=").nth(1).unwrap();
+                file.split(",line=").next().unwrap().to_owned()
+            })
+            .collect(),
+        "sarif" => {
+            let sarif = r.json();
+            sarif["runs"][0]["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|res| {
+                    let loc = &res["locations"][0]["physicalLocation"]["artifactLocation"];
+                    assert_eq!(loc["uriBaseId"], "%SRCROOT%", "{loc}");
+                    loc["uri"].as_str().unwrap().to_owned()
+                })
+                .collect()
+        }
+        _ => unreachable!(),
+    };
+    assert!(!paths.is_empty(), "no findings in {format}: {r:?}");
+    paths
+}
+
+/// Runs `check [DIR]` from `cwd` in every format and asserts every
+/// finding's path is `want`, and that SARIF's `%SRCROOT%` is `base`.
+#[track_caller]
+fn assert_paths(t: &HandbookTest, cwd: &str, dir: Option<&str>, want: &str, base: &str) {
+    for format in FORMATS {
+        let mut args = vec!["check", "--format", format, "--today", TODAY];
+        args.extend(dir);
+        let r = t.run_in(cwd, &args, &[]);
+        for p in reported_paths(&r, format) {
+            assert_eq!(p, want, "{format} from {cwd:?} with {dir:?}");
+        }
+        if format == "human" {
+            assert!(
+                r.stderr.contains("| ---"),
+                "the line is quoted: {}",
+                r.stderr
+            );
+        }
+        if format == "sarif" {
+            let uri = r.json()["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            // The harness writes the temp root as `[ROOT]`.
+            let want_uri = format!("file://[ROOT]/{base}");
+            assert_eq!(
+                uri.trim_end_matches('/'),
+                want_uri.trim_end_matches('/'),
+                "{cwd:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn paths_are_repository_relative_with_the_handbook_at_the_root() {
+    let t = repo("", true);
+    assert_paths(&t, "", None, "src/runbooks/disk.md", "");
+    assert_paths(
+        &t,
+        "src/runbooks",
+        Some("../.."),
+        "src/runbooks/disk.md",
+        "",
+    );
+    assert_paths(&t, "other", Some(".."), "src/runbooks/disk.md", "");
+}
+
+#[test]
+fn paths_are_repository_relative_with_the_handbook_in_docs() {
+    let t = repo("docs", true);
+    let want = "docs/src/runbooks/disk.md";
+    assert_paths(&t, "", Some("docs"), want, "");
+    assert_paths(&t, "docs", None, want, "");
+    assert_paths(&t, "other", Some("../docs"), want, "");
+}
+
+#[test]
+fn paths_are_relative_to_the_current_folder_outside_git() {
+    let t = repo("docs", false);
+    assert_paths(&t, "", Some("docs"), "docs/src/runbooks/disk.md", "");
+    assert_paths(&t, "docs", None, "src/runbooks/disk.md", "docs");
+    assert_paths(
+        &t,
+        "other",
+        Some("../docs"),
+        "../docs/src/runbooks/disk.md",
+        "other",
+    );
+}
+
+#[test]
+fn a_worktree_git_file_marks_the_repository_root_too() {
+    let t = repo("docs", false);
+    t.write(".git", "gitdir: /elsewhere/.git/worktrees/x\n");
+    assert_paths(&t, "docs", None, "docs/src/runbooks/disk.md", "");
+}
+
+#[test]
+fn a_baseline_matches_wherever_check_runs_from() {
+    let t = repo("docs", true);
+    t.run_in(
+        "",
+        &[
+            "check",
+            "docs",
+            "--write-baseline",
+            "b.json",
+            "--today",
+            TODAY,
+        ],
+        &[],
+    )
+    .assert_code(0);
+    let text = t.read("b.json");
+    assert!(
+        text.contains("\"path\":\"src/runbooks/disk.md\""),
+        "handbook-relative paths: {text}"
+    );
+    for (cwd, dir, file) in [
+        ("", "docs", "b.json"),
+        ("docs", ".", "../b.json"),
+        ("other", "../docs", "../b.json"),
+    ] {
+        let r = t.run_in(
+            cwd,
+            &["check", dir, "--baseline", file, "--today", TODAY],
+            &[],
+        );
+        r.assert_code(0);
+        assert!(r.stderr.contains("hidden by the baseline"), "{}", r.stderr);
+    }
+}
+
+/// GitHub's anchor for a README heading: lower case, punctuation other
+/// than `-` and `_` dropped, spaces as `-`.
+fn github_anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '_' || *c == ' ')
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+#[test]
+fn sarif_help_uris_point_at_readme_anchors_that_exist() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let anchors: Vec<String> = readme
+        .lines()
+        .filter(|l| l.starts_with('#'))
+        .map(|l| github_anchor(l.trim_start_matches('#')))
+        .collect();
+    let t = repo("", true);
+    let r = t.run(&["check", "--format", "sarif", "--today", TODAY]);
+    let sarif = r.json();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(rules.len() > 10);
+    for rule in rules {
+        let uri = rule["helpUri"].as_str().unwrap();
+        let (page, anchor) = uri.split_once('#').unwrap();
+        assert!(page.ends_with("/README.md"), "{uri}");
+        assert!(
+            anchors.iter().any(|a| a == anchor),
+            "{uri}: no such anchor in README.md"
+        );
+        let id = rule["id"].as_str().unwrap();
+        assert!(
+            readme.contains(&format!("| {id} |")),
+            "{id} is not in the README's rule table"
+        );
+    }
+}
