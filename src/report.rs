@@ -1,6 +1,9 @@
 //! Printing findings and errors: the human format (one
 //! `path:line:col: severity[rule]: message` line per finding, colour only
-//! on a terminal), JSON, GitHub workflow commands and SARIF 2.1.0.
+//! on a terminal), JSON, GitHub workflow commands and SARIF 2.1.0; GitLab
+//! Code Quality and JUnit XML in [`ci`].
+
+pub mod ci;
 
 use crate::config::RULE_IDS;
 use crate::date::Date;
@@ -23,6 +26,10 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0 on stdout.
     Sarif,
+    /// GitLab Code Quality JSON on stdout.
+    Gitlab,
+    /// JUnit XML on stdout: a test case per page, a failure per finding.
+    Junit,
 }
 
 /// Whether stderr is a terminal that wants colour (`NO_COLOR` unset).
@@ -347,6 +354,8 @@ pub struct ReportCx<'a> {
     pub sources: &'a dyn SourceText,
     /// What reported paths are relative to.
     pub base: &'a PathBase,
+    /// Every page's handbook-relative path (JUnit's test cases).
+    pub pages_checked: &'a [String],
 }
 
 /// Prints the report in `format`: human to stderr, the others to stdout.
@@ -379,6 +388,13 @@ pub fn print(format: Format, findings: &[Diagnostic], cx: &ReportCx<'_>) -> Resu
                 + "\n"
         }
         Format::Github => github_report(findings),
+        Format::Gitlab => {
+            serde_json::to_string_pretty(&ci::gitlab_report(findings)).unwrap_or_default() + "\n"
+        }
+        Format::Junit => {
+            let files: Vec<String> = cx.pages_checked.iter().map(|p| cx.base.show(p)).collect();
+            ci::junit_report(findings, &files)
+        }
         Format::Sarif => {
             serde_json::to_string_pretty(&sarif_report(findings, &cx.base.base_uri()))
                 .unwrap_or_default()

@@ -71,6 +71,7 @@ pub(super) fn run(a: CheckArgs) -> Result<Outcome> {
         today,
         sources: &r.sources,
         base: &PathBase::from_env(&root),
+        pages_checked: &r.page_paths,
     };
     report::print(a.format, &findings, &cx)?;
     if let (Some(path), true) = (&a.baseline, hidden > 0) {

@@ -226,3 +226,116 @@ fn sarif_help_uris_point_at_readme_anchors_that_exist() {
         );
     }
 }
+
+/// Compares `actual` byte for byte with `tests/fixtures/ci/expected/NAME`
+/// (`SNAPSHOTS=overwrite` rewrites the file; review the diff).
+#[track_caller]
+fn assert_golden(name: &str, actual: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/ci/expected")
+        .join(name);
+    if std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite") {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        expected == actual,
+        "{} differs (SNAPSHOTS=overwrite to update)\n--- expected\n{expected}\n--- actual\n{actual}",
+        path.display()
+    );
+}
+
+/// The report fixture: a repository with its handbook in `docs/`.
+fn reports_repo() -> HandbookTest {
+    let t = HandbookTest::fixture("ci/reports");
+    std::fs::create_dir_all(t.path(".git")).unwrap();
+    t
+}
+
+#[test]
+fn gitlab_format_matches_its_golden_file() {
+    let t = reports_repo();
+    let r = t.run(&["check", "docs", "--format", "gitlab", "--today", TODAY]);
+    r.assert_code(1);
+    assert_golden("gitlab.json", &r.stdout);
+    let issues = r.json();
+    let severities: Vec<&str> = issues
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["severity"].as_str().unwrap())
+        .collect();
+    for s in &severities {
+        assert!(
+            ["info", "minor", "major", "critical", "blocker"].contains(s),
+            "{s}"
+        );
+    }
+}
+
+#[test]
+fn gitlab_fingerprints_are_stable_across_runs_and_line_moves() {
+    let t = reports_repo();
+    let fingerprints = |t: &HandbookTest| -> Vec<(String, String)> {
+        let r = t.run(&["check", "docs", "--format", "gitlab", "--today", TODAY]);
+        r.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["check_name"].as_str().unwrap().to_owned(),
+                    i["fingerprint"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let first = fingerprints(&t);
+    assert_eq!(first, fingerprints(&t), "same run, same fingerprints");
+    let unique: std::collections::BTreeSet<_> = first.iter().map(|f| &f.1).collect();
+    assert_eq!(unique.len(), first.len(), "fingerprints are unique");
+    let page = "docs/src/guides/deploy.md";
+    let text = t
+        .read(page)
+        .replace("# Deploying\n", "# Deploying\n\nMoved down.\n\n");
+    t.write(page, &text);
+    let moved = fingerprints(&t);
+    assert_eq!(first, moved, "moving lines keeps the fingerprints");
+    let text = t.read(page).replace("freeze.md", "thaw.md");
+    t.write(page, &text);
+    assert_ne!(
+        first,
+        fingerprints(&t),
+        "another link target is another issue"
+    );
+}
+
+#[test]
+fn junit_format_matches_its_golden_file() {
+    let t = reports_repo();
+    let r = t.run(&["check", "docs", "--format", "junit", "--today", TODAY]);
+    r.assert_code(1);
+    assert_golden("junit.xml", &r.stdout);
+    // One test case per page (and for book.toml, which has a finding).
+    assert_eq!(r.stdout.matches("<testcase ").count(), 4);
+    assert_eq!(r.stdout.matches("<failure ").count(), 8);
+}
+
+#[test]
+fn junit_escapes_what_pages_write() {
+    let t = repo("", true);
+    t.write("owners.yaml", "teams:\n  sre:\n    members: []\n");
+    // YAML's `\e` and `\a` put ESC and BEL into the owner's name.
+    t.write(
+        "src/a.md",
+        "---\ntitle: A\nowners: [\"<b\\e]0;t\\a\\\"&'>\"]\n---\n",
+    );
+    let r = t.run(&["check", "--format", "junit", "--today", TODAY]);
+    let xml = &r.stdout;
+    assert!(!xml.contains('\u{1b}') && !xml.contains('\u{7}'), "{xml}");
+    assert!(
+        xml.contains("&lt;b\\x1b]0;t\\x07&quot;&amp;&apos;&gt;"),
+        "{xml}"
+    );
+}
