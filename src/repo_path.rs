@@ -129,6 +129,18 @@ impl PathBase {
     }
 }
 
+/// A file named on the command line, as a path relative to the handbook
+/// root `root`: tried relative to `cwd`, then to the repository root
+/// `base` (as pre-commit passes them). `None` when it does not exist or
+/// is outside the handbook.
+pub fn handbook_rel_of(file: &Path, root: &Path, cwd: &Path, base: &Path) -> Option<String> {
+    let root = root.canonicalize().ok()?;
+    [cwd.join(file), base.join(file)]
+        .iter()
+        .filter_map(|p| p.canonicalize().ok())
+        .find_map(|p| p.strip_prefix(&root).ok().map(crate::discover::to_slash))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

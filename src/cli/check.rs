@@ -5,9 +5,10 @@ use crate::baseline::Baseline;
 use crate::diag::{Severity, Summary};
 use crate::error::Result;
 use crate::pipeline::{check, CheckOptions};
-use crate::repo_path::PathBase;
+use crate::repo_path::{handbook_rel_of, PathBase};
 use crate::report::{self, Format};
 use clap::Args;
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 /// Flags of `handbook check`.
@@ -15,6 +16,10 @@ use std::path::PathBuf;
 pub struct CheckArgs {
     /// Handbook root (the folder holding book.toml); default: current folder.
     pub dir: Option<PathBuf>,
+    /// Report only on these pages (relative to the current folder or the
+    /// repository root); rules still run over the whole handbook. Files
+    /// outside the handbook, and files that are not pages, are ignored.
+    pub files: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
@@ -38,6 +43,19 @@ pub struct CheckArgs {
     pub write_baseline: Option<PathBuf>,
 }
 
+/// `check FILE...` (as pre-commit runs it): a first argument that is a
+/// file, not a folder, is a file to report on, and the handbook is the
+/// current folder.
+fn split_dir_and_files(dir: Option<PathBuf>, mut files: Vec<PathBuf>) -> (PathBuf, Vec<PathBuf>) {
+    match dir {
+        Some(d) if d.is_file() => {
+            files.insert(0, d);
+            (root(None), files)
+        }
+        d => (root(d), files),
+    }
+}
+
 pub(super) fn run(a: CheckArgs) -> Result<Outcome> {
     let today = today(a.today.as_deref())?;
     let opts = CheckOptions {
@@ -45,8 +63,18 @@ pub(super) fn run(a: CheckArgs) -> Result<Outcome> {
         changed_since: a.changed_since,
         quote_sources: a.format == Format::Human,
     };
-    let root = root(a.dir);
-    let r = check(&root, &opts)?;
+    let (root, files) = split_dir_and_files(a.dir, a.files);
+    let mut r = check(&root, &opts)?;
+    let base = PathBase::from_env(&root);
+    if !files.is_empty() {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let wanted: BTreeSet<String> = files
+            .iter()
+            .filter_map(|f| handbook_rel_of(f, &root, &cwd, &base.base))
+            .collect();
+        r.findings.retain(|d| wanted.contains(&d.path));
+        r.page_paths.retain(|p| wanted.contains(p));
+    }
     if let Some(path) = &a.write_baseline {
         let baseline = Baseline::of(&r.findings);
         baseline.write(path)?;
@@ -70,7 +98,7 @@ pub(super) fn run(a: CheckArgs) -> Result<Outcome> {
         pages: r.pages,
         today,
         sources: &r.sources,
-        base: &PathBase::from_env(&root),
+        base: &base,
         pages_checked: &r.page_paths,
     };
     report::print(a.format, &findings, &cx)?;

@@ -339,3 +339,126 @@ fn junit_escapes_what_pages_write() {
         "{xml}"
     );
 }
+
+/// A repository with its handbook in `docs/`: `a.md` (unowned, linking to
+/// b.md's heading) and `b.md` (unowned), plus files that are not pages.
+fn two_pages() -> HandbookTest {
+    let t = repo("docs", true);
+    t.write(
+        "docs/src/a.md",
+        "---\ntitle: A\n---\n\nSee [b](b.md#steps).\n",
+    );
+    t.write("docs/src/b.md", "---\ntitle: B\n---\n\n## Steps\n\nOne.\n");
+    t.write("docs/src/notes.txt", "not a page\n");
+    t.write("README.md", "# Repository\n");
+    t
+}
+
+/// The distinct paths of a JSON report's findings.
+fn json_paths(r: &RunResult) -> Vec<String> {
+    let mut paths: Vec<String> = r.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_owned())
+        .collect();
+    paths.dedup();
+    paths
+}
+
+#[test]
+fn check_with_files_reports_on_those_pages_only() {
+    let t = two_pages();
+    let json = ["--format", "json", "--today", TODAY];
+    let all = t.run_in("", &[&["check", "docs"][..], &json].concat(), &[]);
+    assert_eq!(
+        json_paths(&all),
+        [
+            "docs/src/a.md",
+            "docs/src/b.md",
+            "docs/src/runbooks/disk.md"
+        ]
+    );
+    // Relative to the repository root (as pre-commit passes them), from
+    // the root, from another folder, and relative to the current folder.
+    for (cwd, args) in [
+        ("", vec!["check", "docs", "docs/src/a.md"]),
+        ("other", vec!["check", "../docs", "docs/src/a.md"]),
+        ("docs", vec!["check", "src/a.md"]),
+        ("docs/src", vec!["check", "..", "a.md"]),
+    ] {
+        let r = t.run_in(cwd, &[&args[..], &json].concat(), &[]);
+        r.assert_code(1);
+        assert_eq!(json_paths(&r), ["docs/src/a.md"], "{cwd:?} {args:?}");
+        // The link into b.md resolved: rules saw the whole handbook.
+        assert!(!r.stdout.contains("link-broken") && !r.stdout.contains("anchor-broken"));
+    }
+    let r = t.run_in(
+        "",
+        &[
+            &["check", "docs", "docs/src/b.md", "docs/src/a.md"][..],
+            &json,
+        ]
+        .concat(),
+        &[],
+    );
+    assert_eq!(json_paths(&r), ["docs/src/a.md", "docs/src/b.md"]);
+}
+
+#[test]
+fn check_ignores_files_that_are_not_handbook_pages_quietly() {
+    let t = two_pages();
+    for files in [
+        vec!["README.md"],
+        vec!["docs/src/notes.txt"],
+        vec!["docs/src/gone.md"],
+        vec!["README.md", "docs/src/notes.txt", "other/.keep"],
+    ] {
+        let mut args = vec!["check", "docs", "--today", TODAY];
+        args.extend(&files);
+        let r = t.run_in("", &args, &[]);
+        r.assert_code(0);
+        assert!(
+            r.stderr.starts_with("checked 3 pages: 0 error(s)") && r.stderr.lines().count() == 1,
+            "{files:?}: only the summary: {}",
+            r.stderr
+        );
+        let mut args = vec!["check", "docs", "--format", "junit", "--today", TODAY];
+        args.extend(&files);
+        let r = t.run_in("", &args, &[]);
+        assert!(!r.stdout.contains("<testcase"), "{}", r.stdout);
+    }
+    let r = t.run_in(
+        "",
+        &[
+            "check",
+            "docs",
+            "--format",
+            "junit",
+            "--today",
+            TODAY,
+            "docs/src/b.md",
+        ],
+        &[],
+    );
+    assert_eq!(r.stdout.matches("<testcase ").count(), 1, "{}", r.stdout);
+}
+
+#[test]
+fn pre_commit_hook_runs_check_on_the_changed_pages() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/.pre-commit-hooks.yaml"
+    ))
+    .unwrap();
+    let hooks: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+    let hook = hooks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == "handbook-check")
+        .expect("a handbook-check hook");
+    assert_eq!(hook["entry"], "handbook check");
+    assert_ne!(hook["pass_filenames"], false);
+    assert!(hook["files"].as_str().unwrap().contains("md"));
+}
