@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[cfg(unix)]
+mod action;
 mod build;
 mod check;
 mod ci;
