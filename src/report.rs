@@ -32,9 +32,40 @@ pub enum Format {
     Junit,
 }
 
-/// Whether stderr is a terminal that wants colour (`NO_COLOR` unset).
+/// `--color`: when the human format uses colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, as the environment says.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour, given the environment (`env` looks a variable
+    /// up) and whether stderr is a terminal. Under `auto`, a non-empty
+    /// `NO_COLOR` turns colour off; else `FORCE_COLOR` or `CLICOLOR_FORCE`
+    /// (non-empty, not `0`) turns it on even off a terminal.
+    pub fn wanted(self, env: impl Fn(&str) -> Option<String>, terminal: bool) -> bool {
+        let set = |k: &str| env(k).is_some_and(|v| !v.is_empty());
+        let forced = |k: &str| env(k).is_some_and(|v| !v.is_empty() && v != "0" && v != "false");
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto if set("NO_COLOR") => false,
+            ColorChoice::Auto => forced("FORCE_COLOR") || forced("CLICOLOR_FORCE") || terminal,
+        }
+    }
+}
+
+/// Whether stderr is a terminal that wants colour (`--color auto`).
 pub fn use_colour() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+    ColorChoice::Auto.wanted(
+        |k| std::env::var_os(k).map(|v| v.to_string_lossy().into_owned()),
+        std::io::stderr().is_terminal(),
+    )
 }
 
 /// Prints a program error and its causes to stderr, control characters
@@ -356,6 +387,8 @@ pub struct ReportCx<'a> {
     pub base: &'a PathBase,
     /// Every page's handbook-relative path (JUnit's test cases).
     pub pages_checked: &'a [String],
+    /// Colour the human format.
+    pub colour: bool,
 }
 
 /// Prints the report in `format`: human to stderr, the others to stdout.
@@ -379,7 +412,7 @@ pub fn print(format: Format, findings: &[Diagnostic], cx: &ReportCx<'_>) -> Resu
     let mut out = stdout.lock();
     let text = match format {
         Format::Human => {
-            print_human(findings, use_colour(), sources);
+            print_human(findings, cx.colour, sources);
             eprintln!("checked {pages} pages: {}", Summary::of(findings));
             return Ok(());
         }
@@ -421,6 +454,31 @@ mod tests {
         .with_help("add owners");
         let s = github_report(&[d]);
         assert_eq!(s, "::error file=src/a%2Cb.md,line=3,col=4,title=owner-missing::no owners%0Aat all%0Aadd owners\n");
+    }
+
+    #[test]
+    fn colour_follows_the_flag_then_no_color_then_force_then_the_terminal() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                vars.iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        use ColorChoice::*;
+        assert!(Auto.wanted(env(&[]), true));
+        assert!(!Auto.wanted(env(&[]), false));
+        assert!(!Auto.wanted(env(&[("NO_COLOR", "1")]), true));
+        assert!(
+            Auto.wanted(env(&[("NO_COLOR", "")]), true),
+            "empty NO_COLOR is unset"
+        );
+        assert!(Auto.wanted(env(&[("FORCE_COLOR", "1")]), false));
+        assert!(Auto.wanted(env(&[("CLICOLOR_FORCE", "1")]), false));
+        assert!(!Auto.wanted(env(&[("FORCE_COLOR", "0")]), false));
+        assert!(!Auto.wanted(env(&[("NO_COLOR", "1"), ("FORCE_COLOR", "1")]), false));
+        assert!(Always.wanted(env(&[("NO_COLOR", "1")]), false));
+        assert!(!Never.wanted(env(&[("FORCE_COLOR", "1")]), true));
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub struct BuildArgs {
     pub quiet: bool,
 }
 
-pub(super) fn run(a: BuildArgs) -> Result<Outcome> {
+pub(super) fn run(a: BuildArgs, colour: bool) -> Result<Outcome> {
     let today = today(a.today.as_deref())?;
     let r = build(
         &root(a.dir),
@@ -33,7 +33,7 @@ pub(super) fn run(a: BuildArgs) -> Result<Outcome> {
         },
     )?;
     if !a.quiet {
-        report::print_human(&r.findings, report::use_colour(), &r.sources);
+        report::print_human(&r.findings, colour, &r.sources);
         let s = crate::diag::Summary::of(&r.findings);
         eprintln!(
             "built {} pages ({} files) into {} in {:.2}s; {}",

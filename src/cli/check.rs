@@ -56,7 +56,7 @@ fn split_dir_and_files(dir: Option<PathBuf>, mut files: Vec<PathBuf>) -> (PathBu
     }
 }
 
-pub(super) fn run(a: CheckArgs) -> Result<Outcome> {
+pub(super) fn run(a: CheckArgs, colour: bool) -> Result<Outcome> {
     let today = today(a.today.as_deref())?;
     let opts = CheckOptions {
         today,
@@ -100,6 +100,7 @@ pub(super) fn run(a: CheckArgs) -> Result<Outcome> {
         sources: &r.sources,
         base: &base,
         pages_checked: &r.page_paths,
+        colour,
     };
     report::print(a.format, &findings, &cx)?;
     if let (Some(path), true) = (&a.baseline, hidden > 0) {

@@ -462,3 +462,43 @@ fn pre_commit_hook_runs_check_on_the_changed_pages() {
     assert_ne!(hook["pass_filenames"], false);
     assert!(hook["files"].as_str().unwrap().contains("md"));
 }
+
+#[test]
+fn version_names_the_commit_it_was_built_from() {
+    let t = HandbookTest::empty();
+    let r = t.run(&["--version"]);
+    r.assert_code(0);
+    let want = format!("handbook {}", env!("CARGO_PKG_VERSION"));
+    assert!(r.stdout.starts_with(&want), "{}", r.stdout);
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output();
+    if let Some(head) = head.ok().filter(|o| o.status.success()) {
+        let head = String::from_utf8(head.stdout).unwrap();
+        assert_eq!(r.stdout.trim(), format!("{want} ({})", head.trim()));
+    }
+}
+
+#[test]
+fn color_flag_and_environment_decide_the_colour() {
+    let t = repo("", false);
+    let check = |args: &[&str], env: &[(&str, &str)]| {
+        let mut all = vec!["check", "--today", TODAY];
+        all.extend(args);
+        let r = t.run_env(&all, env);
+        r.assert_code(1);
+        r.stderr.contains("\x1b[")
+    };
+    // The harness sets NO_COLOR=1; an empty NO_COLOR counts as unset.
+    assert!(!check(&[], &[]));
+    assert!(check(&["--color", "always"], &[]));
+    assert!(check(&[], &[("NO_COLOR", ""), ("FORCE_COLOR", "1")]));
+    assert!(check(&[], &[("NO_COLOR", ""), ("CLICOLOR_FORCE", "1")]));
+    assert!(!check(&[], &[("FORCE_COLOR", "1")]), "NO_COLOR wins");
+    assert!(!check(
+        &["--color", "never"],
+        &[("NO_COLOR", ""), ("FORCE_COLOR", "1")]
+    ));
+    assert!(!check(&[], &[("NO_COLOR", "")]), "not a terminal");
+}
