@@ -502,3 +502,57 @@ fn color_flag_and_environment_decide_the_colour() {
     ));
     assert!(!check(&[], &[("NO_COLOR", "")]), "not a terminal");
 }
+
+#[test]
+fn changed_since_on_a_shallow_clone_says_how_to_fetch_the_history() {
+    let t = repo("", false);
+    let git = |dir: &std::path::Path, args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
+            .args([
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "init.defaultBranch=main",
+            ])
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(t.root(), &["init", "-q"]);
+    git(t.root(), &["add", "."]);
+    git(t.root(), &["commit", "-qm", "one"]);
+    git(t.root(), &["tag", "base"]);
+    t.write("src/runbooks/disk.md", &format!("{PAGE}\nMore.\n"));
+    git(t.root(), &["commit", "-qam", "two"]);
+    let url = format!("file://{}", t.root().display());
+    git(t.root(), &["clone", "-q", "--depth", "1", &url, "shallow"]);
+    let full = t.run_in(
+        "",
+        &["check", "--changed-since", "HEAD~5", "--today", TODAY],
+        &[],
+    );
+    full.assert_code(2);
+    assert!(!full.stderr.contains("shallow"), "{}", full.stderr);
+    for reference in ["base", "HEAD~1"] {
+        let r = t.run_in(
+            "shallow",
+            &["check", "--changed-since", reference, "--today", TODAY],
+            &[],
+        );
+        r.assert_code(2);
+        assert!(
+            r.stderr.contains("shallow clone") && r.stderr.contains("fetch-depth: 0"),
+            "{}",
+            r.stderr
+        );
+    }
+}
