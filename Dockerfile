@@ -5,7 +5,7 @@
 # Stage 1 builds a static (musl) binary; stage 2 is Alpine with git (for
 # the review history and --changed-since) and a non-root user.
 FROM rust:1-alpine AS build
-RUN apk add --no-cache musl-dev
+RUN apk add --no-cache musl-dev gcc
 WORKDIR /src
 COPY . .
 RUN cargo build --release --locked \

@@ -391,6 +391,31 @@ pub struct ReportCx<'a> {
     pub colour: bool,
 }
 
+/// Prints findings (with handbook-relative paths) in the human format,
+/// their paths shown relative to `base`.
+pub fn print_human_from(
+    findings: &[Diagnostic],
+    colour: bool,
+    sources: &dyn SourceText,
+    base: &PathBase,
+) {
+    let shown: Vec<Diagnostic> = findings
+        .iter()
+        .map(|d| Diagnostic {
+            path: base.show(&d.path),
+            ..d.clone()
+        })
+        .collect();
+    print_human(
+        &shown,
+        colour,
+        &ShownSources {
+            base,
+            inner: sources,
+        },
+    );
+}
+
 /// Prints the report in `format`: human to stderr, the others to stdout.
 /// `findings` carry handbook-relative paths; every format shows them
 /// relative to `cx.base`.

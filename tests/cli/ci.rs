@@ -556,3 +556,29 @@ fn changed_since_on_a_shallow_clone_says_how_to_fetch_the_history() {
         );
     }
 }
+
+#[test]
+fn build_shows_findings_from_the_repository_root_too() {
+    let t = repo("docs", true);
+    for (cwd, dir) in [("", "docs"), ("docs", "."), ("other", "../docs")] {
+        let r = t.run_in(
+            cwd,
+            &["build", dir, "--dest", "site", "--today", TODAY],
+            &[],
+        );
+        r.assert_code(0);
+        assert!(
+            r.stderr
+                .contains("\ndocs/src/runbooks/disk.md:1:1: error[owner-missing]")
+                || r.stderr
+                    .starts_with("docs/src/runbooks/disk.md:1:1: error[owner-missing]"),
+            "{cwd:?}: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains("| ---"),
+            "the line is quoted: {}",
+            r.stderr
+        );
+    }
+}
