@@ -65,6 +65,12 @@ fn key(message: &str) -> String {
     out
 }
 
+/// [`key`] for other reports that match findings the same way (GitLab's
+/// fingerprints).
+pub(crate) fn message_key(message: &str) -> String {
+    key(message)
+}
+
 fn id(d: &Diagnostic) -> (String, String, String) {
     (d.rule.to_owned(), d.path.clone(), key(&d.message))
 }

@@ -48,6 +48,20 @@ pub fn repo_root(dir: &Path) -> Result<PathBuf> {
     Ok(PathBuf::from(stdout_of(&out)))
 }
 
+/// What to do when a ref or merge base is missing from a shallow clone
+/// (CI checks out one commit by default); empty for a full clone.
+fn shallow_hint(root: &Path) -> &'static str {
+    let shallow = git(root, &["rev-parse", "--is-shallow-repository"])
+        .is_ok_and(|out| out.status.success() && stdout_of(&out) == "true");
+    if shallow {
+        "; this is a shallow clone: fetch the history with `git fetch --deepen=200` \
+         (or `git fetch --unshallow`), or check out with `fetch-depth: 0` \
+         (GitHub Actions) or `GIT_DEPTH: 0` (GitLab CI)"
+    } else {
+        ""
+    }
+}
+
 /// Files changed since the merge base of `reference` and `HEAD`, including
 /// uncommitted and untracked files, as absolute paths. Deleted files are
 /// included (they can break links).
@@ -64,15 +78,17 @@ pub fn changed_since(dir: &Path, reference: &str) -> Result<BTreeSet<PathBuf>> {
     )?;
     if !verify.status.success() {
         return Err(Error::Usage(format!(
-            "--changed-since {reference}: no such branch, tag or commit in {}",
-            root.display()
+            "--changed-since {reference}: no such branch, tag or commit in {}{}",
+            root.display(),
+            shallow_hint(&root)
         )));
     }
     let base = git(&root, &["merge-base", reference, "HEAD"])?;
     if !base.status.success() {
         return Err(Error::Usage(format!(
-            "--changed-since {reference}: it shares no history with HEAD in {}",
-            root.display()
+            "--changed-since {reference}: it shares no history with HEAD in {}{}",
+            root.display(),
+            shallow_hint(&root)
         )));
     }
     let base = stdout_of(&base);

@@ -34,6 +34,7 @@ pub mod page;
 pub mod pipeline;
 pub mod recognise;
 pub mod render;
+pub mod repo_path;
 pub mod report;
 pub mod rules;
 pub mod scaffold;

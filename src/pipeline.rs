@@ -112,6 +112,8 @@ pub struct CheckReport {
     pub sources: BTreeMap<String, String>,
     /// Findings hidden by pages' `check: { ignore: [...] }`.
     pub ignored: usize,
+    /// Every page's path relative to the handbook root, sorted.
+    pub page_paths: Vec<String>,
 }
 
 /// The text of every file a finding points at: pages from memory, config
@@ -407,5 +409,10 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Result<CheckReport> {
         },
         findings,
         ignored: ev.ignored,
+        page_paths: handbook
+            .pages
+            .iter()
+            .map(|p| p.src.root_rel.clone())
+            .collect(),
     })
 }

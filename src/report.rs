@@ -1,6 +1,9 @@
 //! Printing findings and errors: the human format (one
 //! `path:line:col: severity[rule]: message` line per finding, colour only
-//! on a terminal), JSON, GitHub workflow commands and SARIF 2.1.0.
+//! on a terminal), JSON, GitHub workflow commands and SARIF 2.1.0; GitLab
+//! Code Quality and JUnit XML in [`ci`].
+
+pub mod ci;
 
 use crate::config::RULE_IDS;
 use crate::date::Date;
@@ -8,6 +11,7 @@ use crate::diag::{
     control_escape, escape_controls, escape_controls_except, Diagnostic, Severity, Summary,
 };
 use crate::error::{io_err, Error, Result};
+use crate::repo_path::PathBase;
 use serde_json::json;
 use std::io::{IsTerminal, Write};
 
@@ -22,11 +26,46 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0 on stdout.
     Sarif,
+    /// GitLab Code Quality JSON on stdout.
+    Gitlab,
+    /// JUnit XML on stdout: a test case per page, a failure per finding.
+    Junit,
 }
 
-/// Whether stderr is a terminal that wants colour (`NO_COLOR` unset).
+/// `--color`: when the human format uses colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, as the environment says.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour, given the environment (`env` looks a variable
+    /// up) and whether stderr is a terminal. Under `auto`, a non-empty
+    /// `NO_COLOR` turns colour off; else `FORCE_COLOR` or `CLICOLOR_FORCE`
+    /// (non-empty, not `0`) turns it on even off a terminal.
+    pub fn wanted(self, env: impl Fn(&str) -> Option<String>, terminal: bool) -> bool {
+        let set = |k: &str| env(k).is_some_and(|v| !v.is_empty());
+        let forced = |k: &str| env(k).is_some_and(|v| !v.is_empty() && v != "0" && v != "false");
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto if set("NO_COLOR") => false,
+            ColorChoice::Auto => forced("FORCE_COLOR") || forced("CLICOLOR_FORCE") || terminal,
+        }
+    }
+}
+
+/// Whether stderr is a terminal that wants colour (`--color auto`).
 pub fn use_colour() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+    ColorChoice::Auto.wanted(
+        |k| std::env::var_os(k).map(|v| v.to_string_lossy().into_owned()),
+        std::io::stderr().is_terminal(),
+    )
 }
 
 /// Prints a program error and its causes to stderr, control characters
@@ -268,11 +307,22 @@ pub fn github_report(findings: &[Diagnostic]) -> String {
     out
 }
 
-/// SARIF 2.1.0 with one rule descriptor per rule id.
-pub fn sarif_report(findings: &[Diagnostic]) -> serde_json::Value {
+/// Where a rule is documented: the README's rule table, under the
+/// `## Rules` heading (GitHub's anchor for it is `#rules`).
+pub fn rule_help_uri(_rule: &str) -> String {
+    format!("{README_URL}#rules")
+}
+
+/// The repository's README, where rules are documented.
+const README_URL: &str = "https://github.com/handbook-rs/handbook/blob/main/README.md";
+
+/// SARIF 2.1.0 with one rule descriptor per rule id. Result paths are
+/// relative to `%SRCROOT%`, which `originalUriBaseIds` gives as
+/// `base_uri` (the repository root, or the current directory).
+pub fn sarif_report(findings: &[Diagnostic], base_uri: &str) -> serde_json::Value {
     let rules: Vec<_> = RULE_IDS
         .iter()
-        .map(|id| json!({"id": id, "name": id, "helpUri": format!("https://github.com/handbook-rs/handbook#rule-{id}")}))
+        .map(|id| json!({"id": id, "name": id, "helpUri": rule_help_uri(id)}))
         .collect();
     let results: Vec<_> = findings
         .iter()
@@ -292,7 +342,10 @@ pub fn sarif_report(findings: &[Diagnostic]) -> serde_json::Value {
                 "level": level,
                 "message": {"text": text},
                 "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": crate::markdown::percent_encode_path(&d.path)},
+                    "artifactLocation": {
+                        "uri": crate::markdown::percent_encode_path(&d.path),
+                        "uriBaseId": "%SRCROOT%"
+                    },
                     "region": {"startLine": d.line, "startColumn": d.column}
                 }}]
             })
@@ -303,24 +356,88 @@ pub fn sarif_report(findings: &[Diagnostic]) -> serde_json::Value {
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "handbook", "version": env!("CARGO_PKG_VERSION"), "informationUri": "https://github.com/handbook-rs/handbook", "rules": rules}},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": base_uri}},
             "results": results
         }]
     })
 }
 
-/// Prints the report in `format`: human to stderr, the others to stdout.
-pub fn print(
-    format: Format,
+/// Sources looked up by reported path: the base's prefix is taken off
+/// before asking the handbook-relative `inner`.
+struct ShownSources<'a> {
+    base: &'a PathBase,
+    inner: &'a dyn SourceText,
+}
+
+impl SourceText for ShownSources<'_> {
+    fn text(&self, path: &str) -> Option<&str> {
+        self.inner.text(self.base.handbook_rel(path)?)
+    }
+}
+
+/// What a report says besides its findings.
+pub struct ReportCx<'a> {
+    /// Pages checked.
+    pub pages: usize,
+    /// The date staleness was measured against.
+    pub today: Date,
+    /// Text of the files findings point at, by handbook-relative path.
+    pub sources: &'a dyn SourceText,
+    /// What reported paths are relative to.
+    pub base: &'a PathBase,
+    /// Every page's handbook-relative path (JUnit's test cases).
+    pub pages_checked: &'a [String],
+    /// Colour the human format.
+    pub colour: bool,
+}
+
+/// Prints findings (with handbook-relative paths) in the human format,
+/// their paths shown relative to `base`.
+pub fn print_human_from(
     findings: &[Diagnostic],
-    pages: usize,
-    today: Date,
+    colour: bool,
     sources: &dyn SourceText,
-) -> Result<()> {
+    base: &PathBase,
+) {
+    let shown: Vec<Diagnostic> = findings
+        .iter()
+        .map(|d| Diagnostic {
+            path: base.show(&d.path),
+            ..d.clone()
+        })
+        .collect();
+    print_human(
+        &shown,
+        colour,
+        &ShownSources {
+            base,
+            inner: sources,
+        },
+    );
+}
+
+/// Prints the report in `format`: human to stderr, the others to stdout.
+/// `findings` carry handbook-relative paths; every format shows them
+/// relative to `cx.base`.
+pub fn print(format: Format, findings: &[Diagnostic], cx: &ReportCx<'_>) -> Result<()> {
+    let shown: Vec<Diagnostic> = findings
+        .iter()
+        .map(|d| Diagnostic {
+            path: cx.base.show(&d.path),
+            ..d.clone()
+        })
+        .collect();
+    let findings = &shown[..];
+    let (pages, today) = (cx.pages, cx.today);
+    let sources = &ShownSources {
+        base: cx.base,
+        inner: cx.sources,
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let text = match format {
         Format::Human => {
-            print_human(findings, use_colour(), sources);
+            print_human(findings, cx.colour, sources);
             eprintln!("checked {pages} pages: {}", Summary::of(findings));
             return Ok(());
         }
@@ -329,8 +446,17 @@ pub fn print(
                 + "\n"
         }
         Format::Github => github_report(findings),
+        Format::Gitlab => {
+            serde_json::to_string_pretty(&ci::gitlab_report(findings)).unwrap_or_default() + "\n"
+        }
+        Format::Junit => {
+            let files: Vec<String> = cx.pages_checked.iter().map(|p| cx.base.show(p)).collect();
+            ci::junit_report(findings, &files)
+        }
         Format::Sarif => {
-            serde_json::to_string_pretty(&sarif_report(findings)).unwrap_or_default() + "\n"
+            serde_json::to_string_pretty(&sarif_report(findings, &cx.base.base_uri()))
+                .unwrap_or_default()
+                + "\n"
         }
     };
     out.write_all(text.as_bytes()).map_err(io_err("<stdout>"))?;
@@ -353,6 +479,31 @@ mod tests {
         .with_help("add owners");
         let s = github_report(&[d]);
         assert_eq!(s, "::error file=src/a%2Cb.md,line=3,col=4,title=owner-missing::no owners%0Aat all%0Aadd owners\n");
+    }
+
+    #[test]
+    fn colour_follows_the_flag_then_no_color_then_force_then_the_terminal() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                vars.iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        use ColorChoice::*;
+        assert!(Auto.wanted(env(&[]), true));
+        assert!(!Auto.wanted(env(&[]), false));
+        assert!(!Auto.wanted(env(&[("NO_COLOR", "1")]), true));
+        assert!(
+            Auto.wanted(env(&[("NO_COLOR", "")]), true),
+            "empty NO_COLOR is unset"
+        );
+        assert!(Auto.wanted(env(&[("FORCE_COLOR", "1")]), false));
+        assert!(Auto.wanted(env(&[("CLICOLOR_FORCE", "1")]), false));
+        assert!(!Auto.wanted(env(&[("FORCE_COLOR", "0")]), false));
+        assert!(!Auto.wanted(env(&[("NO_COLOR", "1"), ("FORCE_COLOR", "1")]), false));
+        assert!(Always.wanted(env(&[("NO_COLOR", "1")]), false));
+        assert!(!Never.wanted(env(&[("FORCE_COLOR", "1")]), true));
     }
 
     #[test]

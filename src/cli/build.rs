@@ -23,17 +23,19 @@ pub struct BuildArgs {
     pub quiet: bool,
 }
 
-pub(super) fn run(a: BuildArgs) -> Result<Outcome> {
+pub(super) fn run(a: BuildArgs, colour: bool) -> Result<Outcome> {
     let today = today(a.today.as_deref())?;
+    let root = root(a.dir);
     let r = build(
-        &root(a.dir),
+        &root,
         &BuildOptions {
             dest: a.dest,
             today,
         },
     )?;
     if !a.quiet {
-        report::print_human(&r.findings, report::use_colour(), &r.sources);
+        let base = crate::repo_path::PathBase::from_env(&root);
+        report::print_human_from(&r.findings, colour, &r.sources, &base);
         let s = crate::diag::Summary::of(&r.findings);
         eprintln!(
             "built {} pages ({} files) into {} in {:.2}s; {}",

@@ -5,8 +5,10 @@ use crate::baseline::Baseline;
 use crate::diag::{Severity, Summary};
 use crate::error::Result;
 use crate::pipeline::{check, CheckOptions};
+use crate::repo_path::{handbook_rel_of, PathBase};
 use crate::report::{self, Format};
 use clap::Args;
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 /// Flags of `handbook check`.
@@ -14,6 +16,10 @@ use std::path::PathBuf;
 pub struct CheckArgs {
     /// Handbook root (the folder holding book.toml); default: current folder.
     pub dir: Option<PathBuf>,
+    /// Report only on these pages (relative to the current folder or the
+    /// repository root); rules still run over the whole handbook. Files
+    /// outside the handbook, and files that are not pages, are ignored.
+    pub files: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
@@ -37,14 +43,38 @@ pub struct CheckArgs {
     pub write_baseline: Option<PathBuf>,
 }
 
-pub(super) fn run(a: CheckArgs) -> Result<Outcome> {
+/// `check FILE...` (as pre-commit runs it): a first argument that is a
+/// file, not a folder, is a file to report on, and the handbook is the
+/// current folder.
+fn split_dir_and_files(dir: Option<PathBuf>, mut files: Vec<PathBuf>) -> (PathBuf, Vec<PathBuf>) {
+    match dir {
+        Some(d) if d.is_file() => {
+            files.insert(0, d);
+            (root(None), files)
+        }
+        d => (root(d), files),
+    }
+}
+
+pub(super) fn run(a: CheckArgs, colour: bool) -> Result<Outcome> {
     let today = today(a.today.as_deref())?;
     let opts = CheckOptions {
         today,
         changed_since: a.changed_since,
         quote_sources: a.format == Format::Human,
     };
-    let r = check(&root(a.dir), &opts)?;
+    let (root, files) = split_dir_and_files(a.dir, a.files);
+    let mut r = check(&root, &opts)?;
+    let base = PathBase::from_env(&root);
+    if !files.is_empty() {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let wanted: BTreeSet<String> = files
+            .iter()
+            .filter_map(|f| handbook_rel_of(f, &root, &cwd, &base.base))
+            .collect();
+        r.findings.retain(|d| wanted.contains(&d.path));
+        r.page_paths.retain(|p| wanted.contains(p));
+    }
     if let Some(path) = &a.write_baseline {
         let baseline = Baseline::of(&r.findings);
         baseline.write(path)?;
@@ -62,7 +92,17 @@ pub(super) fn run(a: CheckArgs) -> Result<Outcome> {
     if let Some(path) = &a.baseline {
         (findings, hidden) = Baseline::load(path)?.filter(findings);
     }
-    report::print(a.format, &findings, r.pages, today, &r.sources)?;
+    // The baseline matched handbook-relative paths (so it holds wherever
+    // `check` runs from); reports show them from the repository root.
+    let cx = report::ReportCx {
+        pages: r.pages,
+        today,
+        sources: &r.sources,
+        base: &base,
+        pages_checked: &r.page_paths,
+        colour,
+    };
+    report::print(a.format, &findings, &cx)?;
     if let (Some(path), true) = (&a.baseline, hidden > 0) {
         eprintln!(
             "{hidden} finding(s) hidden by the baseline {}",

@@ -14,8 +14,17 @@ use std::path::PathBuf;
 
 /// Static-site generator for engineering handbooks: owned, reviewed, visible.
 #[derive(Debug, Parser)]
-#[command(name = "handbook", version, about, propagate_version = true)]
+#[command(
+    name = "handbook",
+    version = env!("HANDBOOK_LONG_VERSION"),
+    about,
+    propagate_version = true
+)]
 pub struct Cli {
+    /// Colour in the human output: `auto` (on a terminal, unless NO_COLOR
+    /// is set; FORCE_COLOR or CLICOLOR_FORCE force it), `always`, `never`.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    pub color: crate::report::ColorChoice,
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
@@ -49,9 +58,13 @@ pub enum Outcome {
 
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> Result<Outcome> {
+    let colour = cli.color.wanted(
+        |k| std::env::var_os(k).map(|v| v.to_string_lossy().into_owned()),
+        std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    );
     match cli.command {
-        Command::Build(a) => build::run(a),
-        Command::Check(a) => check::run(a),
+        Command::Build(a) => build::run(a, colour),
+        Command::Check(a) => check::run(a, colour),
         #[cfg(feature = "serve")]
         Command::Serve(a) => serve::run(a),
         Command::Init(a) => init::run_init(a),

@@ -218,12 +218,21 @@ impl HandbookTest {
 
     /// Like [`run`](Self::run), with extra environment variables.
     pub(crate) fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> RunResult {
+        self.run_in("", args, env)
+    }
+
+    /// Like [`run_env`](Self::run_env), from the folder `cwd` (relative
+    /// to the temp root) instead of the root.
+    pub(crate) fn run_in(&self, cwd: &str, args: &[&str], env: &[(&str, &str)]) -> RunResult {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_handbook"));
         cmd.args(args)
-            .current_dir(&self.root)
+            .current_dir(self.root.join(cwd))
             .env_remove("SOURCE_DATE_EPOCH")
             .env_remove("RUST_BACKTRACE")
-            .env("NO_COLOR", "1");
+            .env("NO_COLOR", "1")
+            // The temp folders sit inside this repository's work tree:
+            // neither git nor `check`'s path base may look above them.
+            .env("GIT_CEILING_DIRECTORIES", self.root.parent().unwrap());
         for (k, v) in env {
             cmd.env(k, v);
         }

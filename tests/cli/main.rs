@@ -3,8 +3,11 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[cfg(unix)]
+mod action;
 mod build;
 mod check;
+mod ci;
 mod harness;
 mod health;
 mod init;

@@ -326,6 +326,7 @@ fn handbook_unprivileged(t: &HandbookTest, args: &[&str]) -> std::process::Comma
     cmd.args(args)
         .current_dir(t.root())
         .env("NO_COLOR", "1")
+        .env("GIT_CEILING_DIRECTORIES", t.root().parent().unwrap())
         .stdin(std::process::Stdio::null());
     if std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0) {
         cmd.uid(65534).gid(65534);
