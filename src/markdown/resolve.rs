@@ -85,7 +85,23 @@ pub fn pretty_link_base(page_path: &str) -> Option<String> {
 
 /// The page a content-relative target path means, if `is_page` knows one.
 pub fn find_page(path: &str, is_page: impl Fn(&str) -> bool) -> Option<String> {
-    page_candidates(path).into_iter().find(|c| is_page(c))
+    if let Some(found) = page_candidates(path).into_iter().find(|c| is_page(c)) {
+        return Some(found);
+    }
+    // Hugo writes every URL in lower case, so its links (`/x/JTBD/`, a
+    // page URL, not a file) reach `jtbd.md`. Only URL-style links (a
+    // folder, or no extension) are read that way: a file link keeps its case.
+    let file = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(path);
+    let url_style = path.ends_with('/') || !file.contains('.');
+    let lower = path.to_lowercase();
+    if url_style && lower != path {
+        return page_candidates(&lower).into_iter().find(|c| is_page(c));
+    }
+    None
 }
 
 /// A site-absolute link (`/handbook/x/`) read against the base path.
@@ -184,6 +200,26 @@ mod tests {
         assert_eq!(page_url_styled("a/b.html.md", true), "a/b/index.html");
         assert_eq!(page_url_styled("a/b.md", false), "a/b.html");
         assert_eq!(page_url_styled("img/x.png", true), "img/x.png");
+    }
+
+    #[test]
+    fn hugo_urls_are_lower_case() {
+        let pages = ["ops/jtbd.md", "ops/Runbook.md"];
+        let is_page = |c: &str| pages.contains(&c);
+        assert_eq!(
+            find_page("ops/JTBD/", is_page).as_deref(),
+            Some("ops/jtbd.md")
+        );
+        assert_eq!(
+            find_page("ops/Jtbd", is_page).as_deref(),
+            Some("ops/jtbd.md")
+        );
+        // A file link keeps its case.
+        assert_eq!(find_page("ops/JTBD.md", is_page), None);
+        assert_eq!(
+            find_page("ops/Runbook.md", is_page).as_deref(),
+            Some("ops/Runbook.md")
+        );
     }
 
     #[test]
