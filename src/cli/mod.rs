@@ -6,6 +6,7 @@ mod check;
 mod init;
 #[cfg(feature = "serve")]
 mod serve;
+mod shell;
 
 use crate::date::Date;
 use crate::error::{Error, Result};
@@ -45,6 +46,12 @@ pub enum Command {
     Init(init::InitArgs),
     /// Create a page from a kind's template and print its path.
     New(init::NewArgs),
+    /// Print shell completions: `handbook completions bash > /etc/bash_completion.d/handbook`
+    /// (also zsh, fish, powershell, elvish).
+    Completions(shell::CompletionsArgs),
+    /// Print the man page (`handbook man | man -l -`), or write one per
+    /// command with `--dir`.
+    Man(shell::ManArgs),
 }
 
 /// How a command ended, for the exit code.
@@ -69,6 +76,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Serve(a) => serve::run(a),
         Command::Init(a) => init::run_init(a),
         Command::New(a) => init::run_new(a),
+        Command::Completions(a) => shell::run_completions(a).map(|()| Outcome::Clean),
+        Command::Man(a) => shell::run_man(a).map(|()| Outcome::Clean),
     }
 }
 
