@@ -20,8 +20,8 @@ mod owners;
 mod rules;
 mod safety;
 mod search;
-#[cfg(unix)]
-mod shell;
 #[cfg(feature = "serve")]
 mod serve;
+#[cfg(unix)]
+mod shell;
 mod templates;

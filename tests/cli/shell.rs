@@ -18,7 +18,11 @@ fn bash_complete(script: &std::path::Path, words: &[&str]) -> Vec<String> {
         words[words.len() - 2],
     );
     let out = Command::new("bash").args(["-c", &prog]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout)
         .unwrap()
         .lines()
@@ -43,7 +47,10 @@ fn bash_completion_offers_commands_flags_and_format_values() {
     assert_eq!(flags, ["--format"]);
     let formats = bash_complete(&script, &["handbook", "check", "--format", ""]);
     for f in ["human", "json", "github", "sarif", "gitlab", "junit"] {
-        assert!(formats.iter().any(|x| x == f), "{f} missing from {formats:?}");
+        assert!(
+            formats.iter().any(|x| x == f),
+            "{f} missing from {formats:?}"
+        );
     }
 }
 
@@ -60,7 +67,15 @@ fn every_shell_gets_a_script_naming_every_command() {
         let r = t.run(&["completions", shell]);
         r.assert_code(0);
         assert!(r.stdout.contains(marker), "{shell}: no `{marker}`");
-        for cmd in ["build", "check", "serve", "init", "new", "completions", "man"] {
+        for cmd in [
+            "build",
+            "check",
+            "serve",
+            "init",
+            "new",
+            "completions",
+            "man",
+        ] {
             assert!(r.stdout.contains(cmd), "{shell}: command {cmd} missing");
         }
     }
@@ -74,7 +89,11 @@ fn man_page_documents_commands_and_man_dir_writes_one_per_command() {
     let t = HandbookTest::empty();
     let r = t.run(&["man"]);
     r.assert_code(0);
-    assert!(r.stdout.starts_with(".ie"), "{}", &r.stdout[..80.min(r.stdout.len())]);
+    assert!(
+        r.stdout.starts_with(".ie"),
+        "{}",
+        &r.stdout[..80.min(r.stdout.len())]
+    );
     assert!(r.stdout.contains(".TH handbook 1"), "no title header");
     assert!(r.stdout.contains(env!("CARGO_PKG_VERSION")), "no version");
     for cmd in ["build", "check", "serve", "init"] {
@@ -83,6 +102,9 @@ fn man_page_documents_commands_and_man_dir_writes_one_per_command() {
     t.run(&["man", "--dir", "man1"]).assert_code(0);
     let check = t.read("man1/handbook-check.1");
     assert!(check.contains(".TH handbook-check 1") || check.contains(".TH handbook\\-check 1"));
-    assert!(check.contains("\\-\\-format"), "check's page lists --format");
+    assert!(
+        check.contains("\\-\\-format"),
+        "check's page lists --format"
+    );
     assert!(t.exists("man1/handbook.1") && t.exists("man1/handbook-serve.1"));
 }
