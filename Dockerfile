@@ -8,8 +8,8 @@ FROM rust:1-alpine AS build
 RUN apk add --no-cache musl-dev gcc
 WORKDIR /src
 COPY . .
-RUN cargo build --release --locked \
- && cp target/release/handbook /handbook \
+RUN cargo build --profile dist --locked \
+ && cp target/dist/handbook /handbook \
  && strip /handbook
 
 FROM alpine:3.20
