@@ -7,7 +7,8 @@ For each configuration, on a fresh `git clone` of this repository's HEAD
 (its own target folder, nothing reused between configurations; the crate
 downloads in ~/.cargo are shared, as on any machine that has run cargo):
 
-  install   `cargo install --path . --locked [--profile P]`
+  install   `cargo install --path . --locked [--profile P]`, in a target
+            folder of its own
   quick     the README's quick start, `cargo run --release -- serve`, timed
             until http://127.0.0.1:PORT/ answers 200
   test      the test command run right after the quick start, in the same
@@ -89,12 +90,16 @@ def main():
         env = dict(os.environ, **cfg["env"], CARGO_TARGET_DIR=os.path.join(clone, "target"))
         env.pop("RUSTFLAGS", None)
         row = {}
-        install = ["cargo", "install", "--path", ".", "--locked", "--root", os.path.join(work, name + "-bin")]
+        # A path install builds in the clone's target folder unless told
+        # otherwise: give it its own, so the quick start starts from nothing
+        # as it does for someone who only runs the quick start.
+        install_target = os.path.join(work, name + "-install-target")
+        shutil.rmtree(install_target, ignore_errors=True)
+        install = ["cargo", "install", "--path", ".", "--locked", "--root", os.path.join(work, name + "-bin"),
+                   "--target-dir", install_target]
         if cfg["profile"]:
             install += ["--profile", cfg["profile"]]
-        # cargo install builds in a temp target folder of its own.
-        ienv = {k: v for k, v in env.items() if k != "CARGO_TARGET_DIR"}
-        row["install_s"] = timed(install, clone, ienv)
+        row["install_s"] = timed(install, clone, env)
         print(f"{name}: install {row['install_s']:.0f} s", flush=True)
         if cfg["test"]:
             row["quick_start_s"] = quick_start(clone, env, 3900 + n)
