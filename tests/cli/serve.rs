@@ -62,6 +62,10 @@ impl Serve {
             .args(["serve", "--port", "0", "--today", TODAY])
             .args(extra)
             .current_dir(t.root())
+            // As `HandbookTest::run` does: git must not see this
+            // repository's work tree above the temp folder, or serve and
+            // build would read different histories.
+            .env("GIT_CEILING_DIRECTORIES", t.root().parent().unwrap())
             .envs(env.iter().copied())
             .env_remove("SOURCE_DATE_EPOCH")
             .env("NO_COLOR", "1")
