@@ -3,6 +3,7 @@
 
     python3 bench/gen_handbook.py --pages 10000 --out DIR [--hugo HUGODIR]
                                   [--mdbook MDBOOKDIR] [--seed 1]
+                                  [--incidents PERCENT]
 
 Writes DIR/book.toml, DIR/owners.yaml and DIR/src/**.md in the layout
 described by shared/SPEC.md: ADRs (adr/NNNN-slug.md with status and
@@ -21,6 +22,11 @@ scales linearly with --pages.
 With --hugo the same pages are also written as a Hugo site (hugo.toml,
 content/**, layouts/), and with --mdbook as an mdBook (book.toml,
 src/SUMMARY.md, src/**), so the tools can be timed on the same content.
+
+With --incidents PERCENT that share of the guides and onboarding pages
+becomes incident reviews (kind incident: status, dates, a signature from a
+small pool so some repeat, the runbook section used, a prevention action).
+Without it the corpus is exactly what it was before incidents existed.
 
 Output is deterministic: the same arguments give byte-identical files.
 Only the standard library is used.
@@ -1340,9 +1346,53 @@ def write_text(path: Path, text: str) -> int:
     return len(data)
 
 
-def generate(pages_n: int, seed: int, out: Path, hugo: Path | None, mdbook: Path | None) -> dict:
+def make_incidents(pages: list, people: People, seed: int, percent: float) -> None:
+    """Turn `percent` of all pages, taken from the guides and onboarding
+    pages, into incident reviews, with their own random stream."""
+    rng = random.Random(f"handbook-incidents:{seed}")
+    candidates = [p for p in pages if p.index and p.kind in ("guide", "onboarding") and p.has_frontmatter]
+    runbooks = [p for p in pages if p.kind == "runbook"]
+    want = min(len(candidates), round(len(pages) * percent / 100))
+    signatures = [f"{rng.choice(['db', 'queue', 'psp', 'cache', 'dns', 'tls', 'auth', 'cdn'])}-"
+                  f"{rng.choice(['timeout', 'saturation', 'failover', 'expiry', 'lag', 'leak'])}"
+                  for _ in range(max(8, want // 3))]
+    for page in sorted(rng.sample(candidates, want), key=lambda p: p.index):
+        started = TODAY - dt.timedelta(days=rng.randint(1, 400))
+        meta = {"title": page.meta.get("title", page.title), "kind": "incident"}
+        if "owners" in page.meta:
+            meta["owners"] = page.meta["owners"]
+        roll = rng.random()
+        status = "open" if roll < 0.1 else "mitigated" if roll < 0.45 else "closed"
+        meta["status"] = status
+        meta["severity"] = rng.choice(["SEV1", "SEV2", "SEV3"])
+        meta["started"] = started
+        if status != "open":
+            meta["mitigated"] = started + dt.timedelta(days=rng.randint(0, 2))
+        if status == "closed":
+            meta["closed"] = meta["mitigated"] + dt.timedelta(days=rng.randint(3, 60))
+        meta["signature"] = rng.choice(signatures)
+        if runbooks and rng.random() < 0.95:
+            rb = rng.choice(runbooks)
+            meta["runbook"] = f"{rb.path}#mitigation" if rng.random() < 0.7 else rb.path
+        done = status == "closed" or rng.random() < 0.4
+        action = {"what": f"{rng.choice(GUIDE_VERBS)} {rng.choice(GUIDE_OBJECTS)}",
+                  "owner": f"@{rng.choice(people.active_people())}",
+                  "due": started + dt.timedelta(days=rng.randint(7, 60)),
+                  "done": done, "prevention": True}
+        if done and rng.random() < 0.7:
+            action["verified"] = action["due"]
+            action["verified_by"] = f"@{rng.choice(people.active_people())}"
+        meta["actions"] = [action]
+        meta["domain"] = page.domain
+        page.meta = meta
+
+
+def generate(pages_n: int, seed: int, out: Path, hugo: Path | None, mdbook: Path | None,
+             incidents: float = 0.0) -> dict:
     """Generate the corpus (and optional Hugo/mdBook copies); return totals."""
     pages, people, folders = plan(pages_n, seed)
+    if incidents:
+        make_incidents(pages, people, seed, incidents)
     by_folder: dict = {}
     for p in pages:
         by_folder.setdefault(p.folder, []).append(p.index)
@@ -1381,6 +1431,8 @@ def generate(pages_n: int, seed: int, out: Path, hugo: Path | None, mdbook: Path
             write_text(mdbook / "src" / page.path, body if not page.has_frontmatter else f"# {page.title}\n\n{body}")
 
     params = {"generator_version": GENERATOR_VERSION, "pages": pages_n, "seed": seed, "totals": totals}
+    if incidents:
+        params["incidents"] = incidents
     for d in (out, hugo, mdbook):
         if d:
             write_text(d / MARKER, json.dumps(params, indent=2, sort_keys=True) + "\n")
@@ -1395,10 +1447,12 @@ def main(argv=None) -> int:
     ap.add_argument("--hugo", type=Path, help="also write the same pages as a Hugo site here")
     ap.add_argument("--mdbook", type=Path, help="also write the same pages as an mdBook here")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    ap.add_argument("--incidents", type=float, default=0.0, metavar="PERCENT",
+                    help="turn this share of all pages (from the guides) into incident reviews (default 0)")
     args = ap.parse_args(argv)
     if args.pages < 10:
         ap.error("--pages must be at least 10")
-    t = generate(args.pages, args.seed, args.out, args.hugo, args.mdbook)
+    t = generate(args.pages, args.seed, args.out, args.hugo, args.mdbook, args.incidents)
     share = 100.0 * t["code_bytes"] / max(1, t["bytes"])
     kinds = ", ".join(f"{k} {v}" for k, v in sorted(t["kinds"].items()))
     print(f"pages: {t['pages']} ({kinds})")

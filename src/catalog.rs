@@ -10,6 +10,39 @@ struct Catalog<'a> {
     today: &'a str,
     pages: Vec<CatalogPage<'a>>,
     health: CatalogHealth<'a>,
+    reliability: CatalogReliability<'a>,
+}
+
+/// The numbers of `reliability.html`.
+#[derive(Serialize)]
+struct CatalogReliability<'a> {
+    incidents: usize,
+    open: usize,
+    mitigated: usize,
+    closed: usize,
+    close_within: &'a str,
+    /// Mitigated and not closed: (URL, days since mitigation, past the limit).
+    mitigated_not_closed: Vec<CatalogOpenRisk<'a>>,
+    repeat_count: usize,
+    repeat_rate_percent: Option<u32>,
+    median_days_to_close: Option<i64>,
+    open_prevention_actions: usize,
+    repeats: Vec<CatalogRepeat<'a>>,
+}
+
+#[derive(Serialize)]
+struct CatalogOpenRisk<'a> {
+    url: &'a str,
+    mitigated: Option<&'a str>,
+    days: i64,
+    past_limit: bool,
+}
+
+#[derive(Serialize)]
+struct CatalogRepeat<'a> {
+    signature: &'a str,
+    incidents: Vec<&'a str>,
+    latest_verified: bool,
 }
 
 #[derive(Serialize)]
@@ -127,13 +160,48 @@ pub fn catalog_json(site: &SiteView) -> Vec<u8> {
             due: p.due.as_deref(),
             stale: p.stale,
             domain: p.domain.as_deref(),
-            status: p.adr.as_ref().and_then(|a| a.status.as_deref()),
+            status: p
+                .adr
+                .as_ref()
+                .and_then(|a| a.status.as_deref())
+                .or(p.incident.as_ref().map(|i| i.status.as_str())),
             last_changed: p.last_changed.as_deref(),
             last_author: p.last_author.as_deref(),
             findings: &p.findings,
         })
         .collect();
     let ft = &site.health.follow_through;
+    let r = &site.reliability;
+    let reliability = CatalogReliability {
+        incidents: r.incidents,
+        open: r.open,
+        mitigated: r.mitigated,
+        closed: r.closed,
+        close_within: &r.close_within,
+        mitigated_not_closed: r
+            .open_risk
+            .iter()
+            .map(|o| CatalogOpenRisk {
+                url: &o.incident.url,
+                mitigated: o.mitigated.as_deref(),
+                days: o.days,
+                past_limit: o.past_limit,
+            })
+            .collect(),
+        repeat_count: r.repeat_count,
+        repeat_rate_percent: r.repeat_rate_percent,
+        median_days_to_close: r.median_days_to_close,
+        open_prevention_actions: r.open_prevention.len(),
+        repeats: r
+            .repeats
+            .iter()
+            .map(|s| CatalogRepeat {
+                signature: &s.signature,
+                incidents: s.incidents.iter().map(|i| i.url.as_str()).collect(),
+                latest_verified: s.latest_verified,
+            })
+            .collect(),
+    };
     let cat = Catalog {
         version: 1,
         today: &site.today,
@@ -147,6 +215,7 @@ pub fn catalog_json(site: &SiteView) -> Vec<u8> {
                 overdue: ft.overdue,
             },
         },
+        reliability,
     };
     let mut out = serde_json::to_vec_pretty(&cat).unwrap_or_default();
     out.push(b'\n');

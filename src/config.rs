@@ -57,6 +57,15 @@ pub struct Config {
     pub runbook_sections: Vec<String>,
     /// `[kinds.adr] proposed-max-age`.
     pub adr_proposed_max_age: Interval,
+    /// `[kinds.incident] close-within`: how long an incident may stay
+    /// mitigated before it must be closed.
+    pub incident_close_within: Interval,
+    /// `[kinds.incident] verify-within`: how long after a prevention action
+    /// is done someone must verify it shipped.
+    pub incident_verify_within: Interval,
+    /// `[kinds.runbook] exercise-every`: how often a runbook must be
+    /// drilled (`never`: not checked).
+    pub runbook_exercise_every: Interval,
     /// `[health]`: thresholds of the health dashboard's score.
     pub health: HealthConfig,
     /// Findings about the config itself (unknown keys).
@@ -165,7 +174,7 @@ pub const DEFAULT_RUNBOOK_SECTIONS: [&str; 4] = [
 ];
 
 /// Every rule id this version knows (SPEC's table).
-pub const RULE_IDS: [&str; 27] = [
+pub const RULE_IDS: [&str; 35] = [
     "frontmatter-invalid",
     "kind-unknown",
     "owner-missing",
@@ -186,7 +195,15 @@ pub const RULE_IDS: [&str; 27] = [
     "runbook-section-missing",
     "action-unowned",
     "action-overdue",
+    "action-unverified",
     "standard-unenforced",
+    "standard-enforcement-missing",
+    "incident-closed-unverified",
+    "incident-mitigated-open",
+    "incident-runbook-missing",
+    "incident-runbook-not-updated",
+    "incident-repeat",
+    "runbook-unexercised",
     "link-broken",
     "anchor-broken",
     "config-unknown-key",
@@ -402,6 +419,8 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
     let mut per_kind = BTreeMap::from([
         (Kind::Runbook, Interval::Days(90)),
         (Kind::Adr, Interval::Never),
+        // An incident review is a record of what happened, like an ADR.
+        (Kind::Incident, Interval::Never),
     ]);
     let interval_table = p.section(&review, "review.interval");
     for (key, _) in interval_table.iter() {
@@ -449,6 +468,9 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
         .map(|s| s.to_string())
         .collect();
     let mut adr_proposed_max_age = Interval::Days(30);
+    let mut incident_close_within = Interval::Days(30);
+    let mut incident_verify_within = Interval::Days(14);
+    let mut runbook_exercise_every = Interval::Days(180);
     let mut kind_paths = Vec::new();
     for (key, value) in kinds.iter() {
         let Some(kind) = Kind::parse(key) else {
@@ -464,7 +486,14 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
         }
         match kind {
             Kind::Runbook => {
-                p.unknown_keys(t, &section, &["required-sections", "paths"]);
+                p.unknown_keys(
+                    t,
+                    &section,
+                    &["required-sections", "exercise-every", "paths"],
+                );
+                if let Some(iv) = p.interval(t, &section, "exercise-every")? {
+                    runbook_exercise_every = iv;
+                }
                 if let Some(v) = t.get("required-sections") {
                     runbook_sections = v
                         .as_array()
@@ -482,6 +511,15 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
                 p.unknown_keys(t, &section, &["proposed-max-age", "paths"]);
                 if let Some(iv) = p.interval(t, &section, "proposed-max-age")? {
                     adr_proposed_max_age = iv;
+                }
+            }
+            Kind::Incident => {
+                p.unknown_keys(t, &section, &["close-within", "verify-within", "paths"]);
+                if let Some(iv) = p.interval(t, &section, "close-within")? {
+                    incident_close_within = iv;
+                }
+                if let Some(iv) = p.interval(t, &section, "verify-within")? {
+                    incident_verify_within = iv;
                 }
             }
             _ => p.unknown_keys(t, &section, &["paths"]),
@@ -516,6 +554,9 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
         kind_paths,
         runbook_sections,
         adr_proposed_max_age,
+        incident_close_within,
+        incident_verify_within,
+        runbook_exercise_every,
         health,
         findings: p.findings,
     })

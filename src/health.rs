@@ -286,7 +286,8 @@ impl Cx<'_> {
     }
 
     /// Runbooks: none → 0; all fresh, complete and without overdue
-    /// actions → 2; otherwise 1.
+    /// actions, and no incident mitigated past `close-within` or repeating
+    /// an unverified prevention → 2; otherwise 1.
     fn recovery(&self, idx: &[usize]) -> DimensionView {
         let mut good = Vec::new();
         let mut bad = Vec::new();
@@ -313,14 +314,45 @@ impl Cx<'_> {
                 bad.push(line);
             }
         }
-        let score = match (good.len(), bad.len()) {
+        let runbooks = (good.len(), bad.len());
+        // Incidents: one mitigated past `close-within`, or a repeat whose
+        // earlier prevention was never verified, keeps recovery below 2.
+        let mut capped = false;
+        for &i in idx
+            .iter()
+            .filter(|&&i| self.h.pages[i].kind == Kind::Incident)
+        {
+            let (p, v) = (&self.h.pages[i], &self.pages[i]);
+            let Some(inc) = &v.incident else { continue };
+            let mut words = Vec::new();
+            if inc.past_close_within {
+                words.push(format!(
+                    "mitigated {} days ago and not closed",
+                    inc.days_open.unwrap_or(0)
+                ));
+            }
+            if let Some(r) = inc.repeats.as_ref().filter(|_| !inc.repeats_verified) {
+                words.push(format!(
+                    "repeats \"{}\", whose prevention was never verified",
+                    r.title
+                ));
+            }
+            if !words.is_empty() {
+                capped = true;
+                bad.push(ev_page(
+                    format!("{} (incident): {}", p.title, words.join(", ")),
+                    v,
+                ));
+            }
+        }
+        let score = match runbooks {
             (0, 0) => 0,
-            (_, 0) => 2,
+            (_, 0) if !capped => 2,
             _ => 1,
         };
         let mut evidence = bad;
         evidence.extend(good);
-        if evidence.is_empty() {
+        if runbooks == (0, 0) {
             evidence.push(ev_text("no runbook in this domain"));
         }
         Self::dim(1, Some(score), evidence)
@@ -495,7 +527,7 @@ fn advice(key: &str, score: u8) -> &'static str {
         ("coverage", 0) => "Add a second active owner: pair someone with the current owner on the next change and add them to `owners:`.",
         ("coverage", _) => "Bring one more person into ownership of the domain's key pages.",
         ("recovery", 0) => "Write the first runbook for the domain's most likely failure.",
-        ("recovery", _) => "Review the stale or incomplete runbooks listed and close their overdue actions.",
+        ("recovery", _) => "Review the stale or incomplete runbooks listed, close their overdue actions, and verify the prevention of the incidents listed.",
         ("decision_traceability", 0) => "Record the domain's most important standing decision as an ADR.",
         ("decision_traceability", _) => "Accept or reject the proposed ADRs, and link each accepted one from the runbooks and guides that rely on it.",
         ("onboarding_transfer", 0) => "Write an onboarding guide for the domain, with a newcomer as co-author.",

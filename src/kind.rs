@@ -1,4 +1,4 @@
-//! The five page kinds and how a kind is inferred from a page's folder.
+//! The six page kinds and how a kind is inferred from a page's folder.
 
 use serde::Serialize;
 use std::fmt;
@@ -11,6 +11,8 @@ pub enum Kind {
     Adr,
     /// Operational runbook.
     Runbook,
+    /// Incident review (postmortem).
+    Incident,
     /// Role matrix / career ladder.
     RoleMatrix,
     /// Engineering standard (PRs, reviews, ...).
@@ -21,9 +23,10 @@ pub enum Kind {
 
 impl Kind {
     /// All kinds, in display order.
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Adr,
         Kind::Runbook,
+        Kind::Incident,
         Kind::RoleMatrix,
         Kind::Standard,
         Kind::Guide,
@@ -34,6 +37,7 @@ impl Kind {
         match self {
             Kind::Adr => "adr",
             Kind::Runbook => "runbook",
+            Kind::Incident => "incident",
             Kind::RoleMatrix => "role-matrix",
             Kind::Standard => "standard",
             Kind::Guide => "guide",
@@ -46,6 +50,8 @@ impl Kind {
         match s.as_str() {
             "adr" | "adrs" | "decision" => Some(Kind::Adr),
             "runbook" | "runbooks" => Some(Kind::Runbook),
+            "incident" | "incidents" | "postmortem" | "postmortems" | "post-mortem"
+            | "post-mortems" | "incident-review" | "incident-reviews" => Some(Kind::Incident),
             "role-matrix" | "role-matrices" | "roles" | "ladder" => Some(Kind::RoleMatrix),
             "standard" | "standards" => Some(Kind::Standard),
             "guide" | "guides" => Some(Kind::Guide),
@@ -58,6 +64,7 @@ impl Kind {
         match self {
             Kind::Adr => "ADR",
             Kind::Runbook => "Runbook",
+            Kind::Incident => "Incident",
             Kind::RoleMatrix => "Role matrix",
             Kind::Standard => "Standard",
             Kind::Guide => "Guide",
@@ -69,6 +76,7 @@ impl Kind {
         match self {
             Kind::Adr => "Architecture decisions",
             Kind::Runbook => "Runbooks",
+            Kind::Incident => "Incidents",
             Kind::RoleMatrix => "Role matrices",
             Kind::Standard => "Standards",
             Kind::Guide => "Guides",
@@ -80,6 +88,7 @@ impl Kind {
         match folder.to_ascii_lowercase().as_str() {
             "adr" | "adrs" | "decisions" => Kind::Adr,
             "runbooks" => Kind::Runbook,
+            "incidents" | "postmortems" | "post-mortems" | "incident-reviews" => Kind::Incident,
             "roles" | "ladders" => Kind::RoleMatrix,
             "standards" => Kind::Standard,
             _ => Kind::Guide,

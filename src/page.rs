@@ -48,6 +48,9 @@ pub struct Page {
     pub matrix: Option<std::sync::Arc<crate::matrix::RoleMatrix>>,
     /// Findings about the grid's data (unreadable, malformed).
     pub matrix_findings: Vec<Diagnostic>,
+    /// A standard whose `enforced_by` names a repository path that does
+    /// not exist (see [`crate::enforcement`]); set when the handbook is loaded.
+    pub enforcement_missing: bool,
 }
 
 impl Page {
@@ -210,6 +213,7 @@ pub fn parse_page_with(
         domain,
         matrix: None,
         matrix_findings: Vec::new(),
+        enforcement_missing: false,
         front,
         spans: parsed.spans,
         body_line: parsed.body_line,

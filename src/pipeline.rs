@@ -54,6 +54,9 @@ pub struct CheckOptions {
     pub changed_since: Option<String>,
     /// Keep the text of files with findings, to quote their lines (human format).
     pub quote_sources: bool,
+    /// `--gate`: report only what should hold a release (see
+    /// [`crate::rules::gate`]), as errors.
+    pub gate: bool,
 }
 
 /// Keeps the findings on changed files, plus link findings anywhere whose
@@ -166,6 +169,7 @@ pub fn load_handbook_with(
     let (mut pages, assets) = pages(&config)?;
     crate::domains::assign_domains(&config.health.domains, &mut pages);
     crate::matrix::attach_matrices(&config.content_dir, &assets, &mut pages);
+    crate::enforcement::attach_enforcement(&config, &mut pages);
     if config.book_toml.is_none() && pages.is_empty() {
         return Err(Error::Usage(format!(
             "{}: no book.toml and no markdown files here; pass the handbook root (the folder holding book.toml or your .md pages), or run `handbook init`",
@@ -396,6 +400,9 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Result<CheckReport> {
     );
     let ev = run_rules(&handbook, opts.today);
     let mut findings = ev.all_findings();
+    if opts.gate {
+        findings = crate::rules::gate(&handbook, findings);
+    }
     if let Some(reference) = &opts.changed_since {
         let changed = crate::git::changed_since(&handbook.config.root, reference)?;
         findings = only_changed(&handbook, findings, &changed);

@@ -68,6 +68,16 @@ pub fn infer_kind(
     if is_numbered_record(file_name) && adr_status_in(body).is_some() {
         return Kind::Adr;
     }
+    // An incident review carries the runbook sections too; its timeline
+    // and impact tell it apart.
+    let has = |name: &str| {
+        headings
+            .iter()
+            .any(|h| h.trim().trim_end_matches(':').eq_ignore_ascii_case(name))
+    };
+    if has("timeline") && has("impact") {
+        return Kind::Incident;
+    }
     let sections = config
         .runbook_sections
         .iter()
@@ -140,6 +150,7 @@ fn kind_of_folder(name: &str) -> Option<Kind> {
             Some(Kind::Adr)
         }
         "runbooks" | "playbooks" => Some(Kind::Runbook),
+        "incidents" | "postmortems" | "post-mortems" | "incident-reviews" => Some(Kind::Incident),
         "roles" | "ladders" => Some(Kind::RoleMatrix),
         "standards" => Some(Kind::Standard),
         _ => None,

@@ -15,6 +15,7 @@ fn default_folder(kind: Kind) -> &'static str {
     match kind {
         Kind::Adr => "adr",
         Kind::Runbook => "runbooks",
+        Kind::Incident => "incidents",
         Kind::RoleMatrix => "roles",
         Kind::Standard => "standards",
         Kind::Guide => "guides",
@@ -59,6 +60,22 @@ pub fn page_template(
         Kind::Runbook => {
             fm.push_str(&format!("reviewed: {today}\ndomain: \nactions: []\n"));
             format!("# {title}\n\n## Failure signature\n\nThe alert, dashboard or symptom that tells you this is happening.\n\n## Mitigation\n\n1. The first safe step to stop the bleeding.\n\n## Root cause\n\nWhat usually causes this, and how to confirm it.\n\n## Prevention\n\nWhat stops it from happening again; track the work as `actions:` above.\n")
+        }
+        Kind::Incident => {
+            let owner = owners
+                .first()
+                .map_or("\"@someone\"".to_string(), |o| yaml_quote(o));
+            fm.push_str(&format!(
+                "status: open  # open, mitigated (impact controlled) or closed (prevention verified and shipped)\n\
+                 started: {today}\n\
+                 mitigated:\n\
+                 severity:\n\
+                 signature:  # a short id of the failure mode, e.g. psp-timeout\n\
+                 runbook:  # the runbook section used, e.g. runbooks/psp-outage.md#mitigation\n\
+                 actions:\n  - what: \"The change that stops this failure from coming back\"\n    owner: {owner}\n    due: {}\n    prevention: true\n",
+                today.add_days(14)
+            ));
+            format!("# {title}\n\nMitigated means customer impact is controlled; closed means the prevention is verified and shipped.\n\n## Failure signature\n\nThe alert or symptom, and the `signature:` above, so a repeat is recognised.\n\n## Impact\n\nWho was affected, how, and for how long.\n\n## Timeline\n\n- {today} hh:mm: what happened, what was seen, what was done.\n\n## Mitigation\n\nWhat controlled the impact, and which runbook section it followed.\n\n## Root cause\n\nWhy it happened, and why it was not caught earlier.\n\n## Prevention\n\nThe change that stops it from coming back; track it in `actions:` above with `prevention: true`, and record `verified:` and `verified_by:` once someone confirms it shipped.\n")
         }
         Kind::RoleMatrix => {
             fm.push_str(&format!("reviewed: {today}\n"));
@@ -308,6 +325,7 @@ fn example_pages(dir: &Path, today: Date, owners: &[String]) -> Vec<(PathBuf, St
             "Record architecture decisions",
         ),
         (Kind::Runbook, "example-runbook.md", "Example runbook"),
+        (Kind::Incident, "example-incident.md", "Example incident"),
         (
             Kind::RoleMatrix,
             "role-matrix.md",
@@ -318,8 +336,23 @@ fn example_pages(dir: &Path, today: Date, owners: &[String]) -> Vec<(PathBuf, St
     ] {
         let number = (kind == Kind::Adr).then_some(1);
         let mut text = page_template(kind, title, owners, today, number);
-        if kind == Kind::Adr {
-            text = text.replace("status: proposed", "status: accepted");
+        match kind {
+            Kind::Adr => text = text.replace("status: proposed", "status: accepted"),
+            // A sample of the field filled in: the drill it records is the
+            // team's to run.
+            Kind::Runbook => {
+                text = text.replace(
+                    "actions: []\n",
+                    &format!("exercised: {today}  # the last drill or game day that ran this runbook\nactions: []\n"),
+                )
+            }
+            Kind::Incident => {
+                text = text.replace(
+                    "runbook:  # the runbook section used, e.g. runbooks/psp-outage.md#mitigation",
+                    "runbook: runbooks/example-runbook.md#mitigation",
+                )
+            }
+            _ => {}
         }
         files.push((dir.join("src").join(default_folder(kind)).join(name), text));
     }

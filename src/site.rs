@@ -23,12 +23,13 @@ pub fn site_view(h: &Handbook, ev: &Evaluation, today: Date) -> SiteView {
         .filter_map(|p| p.adr_number.map(|n| ((adr_log(&p.src.rel), n), p)))
         .collect();
     let files = OwnerFiles::of(h, ev);
+    let incidents = crate::incident::Incidents::new(&h.pages);
     let mut pages: Vec<PageView> = h
         .pages
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
-            page_view(
+            let mut v = page_view(
                 h,
                 &files,
                 p,
@@ -36,7 +37,12 @@ pub fn site_view(h: &Handbook, ev: &Evaluation, today: Date) -> SiteView {
                 &ev.page_findings[i],
                 &adr_by_number,
                 today,
-            )
+            );
+            v.incident = crate::reliability::incident_view(h, &incidents, i, today);
+            if p.kind == Kind::Runbook {
+                v.incidents = crate::reliability::runbook_incidents(h, &incidents, i);
+            }
+            v
         })
         .collect();
     let summaries: Vec<PageSummary> = pages
@@ -74,6 +80,7 @@ pub fn site_view(h: &Handbook, ev: &Evaluation, today: Date) -> SiteView {
         kinds,
         owners,
         health,
+        reliability: crate::reliability::reliability_view(h, &incidents, today),
         pages,
     }
 }
@@ -380,10 +387,12 @@ fn page_view(
                 .collect(),
         }
     });
+    // An incident's prevention actions are listed in its own block.
     let mut actions: Vec<ActionView> = p
         .front
         .actions
         .iter()
+        .filter(|a| !(p.kind == Kind::Incident && a.prevention))
         .map(|a| action_view(a, today))
         .collect();
     actions.sort_by_key(|a| a.done);
@@ -427,6 +436,8 @@ fn page_view(
         adr,
         actions,
         enforced_by: p.front.enforced_by.clone(),
+        incident: None,
+        incidents: Vec::new(),
         matrix: p.matrix.as_deref().map(crate::render::view::MatrixView::of),
         content: p.md.html.clone(),
         title_id: p.md.title_id.clone(),
@@ -742,6 +753,7 @@ pub fn output_clashes(h: &Handbook, site: &SiteView, theme_statics: &[&str]) -> 
     let mut generated: BTreeMap<&str, String> = BTreeMap::new();
     for (url, what) in [
         ("health.html", "the health dashboard"),
+        ("reliability.html", "the reliability page"),
         ("search.html", "the search page"),
         ("404.html", "the not-found page"),
         ("handbook.json", "the catalog"),

@@ -37,6 +37,11 @@ pub struct CheckArgs {
     /// by `--write-baseline`, does not hold.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Release gate: report (as errors) only what should hold a release:
+    /// incidents mitigated past `close-within`, overdue prevention actions,
+    /// repeat incidents whose earlier prevention was never verified.
+    #[arg(long)]
+    pub gate: bool,
     /// Write every current finding to FILE as the accepted baseline, and
     /// exit 0.
     #[arg(long, value_name = "FILE")]
@@ -62,6 +67,7 @@ pub(super) fn run(a: CheckArgs, colour: bool) -> Result<Outcome> {
         today,
         changed_since: a.changed_since,
         quote_sources: a.format == Format::Human,
+        gate: a.gate,
     };
     let (root, files) = split_dir_and_files(a.dir, a.files);
     let mut r = check(&root, &opts)?;

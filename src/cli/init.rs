@@ -17,7 +17,7 @@ pub struct InitArgs {
 /// Flags of `handbook new`.
 #[derive(Debug, Args)]
 pub struct NewArgs {
-    /// adr | runbook | role-matrix | standard | guide
+    /// adr | runbook | incident | role-matrix | standard | guide
     pub kind: String,
     /// The page title.
     pub title: String,
@@ -91,7 +91,7 @@ pub(super) fn run_init(a: InitArgs) -> Result<Outcome> {
 pub(super) fn run_new(a: NewArgs) -> Result<Outcome> {
     let kind = Kind::parse(&a.kind).ok_or_else(|| {
         Error::Usage(format!(
-            "unknown kind `{}`; use adr, runbook, role-matrix, standard or guide",
+            "unknown kind `{}`; use adr, runbook, incident, role-matrix, standard or guide",
             a.kind
         ))
     })?;

@@ -25,7 +25,7 @@ pub const OWNER_KEYS: [&str; 4] = ["owners", "owner", "maintainers", "owner_slac
 pub const REVIEW_EVERY_KEYS: [&str; 2] = ["review_every", "review_in"];
 
 /// The other keys a field is read from.
-pub const FIELD_KEYS: [&str; 12] = [
+pub const FIELD_KEYS: [&str; 20] = [
     "title",
     "kind",
     "domain",
@@ -38,6 +38,14 @@ pub const FIELD_KEYS: [&str; 12] = [
     "enforced_by",
     "search",
     "check",
+    "started",
+    "mitigated",
+    "closed",
+    "severity",
+    "signature",
+    "runbook",
+    "exercised",
+    "exercised_by",
 ];
 
 /// Whether `key` is one a frontmatter field is read from (aliases included).
@@ -95,6 +103,14 @@ pub struct Action {
     pub due: Option<Date>,
     /// Whether it is done.
     pub done: bool,
+    /// When it was done, when `done:` is written as a date.
+    pub done_on: Option<Date>,
+    /// `prevention: true`: the action stops the failure from coming back.
+    pub prevention: bool,
+    /// `verified`: when someone confirmed the prevention shipped.
+    pub verified: Option<Date>,
+    /// `verified_by`: who confirmed it.
+    pub verified_by: Option<String>,
     /// Line of the item in the file.
     pub line: u32,
 }
@@ -134,6 +150,22 @@ pub struct FrontMatter {
     pub actions: Vec<Action>,
     /// `enforced_by`.
     pub enforced_by: Option<String>,
+    /// Incident `started`.
+    pub started: Option<Date>,
+    /// Incident `mitigated`.
+    pub mitigated: Option<Date>,
+    /// Incident `closed`.
+    pub closed: Option<Date>,
+    /// Incident `severity`, as written.
+    pub severity: Option<String>,
+    /// Incident `signature`: a short id of the failure mode.
+    pub signature: Option<String>,
+    /// Incident `runbook`: the runbook (or section) used, as written.
+    pub runbook: Option<String>,
+    /// Runbook `exercised`: the last drill or game day.
+    pub exercised: Option<Date>,
+    /// Runbook `exercised_by`.
+    pub exercised_by: Option<String>,
     /// `search: false` opts out of the search index.
     pub search: bool,
     /// `check: { ignore: [rule-id, ...] }`: rules whose findings on this
@@ -477,6 +509,13 @@ impl Fields<'_> {
         }
     }
 
+    /// [`Fields::string`], trimmed, with an empty value taken as absent.
+    fn text(&mut self, map: &Mapping, key: &str) -> Option<String> {
+        self.string(map, key)
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    }
+
     fn strings(&mut self, map: &Mapping, key: &str) -> Vec<String> {
         match self.get(map, key) {
             None => Vec::new(),
@@ -615,6 +654,10 @@ impl Fields<'_> {
                         owner: None,
                         due: None,
                         done: false,
+                        done_on: None,
+                        prevention: false,
+                        verified: None,
+                        verified_by: None,
                         line,
                     });
                     continue;
@@ -641,44 +684,61 @@ impl Fields<'_> {
                 .or_else(|| text("title"))
                 .unwrap_or_default();
             let owner = text("owner").or_else(|| text("owners"));
-            let due = match m.get("due") {
-                None | Some(Value::Null) => None,
-                Some(Value::String(s)) => match Date::parse(s) {
-                    Some(d) => Some(d),
-                    None => {
-                        self.bad(
-                            &key,
-                            format!("action {}: `due: {s}` is not a date", i + 1),
-                            "write the date as YYYY-MM-DD",
-                        );
-                        None
-                    }
-                },
-                Some(_) => {
-                    self.bad(
-                        &key,
-                        format!("action {}: `due` is not a date", i + 1),
-                        "write the date as YYYY-MM-DD",
-                    );
-                    None
-                }
-            };
-            let done = match m.get("done") {
+            let due = self.action_date(m, "due", i, &key);
+            let verified = self.action_date(m, "verified", i, &key);
+            let flag = |k: &str| match m.get(k) {
                 Some(Value::Bool(b)) => *b,
                 Some(Value::String(s)) => {
                     matches!(s.to_ascii_lowercase().as_str(), "yes" | "true" | "done")
                 }
                 _ => false,
             };
+            // `done: 2026-11-02` says when, and that it is done.
+            let done_on = match m.get("done") {
+                Some(Value::String(s)) => Date::parse(s),
+                _ => None,
+            };
+            let done = flag("done") || done_on.is_some();
             out.push(Action {
                 what,
                 owner,
                 due,
                 done,
+                done_on,
+                prevention: flag("prevention"),
+                verified,
+                verified_by: text("verified_by"),
                 line,
             });
         }
         out
+    }
+
+    /// A date field of action `i` (`due`, `verified`); a finding when it
+    /// is not a date.
+    fn action_date(&mut self, m: &Mapping, field: &str, i: usize, key: &str) -> Option<Date> {
+        match m.get(field) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => match Date::parse(s) {
+                Some(d) => Some(d),
+                None => {
+                    self.bad(
+                        key,
+                        format!("action {}: `{field}: {s}` is not a date", i + 1),
+                        "write the date as YYYY-MM-DD",
+                    );
+                    None
+                }
+            },
+            Some(_) => {
+                self.bad(
+                    key,
+                    format!("action {}: `{field}` is not a date", i + 1),
+                    "write the date as YYYY-MM-DD",
+                );
+                None
+            }
+        }
     }
 
     fn read(&mut self, map: &Mapping) -> FrontMatter {
@@ -740,6 +800,14 @@ impl Fields<'_> {
             enforced_by: self
                 .string(map, "enforced_by")
                 .filter(|s| !s.trim().is_empty()),
+            started: self.date(map, "started"),
+            mitigated: self.date(map, "mitigated"),
+            closed: self.date(map, "closed"),
+            severity: self.text(map, "severity"),
+            signature: self.text(map, "signature"),
+            runbook: self.text(map, "runbook"),
+            exercised: self.date(map, "exercised"),
+            exercised_by: self.text(map, "exercised_by"),
             search,
             ignore_rules,
             matrix: self.string(map, "matrix").filter(|m| !m.trim().is_empty()),

@@ -94,6 +94,9 @@ pub struct PageHistory {
     pub commits: usize,
     /// The newest of them.
     pub last: Option<Edit>,
+    /// The author dates of those commits, newest first (an incident's
+    /// runbook must have one between the incident's start and close).
+    pub dates: Vec<Date>,
     /// The newest commit after the page's `reviewed` date that edited its
     /// content (not only the review date or action `done:` flags).
     pub outdated: Option<Edit>,
@@ -972,6 +975,7 @@ fn page_facts(
     let mut facts = PageHistory {
         commits: changes.len(),
         last: Some(edit(newest)),
+        dates: changes.iter().map(|c| commit(c).date).collect(),
         editors_in_window: changes
             .iter()
             .filter(|c| commit(c).date > window_start)

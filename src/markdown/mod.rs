@@ -195,6 +195,8 @@ pub const LAYOUT_IDS: &[&str] = &[
     "sidebar",
     "findings-heading",
     "actions-heading",
+    "incident-heading",
+    "runbook-incidents-heading",
     "page-toc-heading",
     "home-browse",
     "home-health",

@@ -36,6 +36,10 @@
 //!   `height`, `label_width`, `max`, `rows` of `{label, kind, y, total,
 //!   stale, unowned, w_total, w_stale, w_unowned}` (SVG user units), and
 //!   `domain_chart` ([`crate::health::DomainChart`]) for the domain scores;
+//! - `reliability.html`: `reliability` ([`crate::reliability::ReliabilityView`]):
+//!   incident counts, `open_risk` rows with their chart geometry (`bar`,
+//!   `y`, `chart_width`, `chart_height`, `limit_x`), `repeats`,
+//!   `open_prevention`, `repeat_rate_percent`, `median_days_to_close`;
 //! - `404.html`: `base_href`: `site.site_url` when set, else null. A 404
 //!   page is served at whatever URL was missing, so relative links only work
 //!   if the server serves it from the root or `<base href>` is set; with no
@@ -151,6 +155,16 @@ pub fn render_site(site: &SiteView, theme: &Theme, extra_css: &str, sink: &dyn S
         domain_chart: crate::health::DomainChart::new(&site.health),
     };
     render_html(sink, theme, "health.html", &site_ctx, "health.html", health)?;
+    render_html(
+        sink,
+        theme,
+        "reliability.html",
+        &site_ctx,
+        "reliability.html",
+        ReliabilityCtx {
+            reliability: &site.reliability,
+        },
+    )?;
 
     let not_found = NotFoundCtx {
         base_href: site.site_url.as_deref(),
@@ -374,6 +388,11 @@ struct HealthCtx<'a> {
     domain_chart: crate::health::DomainChart<'a>,
 }
 
+#[derive(Debug, Serialize)]
+struct ReliabilityCtx<'a> {
+    reliability: &'a crate::reliability::ReliabilityView,
+}
+
 /// `search.html` needs only the common fields; the browser does the rest.
 #[derive(Debug, Serialize)]
 struct SearchCtx {}
@@ -590,6 +609,7 @@ fn sitemap(site: &SiteView, with_home: bool) -> Vec<u8> {
     urls.extend(site.kinds.iter().map(|k| k.url.as_str()));
     urls.extend(site.owners.iter().map(|o| o.url.as_str()));
     urls.push("health.html");
+    urls.push("reliability.html");
     if with_home {
         urls.push("index.html");
     }

@@ -271,6 +271,7 @@ fn sample_site(site_url: Option<&str>) -> SiteView {
         kinds,
         owners,
         health,
+        reliability: Default::default(),
     }
 }
 

@@ -25,12 +25,14 @@ pub struct SiteView {
     pub nav: NavTree,
     /// Every page, sorted by `path`.
     pub pages: Vec<PageView>,
-    /// One index per kind, in the order adr, runbook, role-matrix, standard, guide.
+    /// One index per kind, in the order of `Kind::ALL`.
     pub kinds: Vec<KindIndexView>,
     /// One entry per owner id (teams and people) that owns something or is in the registry.
     pub owners: Vec<OwnerView>,
     /// Data for `health.html`.
     pub health: HealthView,
+    /// Data for `reliability.html`.
+    pub reliability: crate::reliability::ReliabilityView,
 }
 
 /// The sidebar: the folders of the content as a tree, cut into nodes that
@@ -257,6 +259,10 @@ pub struct PageView {
     pub actions: Vec<ActionView>,
     /// `enforced_by` for standards.
     pub enforced_by: Option<String>,
+    /// Set for incident pages: timeline, prevention, runbook.
+    pub incident: Option<crate::reliability::IncidentView>,
+    /// On runbook pages: the incidents that used the runbook, oldest first.
+    pub incidents: Vec<crate::reliability::IncidentRef>,
     /// Rendered body HTML (trusted: markdown output).
     pub content: std::sync::Arc<str>,
     /// Headings h2..h3 for an on-page table of contents.

@@ -7,6 +7,8 @@ mod adr;
 mod content;
 pub use content::{has_section, NAME_MAX};
 mod history;
+mod incident;
+pub use incident::gate;
 mod links;
 mod ownership;
 mod staleness;
@@ -135,6 +137,7 @@ pub fn run_rules(handbook: &Handbook, today: Date) -> Evaluation {
     };
     let link_index = links::LinkIndex::new(handbook);
     let adr_index = adr::AdrIndex::new(handbook);
+    let incidents = crate::incident::Incidents::new(&handbook.pages);
     let mut page_findings: Vec<Vec<Diagnostic>> = handbook
         .pages
         .par_iter()
@@ -155,7 +158,7 @@ pub fn run_rules(handbook: &Handbook, today: Date) -> Evaluation {
                         page.spans.of("kind"),
                         format!("unknown kind `{k}`"),
                     )
-                    .with_help("use one of: adr, runbook, role-matrix, standard, guide"),
+                    .with_help("use one of: adr, runbook, incident, role-matrix, standard, guide"),
                 );
             }
             ownership::check(page, status, &cx, &mut out);
@@ -163,6 +166,7 @@ pub fn run_rules(handbook: &Handbook, today: Date) -> Evaluation {
             history::check(page, status, &cx, &mut out);
             content::check(page, &cx, &mut out);
             adr::check(page, &adr_index, &cx, &mut out);
+            incident::check(i, page, &incidents, &cx, &mut out);
             links::check(page, &link_index, &mut out);
             out
         })

@@ -152,7 +152,12 @@ fn review_states_follow_interval_and_warn_window() {
         f.contains(&("review-stale", "custom.md".into(), 3)),
         "{f:?}"
     );
-    assert_eq!(f.len(), 5, "{f:?}");
+    // Neither runbook records a drill (`exercised:`).
+    assert!(
+        f.contains(&("runbook-unexercised", "runbooks/soon.md".into(), 1)),
+        "{f:?}"
+    );
+    assert_eq!(f.len(), 7, "{f:?}");
 }
 
 #[test]
@@ -243,7 +248,11 @@ fn runbook_sections_actions_and_standards() {
         f.contains(&("standard-unenforced", "standards/s.md".into(), 1)),
         "{f:?}"
     );
-    assert_eq!(f.len(), 4, "{f:?}");
+    assert!(
+        f.contains(&("runbook-unexercised", "runbooks/r.md".into(), 1)),
+        "{f:?}"
+    );
+    assert_eq!(f.len(), 5, "{f:?}");
 }
 
 #[test]

@@ -319,7 +319,7 @@ fn junit_format_matches_its_golden_file() {
     assert_golden("junit.xml", &r.stdout);
     // One test case per page (and for book.toml, which has a finding).
     assert_eq!(r.stdout.matches("<testcase ").count(), 4);
-    assert_eq!(r.stdout.matches("<failure ").count(), 8);
+    assert_eq!(r.stdout.matches("<failure ").count(), 9);
 }
 
 #[test]

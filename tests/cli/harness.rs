@@ -511,3 +511,37 @@ pub(crate) fn nav_branch(html: &str) -> Vec<String> {
         .map(|id| format!("nav/{id}.js"))
         .collect()
 }
+
+/// Runs git in `dir` with a fixed identity and date and no user or system
+/// configuration; never looks above the test's temp folder.
+pub(crate) fn git_at(dir: &Path, args: &[&str], date: &str, who: &str) {
+    let email = format!("{}@example.com", who.to_lowercase());
+    let stamp = format!("{date}T10:00:00Z");
+    let ceiling = dir.parent().map(Path::to_path_buf).unwrap_or_default();
+    let out = std::process::Command::new("git")
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(["-c", "core.autocrlf=false"])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CEILING_DIRECTORIES", &ceiling)
+        .env("GIT_AUTHOR_NAME", who)
+        .env("GIT_AUTHOR_EMAIL", &email)
+        .env("GIT_COMMITTER_NAME", who)
+        .env("GIT_COMMITTER_EMAIL", &email)
+        .env("GIT_AUTHOR_DATE", &stamp)
+        .env("GIT_COMMITTER_DATE", &stamp)
+        .output()
+        .expect("running git");
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -10,6 +10,7 @@ mod check;
 mod ci;
 mod harness;
 mod health;
+mod incidents;
 mod init;
 mod input;
 mod links;

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// (rule, path, line) of every expected finding; nothing else may fire.
-const EXPECTED: [(&str, &str, u64); 26] = [
+const EXPECTED: [(&str, &str, u64); 33] = [
     ("config-unknown-key", "book.toml", 3),
     ("adr-status-invalid", "src/adr/0001-status-invalid.md", 3),
     ("adr-number-duplicate", "src/adr/0002-a.md", 1),
@@ -40,14 +40,37 @@ const EXPECTED: [(&str, &str, u64); 26] = [
     ("review-future", "src/guides/review-future.md", 3),
     ("review-missing", "src/guides/review-missing.md", 1),
     ("review-stale", "src/guides/review-stale.md", 3),
-    ("action-unowned", "src/runbooks/actions.md", 5),
-    ("action-overdue", "src/runbooks/actions.md", 7),
+    ("action-unowned", "src/runbooks/actions.md", 6),
+    ("action-overdue", "src/runbooks/actions.md", 8),
     (
         "runbook-section-missing",
         "src/runbooks/section-missing.md",
-        5,
+        6,
     ),
     ("standard-unenforced", "src/standards/unenforced.md", 1),
+    (
+        "standard-enforcement-missing",
+        "src/standards/enforcement-missing.md",
+        4,
+    ),
+    ("runbook-unexercised", "src/runbooks/unexercised.md", 4),
+    (
+        "incident-closed-unverified",
+        "src/incidents/closed-unverified.md",
+        3,
+    ),
+    (
+        "incident-mitigated-open",
+        "src/incidents/mitigated-open.md",
+        4,
+    ),
+    (
+        "incident-runbook-missing",
+        "src/incidents/runbook-missing.md",
+        5,
+    ),
+    ("incident-repeat", "src/incidents/repeat.md", 6),
+    ("action-unverified", "src/incidents/action-unverified.md", 8),
     ("role-matrix-incomplete", "src/roles/incomplete.yaml", 7),
     ("template-syntax", "src/guides/template-syntax.md", 8),
 ];
@@ -68,6 +91,8 @@ fn every_rule_fires_on_its_page_and_nowhere_else() {
     got.sort();
     want.sort();
     assert_eq!(got, want);
+    // Each kind's good.md (the closed incident too, though a later incident
+    // repeats it) and the pages that must not fire.
     let clean = ["good.md", "0009-good.md", "0005-not-marked-superseded.md"];
     assert!(
         findings
@@ -161,7 +186,7 @@ fn every_format_reports_the_same_findings() {
         assert!(human.contains(&head), "{head} missing in\n{human}");
     }
     assert!(
-        human.contains("checked 30 pages: 13 error(s), 10 warning(s), 3 info"),
+        human.contains("checked 38 pages: 15 error(s), 15 warning(s), 3 info"),
         "{human}"
     );
 }
