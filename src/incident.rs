@@ -79,7 +79,7 @@ pub fn mitigated_since(page: &Page, status: Status) -> Option<Date> {
         return None;
     }
     page.front.mitigated.or(match status {
-        Status::Mitigated => page.front.started,
+        Status::Mitigated => started(page),
         _ => None,
     })
 }
@@ -208,8 +208,9 @@ impl Incidents {
     }
 }
 
-/// When the incident started (`started`, else `date`), for ordering.
-fn started(page: &Page) -> Option<Date> {
+/// When the incident started: `started`, else `date` (as many postmortem
+/// templates write it).
+pub fn started(page: &Page) -> Option<Date> {
     page.front.started.or(page.front.date)
 }
 

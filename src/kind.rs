@@ -88,7 +88,12 @@ impl Kind {
         match folder.to_ascii_lowercase().as_str() {
             "adr" | "adrs" | "decisions" => Kind::Adr,
             "runbooks" => Kind::Runbook,
-            "incidents" | "postmortems" | "post-mortems" | "incident-reviews" => Kind::Incident,
+            "incidents"
+            | "postmortems"
+            | "post-mortems"
+            | "incident-reviews"
+            | "incident-reports"
+            | "post-incident-reviews" => Kind::Incident,
             "roles" | "ladders" => Kind::RoleMatrix,
             "standards" => Kind::Standard,
             _ => Kind::Guide,

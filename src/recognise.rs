@@ -150,7 +150,12 @@ fn kind_of_folder(name: &str) -> Option<Kind> {
             Some(Kind::Adr)
         }
         "runbooks" | "playbooks" => Some(Kind::Runbook),
-        "incidents" | "postmortems" | "post-mortems" | "incident-reviews" => Some(Kind::Incident),
+        "incidents"
+        | "postmortems"
+        | "post-mortems"
+        | "incident-reviews"
+        | "incident-reports"
+        | "post-incident-reviews" => Some(Kind::Incident),
         "roles" | "ladders" => Some(Kind::RoleMatrix),
         "standards" => Some(Kind::Standard),
         _ => None,

@@ -5,7 +5,9 @@
 
 use crate::config::Config;
 use crate::date::{Date, Interval};
-use crate::incident::{mitigated_since, prevention_verified, Incidents, RunbookRef, Status};
+use crate::incident::{
+    mitigated_since, prevention_verified, started, Incidents, RunbookRef, Status,
+};
 use crate::page::{Handbook, Page};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -171,7 +173,7 @@ fn incident_ref(p: &Page, incidents: &Incidents, i: usize) -> IncidentRef {
         title: p.title.clone(),
         url: p.url.clone(),
         status: inc.map_or("open", |x| x.status.as_str()).to_string(),
-        started: p.front.started.map(|d| d.to_string()),
+        started: started(p).map(|d| d.to_string()),
         repeat: inc.is_some_and(|x| x.repeats.is_some()),
     }
 }
@@ -243,10 +245,10 @@ pub fn incident_view(
         meaning: inc.status.meaning().to_string(),
         severity: f.severity.clone(),
         signature: f.signature.clone(),
-        started: f.started.map(|d| d.to_string()),
+        started: started(p).map(|d| d.to_string()),
         mitigated: f.mitigated.map(|d| d.to_string()),
         closed: f.closed.map(|d| d.to_string()),
-        days_to_mitigate: f.started.zip(f.mitigated).map(|(a, b)| days(a, b)),
+        days_to_mitigate: started(p).zip(f.mitigated).map(|(a, b)| days(a, b)),
         days_to_close: f.mitigated.zip(f.closed).map(|(a, b)| days(a, b)),
         days_open: since.map(|d| days(d, today).max(0)),
         past_close_within: since
@@ -269,7 +271,7 @@ pub fn runbook_incidents(h: &Handbook, incidents: &Incidents, i: usize) -> Vec<I
         .enumerate()
         .filter_map(|(j, inc)| match &inc.as_ref()?.runbook {
             RunbookRef::Found(l) if l.page == i => Some((
-                h.pages[j].front.started,
+                started(&h.pages[j]),
                 incident_ref(&h.pages[j], incidents, j),
             )),
             _ => None,
@@ -330,12 +332,10 @@ pub fn reliability_view(h: &Handbook, incidents: &Incidents, today: Date) -> Rel
     // The repeat rate: an incident whose signature occurred before, within
     // REPEAT_WINDOW_DAYS of its start.
     for pages in by_signature.values_mut() {
-        pages.sort_by_key(|&i| (h.pages[i].front.started, i));
+        pages.sort_by_key(|&i| (started(&h.pages[i]), i));
         for (k, &i) in pages.iter().enumerate().skip(1) {
-            let (Some(now), Some(before)) = (
-                h.pages[i].front.started,
-                h.pages[pages[k - 1]].front.started,
-            ) else {
+            let (Some(now), Some(before)) = (started(&h.pages[i]), started(&h.pages[pages[k - 1]]))
+            else {
                 continue;
             };
             if days(before, now) <= REPEAT_WINDOW_DAYS {

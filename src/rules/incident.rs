@@ -171,7 +171,7 @@ fn runbook_not_updated(
     let RunbookRef::Found(link) = &incident.runbook else {
         return;
     };
-    let Some(started) = page.front.started else {
+    let Some(started) = crate::incident::started(page) else {
         return;
     };
     let history = &cx.handbook.history;
@@ -212,10 +212,7 @@ fn repeat(page: &Page, incident: &Incident, cx: &RuleCx<'_>, out: &mut Vec<Diagn
         return;
     };
     let earlier = &cx.handbook.pages[r.earlier];
-    let when = earlier
-        .front
-        .started
-        .or(earlier.front.date)
+    let when = crate::incident::started(earlier)
         .map(|d| format!(", started {d}"))
         .unwrap_or_default();
     let same = if r.by_signature {
@@ -277,7 +274,7 @@ fn action_unverified(page: &Page, cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
             .done_on
             .or(action.due)
             .or(page.front.mitigated)
-            .or(page.front.started)
+            .or(crate::incident::started(page))
         else {
             continue;
         };
