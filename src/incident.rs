@@ -138,7 +138,7 @@ impl Incidents {
     /// Reads every incident page, resolves its runbook and finds repeats:
     /// an incident repeats the newest one before it (by `started`, then
     /// path) with the same `signature` (case ignored) or the same runbook
-    /// section.
+    /// section (a link with a `#section`).
     pub fn new(pages: &[Page]) -> Incidents {
         let by_rel: HashMap<&str, usize> = pages
             .iter()
@@ -168,8 +168,12 @@ impl Incidents {
                 .as_deref()
                 .map(|s| s.trim().to_lowercase())
                 .filter(|s| !s.is_empty());
+            // A section is named by its anchor: two incidents that link
+            // the same runbook as a whole may have used different parts.
             let section = match by_page[i].as_ref().map(|inc| &inc.runbook) {
-                Some(RunbookRef::Found(l)) => Some((l.page, l.anchor.clone())),
+                Some(RunbookRef::Found(l)) if l.anchor.is_some() => {
+                    Some((l.page, l.anchor.clone()))
+                }
                 _ => None,
             };
             let by_sig = signature
