@@ -230,12 +230,38 @@ pub fn prevention_verified(page: &Page) -> bool {
     prevention.peek().is_some() && prevention.all(|a| a.done && a.verified.is_some())
 }
 
+/// Without `runbook:`, the first link in the body to a runbook page (and
+/// its section): the runbook an adopted postmortem names in its text.
+fn body_runbook(page: &Page, pages: &[Page], by_rel: &HashMap<&str, usize>) -> Option<RunbookLink> {
+    let is_page = |p: &str| by_rel.contains_key(p);
+    page.md.links.iter().find_map(|l| {
+        let t = resolve_link(&page.src.rel, l.dest.trim())?;
+        let rel = find_page(&t.path, is_page)?;
+        let index = by_rel[rel.as_str()];
+        let target = &pages[index];
+        if target.kind != Kind::Runbook {
+            return None;
+        }
+        let anchor = t.fragment.filter(|a| {
+            target
+                .md
+                .headings
+                .iter()
+                .any(|h| h.id == *a || h.aliases.iter().any(|x| x == a))
+        });
+        Some(RunbookLink {
+            page: index,
+            anchor,
+        })
+    })
+}
+
 /// Resolves an incident's `runbook:`: a link relative to the incident
 /// page (`../runbooks/x.md#mitigation`) or a path from the content
 /// folder (`runbooks/x.md#mitigation`), the page's own spelling first.
 fn resolve_runbook(page: &Page, pages: &[Page], by_rel: &HashMap<&str, usize>) -> RunbookRef {
     let Some(written) = page.front.runbook.as_deref() else {
-        return RunbookRef::Missing;
+        return body_runbook(page, pages, by_rel).map_or(RunbookRef::Missing, RunbookRef::Found);
     };
     let is_page = |p: &str| by_rel.contains_key(p);
     let from_root = written.trim_start_matches('/');

@@ -68,14 +68,7 @@ pub fn infer_kind(
     if is_numbered_record(file_name) && adr_status_in(body).is_some() {
         return Kind::Adr;
     }
-    // An incident review carries the runbook sections too; its timeline
-    // and impact tell it apart.
-    let has = |name: &str| {
-        headings
-            .iter()
-            .any(|h| h.trim().trim_end_matches(':').eq_ignore_ascii_case(name))
-    };
-    if has("timeline") && has("impact") {
+    if is_incident_review(headings) {
         return Kind::Incident;
     }
     let sections = config
@@ -87,6 +80,43 @@ pub fn infer_kind(
         return Kind::Runbook;
     }
     Kind::Guide
+}
+
+/// Headings of a postmortem besides its timeline, any of which (with a
+/// `Timeline`) makes a page an incident review: Google SRE, PagerDuty and
+/// Atlassian templates, and the folders of them teams keep.
+const INCIDENT_SECTIONS: [&str; 10] = [
+    "impact",
+    "action items",
+    "contributing factors",
+    "lessons learned",
+    "what went wrong",
+    "what went well",
+    "follow-up actions",
+    "root causes",
+    "trigger",
+    "detection",
+];
+
+/// Does a page read as an incident review: a `Timeline` heading and one of
+/// [`INCIDENT_SECTIONS`]? (An incident review carries the runbook sections
+/// too; its timeline tells it apart. Runbooks have no timeline.)
+fn is_incident_review(headings: &[String]) -> bool {
+    let norm = |h: &str| {
+        h.trim()
+            .trim_end_matches(':')
+            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ')
+            .to_lowercase()
+    };
+    let names: Vec<String> = headings.iter().map(|h| norm(h)).collect();
+    names
+        .iter()
+        .any(|n| n == "timeline" || n.starts_with("timeline ("))
+        && names.iter().any(|n| {
+            INCIDENT_SECTIONS
+                .iter()
+                .any(|s| n == s || n.starts_with(&format!("{s} (")))
+        })
 }
 
 /// Is this the file name of a numbered record: `0007-use-postgres.md`, or
@@ -352,6 +382,32 @@ fn is_cjk(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn postmortems_are_told_from_runbooks_by_their_timeline() {
+        let h = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        // Google SRE and the "Summary / Timeline / Contributing factors /
+        // Action items" shape.
+        assert!(is_incident_review(&h(&[
+            "Summary",
+            "Timeline",
+            "Action Items"
+        ])));
+        assert!(is_incident_review(&h(&["1. Impact", "2. Timeline (UTC):"])));
+        assert!(is_incident_review(&h(&[
+            "Timeline",
+            "Contributing Factors (findings)"
+        ])));
+        // A runbook, even with a detection section, has no timeline.
+        assert!(!is_incident_review(&h(&[
+            "Detection",
+            "Mitigation",
+            "Root cause",
+            "Prevention"
+        ])));
+        // A timeline alone is a project plan as often as an incident.
+        assert!(!is_incident_review(&h(&["Timeline", "Milestones"])));
+    }
 
     fn status(body: &str) -> Option<(Option<&'static str>, Option<u32>)> {
         adr_status_in(body).map(|s| (s.status, s.superseded_by))

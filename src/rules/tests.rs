@@ -466,3 +466,33 @@ fn incident_status_comes_from_the_dates_when_not_written() {
         "{f:?}"
     );
 }
+
+#[test]
+fn an_incident_without_runbook_key_uses_the_runbook_its_text_links() {
+    let h = handbook(
+        "",
+        Some(OWNERS),
+        &[
+            ("runbooks/db.md", RUNBOOK),
+            ("guides/g.md", FRESH),
+            // The first runbook link counts; a guide link before it does not.
+            ("incidents/a.md", &format!("{}See [the guide](../guides/g.md) and [failover](../runbooks/db.md#mitigation).\n", incident("status: open\nstarted: 2026-11-20\n"))),
+            ("incidents/b.md", &format!("{}See [the guide](../guides/g.md).\n", incident("status: open\nstarted: 2026-11-21\n"))),
+        ],
+    );
+    let incidents = crate::incident::Incidents::new(&h.pages);
+    let idx = |rel: &str| h.pages.iter().position(|p| p.src.rel == rel).unwrap();
+    assert_eq!(
+        incidents.get(idx("incidents/a.md")).unwrap().runbook,
+        crate::incident::RunbookRef::Found(crate::incident::RunbookLink {
+            page: idx("runbooks/db.md"),
+            anchor: Some("mitigation".into()),
+        })
+    );
+    let f = findings(&h);
+    assert_eq!(
+        of(&f, "incident-runbook-missing"),
+        [("incidents/b.md", 1)],
+        "{f:?}"
+    );
+}
