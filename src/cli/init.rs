@@ -32,7 +32,8 @@ pub struct NewArgs {
 }
 
 pub(super) fn run_init(a: InitArgs) -> Result<Outcome> {
-    let dir = root(a.dir);
+    // `init` makes a handbook where it is run: no walking up.
+    let dir = a.dir.unwrap_or_else(|| PathBuf::from("."));
     let done = scaffold::init(&dir, today(None)?)?;
     let configured = done.written.contains(&dir.join("book.toml"));
     if let Some(found) = done.existing.as_ref().filter(|_| configured) {

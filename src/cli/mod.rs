@@ -11,7 +11,7 @@ mod shell;
 use crate::date::Date;
 use crate::error::{Error, Result};
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Static-site generator for engineering handbooks: owned, reviewed, visible.
 #[derive(Debug, Parser)]
@@ -94,8 +94,66 @@ fn today(flag: Option<&str>) -> Result<Date> {
 }
 
 /// The handbook root from an optional DIR argument.
+/// The handbook root: `DIR` when given; else, like git and cargo, the
+/// nearest folder at or above the current one holding a `book.toml` (said
+/// on stderr when it is not the current folder), else the current folder.
 fn root(dir: Option<PathBuf>) -> PathBuf {
-    dir.unwrap_or_else(|| PathBuf::from("."))
+    if let Some(d) = dir {
+        return d;
+    }
+    let here = PathBuf::from(".");
+    let Ok(cwd) = std::env::current_dir() else {
+        return here;
+    };
+    match find_book_toml(&cwd) {
+        Some(found) if found != cwd => {
+            let shown = pathdiff(&found, &cwd);
+            eprintln!(
+                "handbook: using the handbook at {} (its book.toml)",
+                shown.display()
+            );
+            shown
+        }
+        _ => here,
+    }
+}
+
+/// The nearest folder at or above `cwd` with a `book.toml`. The walk stops
+/// at the top of the git work tree (a folder holding `.git`) and at the
+/// folders in `GIT_CEILING_DIRECTORIES`, as git's own does: a `book.toml`
+/// of an enclosing, unrelated project is never picked up.
+fn find_book_toml(cwd: &Path) -> Option<PathBuf> {
+    let ceilings: Vec<PathBuf> = std::env::var_os("GIT_CEILING_DIRECTORIES")
+        .map(|v| std::env::split_paths(&v).collect())
+        .unwrap_or_default();
+    for dir in cwd.ancestors() {
+        if ceilings.iter().any(|c| c == dir) {
+            return None;
+        }
+        if dir.join("book.toml").is_file() {
+            return Some(dir.to_path_buf());
+        }
+        if dir.join(".git").exists() {
+            return None;
+        }
+    }
+    None
+}
+
+/// `to` relative to `from` when `to` is one of `from`'s ancestors
+/// (`../..`), else `to` as it is.
+fn pathdiff(to: &Path, from: &Path) -> PathBuf {
+    match from.strip_prefix(to) {
+        Ok(rest) => {
+            let up = rest.components().count();
+            if up == 0 {
+                PathBuf::from(".")
+            } else {
+                std::iter::repeat_n("..", up).collect()
+            }
+        }
+        Err(_) => to.to_path_buf(),
+    }
 }
 
 #[cfg(test)]

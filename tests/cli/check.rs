@@ -666,3 +666,50 @@ fn excluded_files_are_neither_checked_nor_built() {
         r.stderr
     );
 }
+
+#[test]
+fn commands_in_a_sub_folder_use_the_handbook_above_it() {
+    let t = HandbookTest::example();
+    let from_root = findings_of(
+        &t.run(&["check", "--format", "json", "--today", TODAY])
+            .json(),
+    );
+    // `check` in src/runbooks: the whole handbook, not the two pages there
+    // (it used to say "checked 2 pages: 0 error(s)" and exit 0).
+    let r = t.run_in(
+        "src/runbooks",
+        &["check", "--format", "json", "--today", TODAY],
+        &[],
+    );
+    r.assert_code(1);
+    assert!(
+        r.stderr.contains("using the handbook at ../.."),
+        "{}",
+        r.stderr
+    );
+    let report = r.json();
+    assert_eq!(findings_of(&report).len(), from_root.len());
+    // `new adr` there takes the next number in the ADR folder, not a new
+    // `adr/` beside the runbooks.
+    let r = t.run_in(
+        "src/runbooks",
+        &[
+            "new",
+            "adr",
+            "Use cells",
+            "--owner",
+            "payments",
+            "--today",
+            TODAY,
+        ],
+        &[],
+    );
+    r.assert_code(0);
+    assert!(t.exists("src/adr/0010-use-cells.md"), "{}", r.stdout);
+    assert!(!t.exists("src/runbooks/adr"));
+    // `build` there writes the site where book.toml says, not into the content.
+    t.run_in("src/runbooks", &["build", "--today", TODAY, "--quiet"], &[])
+        .assert_code(0);
+    assert!(t.exists("book/index.html"));
+    assert!(!t.exists("src/runbooks/book"));
+}
