@@ -18,7 +18,8 @@ pub struct BuildArgs {
     /// Date to measure staleness against (default: SOURCE_DATE_EPOCH or today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
-    /// Print nothing but errors.
+    /// Print nothing but the errors among the findings (no warnings, notes
+    /// or summary).
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -33,8 +34,17 @@ pub(super) fn run(a: BuildArgs, colour: bool) -> Result<Outcome> {
             today,
         },
     )?;
-    if !a.quiet {
-        let base = crate::repo_path::PathBase::from_env(&root);
+    let base = crate::repo_path::PathBase::from_env(&root);
+    if a.quiet {
+        // Quiet is for CI logs: the errors still show, nothing else does.
+        let errors: Vec<crate::diag::Diagnostic> = r
+            .findings
+            .iter()
+            .filter(|d| d.severity == crate::diag::Severity::Error)
+            .cloned()
+            .collect();
+        report::print_human_from(&errors, colour, &r.sources, &base);
+    } else {
         report::print_human_from(&r.findings, colour, &r.sources, &base);
         let s = crate::diag::Summary::of(&r.findings);
         eprintln!(

@@ -795,3 +795,21 @@ fn the_sidebar_sorts_numbers_as_numbers() {
         "folders: {top}"
     );
 }
+
+#[test]
+fn quiet_build_keeps_the_errors_and_drops_the_rest() {
+    let t = HandbookTest::example();
+    let r = t.run(&["build", "--today", TODAY, "--quiet"]);
+    r.assert_code(0);
+    // DEFECTS.md: 4 errors, 14 warnings, 2 notes.
+    assert_eq!(r.stderr.matches("error[").count(), 4, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("warning[").count(), 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("built "), "no summary: {}", r.stderr);
+    let loud = t.run(&["build", "--today", TODAY]);
+    assert_eq!(
+        loud.stderr.matches("warning[").count(),
+        14,
+        "{}",
+        loud.stderr
+    );
+}
