@@ -176,6 +176,12 @@ pub struct FrontMatter {
     /// `levels` with `topics` or `competencies`: role-matrix data written
     /// in the frontmatter itself.
     pub matrix_inline: Option<Mapping>,
+    /// The block is there but does not parse: no key could be read, so
+    /// rules about missing keys have nothing to say.
+    pub unreadable: bool,
+    /// Keys whose value was refused (a `frontmatter-invalid` finding each),
+    /// so the finding about the key being missing is not made too.
+    pub invalid: Vec<String>,
 }
 
 /// Result of parsing one page's frontmatter.
@@ -278,6 +284,7 @@ pub fn parse_frontmatter(path: &str, text: &str) -> Parsed {
             Ok(None) => return no_frontmatter(),
             Err(finding) => {
                 out.findings.push(finding);
+                out.front.unreadable = true;
                 return out;
             }
         },
@@ -294,6 +301,7 @@ pub fn parse_frontmatter(path: &str, text: &str) -> Parsed {
                     )
                     .with_help("fix the TOML between the `+++` lines; quote text values, e.g. `title = \"Payments failover\"`"),
                 );
+                out.front.unreadable = true;
                 return out;
             }
         },
@@ -302,11 +310,13 @@ pub fn parse_frontmatter(path: &str, text: &str) -> Parsed {
         path,
         spans: &out.spans,
         findings: Vec::new(),
+        invalid: Vec::new(),
     };
     out.front = FrontMatter {
         toml: out.front.toml,
         ..f.read(&map)
     };
+    out.front.invalid = f.invalid;
     out.findings.extend(f.findings);
     out
 }
@@ -472,10 +482,15 @@ struct Fields<'a> {
     path: &'a str,
     spans: &'a KeySpans,
     findings: Vec<Diagnostic>,
+    invalid: Vec<String>,
 }
 
 impl Fields<'_> {
     fn bad(&mut self, key: &str, message: String, help: &str) {
+        let top = key.split('[').next().unwrap_or(key);
+        if !self.invalid.iter().any(|k| k == top) {
+            self.invalid.push(top.to_string());
+        }
         let pos = self.spans.of(key);
         self.findings.push(
             Diagnostic::new(
@@ -812,6 +827,8 @@ impl Fields<'_> {
             ignore_rules,
             matrix: self.string(map, "matrix").filter(|m| !m.trim().is_empty()),
             matrix_inline: matrix_inline(map),
+            unreadable: false,
+            invalid: Vec::new(),
         }
     }
 }

@@ -168,6 +168,7 @@ pub fn run_rules(handbook: &Handbook, today: Date) -> Evaluation {
             adr::check(page, &adr_index, &cx, &mut out);
             incident::check(i, page, &incidents, &cx, &mut out);
             links::check(page, &link_index, &mut out);
+            drop_consequences(page, &mut out);
             out
         })
         .collect();
@@ -186,6 +187,30 @@ pub fn run_rules(handbook: &Handbook, today: Date) -> Evaluation {
         other_findings: other,
         ignored,
     }
+}
+
+/// One mistake, one finding: a frontmatter that does not parse, or a key
+/// whose value was refused, already has its `frontmatter-invalid`; the
+/// findings that only say the key is missing would repeat it.
+fn drop_consequences(page: &Page, out: &mut Vec<Diagnostic>) {
+    let f = &page.front;
+    if !f.unreadable && f.invalid.is_empty() {
+        return;
+    }
+    let refused =
+        |keys: &[&str]| f.unreadable || keys.iter().any(|k| f.invalid.iter().any(|i| i == k));
+    out.retain(|d| {
+        let keys: &[&str] = match d.rule {
+            "owner-missing" => &crate::frontmatter::OWNER_KEYS,
+            "review-missing" => &crate::frontmatter::REVIEWED_KEYS,
+            "adr-status-invalid" if page.front.status.is_none() => &["status"],
+            "runbook-unexercised" if f.exercised.is_none() => &["exercised"],
+            "incident-runbook-missing" if f.runbook.is_none() => &["runbook"],
+            "standard-unenforced" => &["enforced_by"],
+            _ => return true,
+        };
+        !refused(keys)
+    });
 }
 
 /// Applies `[check.rules]`, then the `[[check.overrides]]` matching the

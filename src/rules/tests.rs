@@ -496,3 +496,34 @@ fn an_incident_without_runbook_key_uses_the_runbook_its_text_links() {
         "{f:?}"
     );
 }
+
+#[test]
+fn one_mistake_in_the_frontmatter_gives_one_finding() {
+    let h = handbook(
+        "",
+        Some(OWNERS),
+        &[
+            // A tab indents a line: nothing can be read.
+            (
+                "guides/tab.md",
+                "---\nowners:\n\t- payments\nreviewed: 2026-11-01\n---\n# Tab\n",
+            ),
+            // A date that is not one: only that.
+            (
+                "guides/date.md",
+                "---\nowners: [payments]\nreviewed: 2026-13-01\n---\n# Date\n",
+            ),
+            // An owner list of the wrong type.
+            (
+                "guides/owners.md",
+                "---\nowners: { team: payments }\nreviewed: 2026-11-01\n---\n# Owners\n",
+            ),
+        ],
+    );
+    let f = findings(&h);
+    let rules =
+        |path: &str| -> Vec<&str> { f.iter().filter(|x| x.1 == path).map(|x| x.0).collect() };
+    assert_eq!(rules("guides/tab.md"), ["frontmatter-invalid"], "{f:?}");
+    assert_eq!(rules("guides/date.md"), ["frontmatter-invalid"], "{f:?}");
+    assert_eq!(rules("guides/owners.md"), ["frontmatter-invalid"], "{f:?}");
+}
