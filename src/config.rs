@@ -165,6 +165,16 @@ impl Default for HealthConfig {
     }
 }
 
+/// The kind ids, as `[kinds.KIND]` and `[review.interval]` take them.
+const KIND_IDS: [&str; 6] = [
+    "adr",
+    "runbook",
+    "incident",
+    "role-matrix",
+    "standard",
+    "guide",
+];
+
 /// The default required runbook sections.
 pub const DEFAULT_RUNBOOK_SECTIONS: [&str; 4] = [
     "Failure signature",
@@ -430,7 +440,7 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
                     per_kind.insert(kind, iv);
                 }
             }
-            None => p.unknown("review.interval", key),
+            None => p.unknown("review.interval", key, &KIND_IDS),
         }
     }
 
@@ -474,7 +484,7 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
     let mut kind_paths = Vec::new();
     for (key, value) in kinds.iter() {
         let Some(kind) = Kind::parse(key) else {
-            p.unknown("kinds", key);
+            p.unknown("kinds", key, &KIND_IDS);
             continue;
         };
         let Some(t) = value.as_table() else {
@@ -667,7 +677,7 @@ impl Parser<'_> {
         (header_line.max(1), 1)
     }
 
-    fn unknown(&mut self, section: &str, key: &str) {
+    fn unknown(&mut self, section: &str, key: &str, known: &[&str]) {
         let pos = self.locate(section, key);
         let shown = if section.is_empty() {
             format!("[{key}]")
@@ -682,7 +692,11 @@ impl Parser<'_> {
                 pos,
                 format!("unknown key {shown}; this version ignores it"),
             )
-            .with_help(unknown_key_help(section, key)),
+            .with_help(format!(
+                "{}{}",
+                crate::suggest::hint(key, known.iter().copied()),
+                unknown_key_help(section, key)
+            )),
         );
     }
 
@@ -779,7 +793,7 @@ impl Parser<'_> {
         let mut levels = BTreeMap::new();
         for (key, value) in rules.iter() {
             if !RULE_IDS.contains(&key.as_str()) {
-                self.unknown(section, key);
+                self.unknown(section, key, &RULE_IDS);
                 continue;
             }
             match value.as_str().and_then(Severity::parse_level) {
@@ -823,7 +837,7 @@ impl Parser<'_> {
             };
             for key in table.keys() {
                 if key != "paths" && key != "rules" {
-                    self.unknown("check.overrides", key);
+                    self.unknown("check.overrides", key, &["paths", "rules"]);
                 }
             }
             let paths: Option<Vec<String>> = table.get("paths").and_then(|v| {
@@ -864,7 +878,7 @@ impl Parser<'_> {
     fn unknown_keys(&mut self, table: &Table, section: &str, known: &[&str]) {
         for key in table.keys() {
             if !known.contains(&key.as_str()) {
-                self.unknown(section, key);
+                self.unknown(section, key, known);
             }
         }
     }
@@ -1053,7 +1067,7 @@ impl Parser<'_> {
             };
             for key in table.keys() {
                 if key != "name" && key != "paths" {
-                    self.unknown("health.domains", key);
+                    self.unknown("health.domains", key, &["name", "paths"]);
                 }
             }
             let matcher = self.globs(&paths, "health", "domains", true)?;

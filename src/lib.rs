@@ -45,6 +45,7 @@ pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod site;
+pub mod suggest;
 
 pub use config::Config;
 pub use diag::{Diagnostic, Severity};

@@ -158,7 +158,10 @@ pub fn run_rules(handbook: &Handbook, today: Date) -> Evaluation {
                         page.spans.of("kind"),
                         format!("unknown kind `{k}`"),
                     )
-                    .with_help("use one of: adr, runbook, incident, role-matrix, standard, guide"),
+                    .with_help(format!(
+                        "{}use one of: adr, runbook, incident, role-matrix, standard, guide",
+                        crate::suggest::hint(k, Kind::ALL.iter().map(|k| k.as_str()))
+                    )),
                 );
             }
             ownership::check(page, status, &cx, &mut out);

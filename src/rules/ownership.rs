@@ -36,7 +36,14 @@ pub(super) fn check(page: &Page, status: &PageStatus, cx: &RuleCx<'_>, out: &mut
                     format!("owner `{written}` is not in {}", reg.path),
                 )
                 .with_help(format!(
-                    "add `{}` to {} or fix the spelling",
+                    "{}add `{}` to {} or fix the spelling",
+                    crate::suggest::hint(
+                        owner.id(),
+                        reg.teams
+                            .keys()
+                            .chain(reg.people.keys())
+                            .map(String::as_str)
+                    ),
                     owner.id(),
                     reg.path
                 )),

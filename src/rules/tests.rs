@@ -527,3 +527,35 @@ fn one_mistake_in_the_frontmatter_gives_one_finding() {
     assert_eq!(rules("guides/date.md"), ["frontmatter-invalid"], "{f:?}");
     assert_eq!(rules("guides/owners.md"), ["frontmatter-invalid"], "{f:?}");
 }
+
+#[test]
+fn unknown_owners_and_kinds_suggest_the_near_name() {
+    let h = handbook(
+        "",
+        Some(OWNERS),
+        &[(
+            "guides/a.md",
+            "---\nkind: runbok\nowners: [paymnets, \"@alcie\", marketing]\nreviewed: 2026-11-01\n---\n# A\n",
+        )],
+    );
+    let ev = run_rules(&h, today());
+    let helps: Vec<(String, String)> = ev
+        .all_findings()
+        .into_iter()
+        .map(|d| (d.rule.to_string(), d.help.unwrap_or_default()))
+        .collect();
+    let help = |rule: &str, has: &str| helps.iter().any(|(r, h)| r == rule && h.contains(has));
+    assert!(help("kind-unknown", "did you mean `runbook`?"), "{helps:?}");
+    assert!(
+        help("owner-unknown", "did you mean `payments`?"),
+        "{helps:?}"
+    );
+    assert!(help("owner-unknown", "did you mean `alice`?"), "{helps:?}");
+    // Nothing near `marketing`: no guess.
+    assert!(
+        helps
+            .iter()
+            .any(|(r, h)| r == "owner-unknown" && h.starts_with("add `marketing`")),
+        "{helps:?}"
+    );
+}
