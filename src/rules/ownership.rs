@@ -15,7 +15,8 @@ pub(super) fn check(page: &Page, status: &PageStatus, cx: &RuleCx<'_>, out: &mut
                 "owner-missing",
                 Severity::Error,
                 path,
-                (1, 1),
+                // At `owners: []` when the key is written empty.
+                at,
                 "page has no `owners`",
             )
             .with_help(format!(

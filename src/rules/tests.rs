@@ -559,3 +559,27 @@ fn unknown_owners_and_kinds_suggest_the_near_name() {
         "{helps:?}"
     );
 }
+
+#[test]
+fn an_empty_owner_list_is_reported_at_its_line() {
+    let h = handbook(
+        "",
+        Some(OWNERS),
+        &[
+            (
+                "guides/a.md",
+                "---\ntitle: A\nreviewed: 2026-11-01\nowners: []\n---\n# A\n",
+            ),
+            (
+                "guides/b.md",
+                "---\ntitle: B\nreviewed: 2026-11-01\n---\n# B\n",
+            ),
+        ],
+    );
+    let f = findings(&h);
+    assert_eq!(
+        of(&f, "owner-missing"),
+        [("guides/a.md", 4), ("guides/b.md", 1)],
+        "{f:?}"
+    );
+}
