@@ -71,7 +71,36 @@ pub fn use_colour() -> bool {
 /// Prints a program error and its causes to stderr, control characters
 /// (from a path, say) escaped; its line breaks are kept.
 pub fn print_error(e: &Error) {
-    eprintln!("{}", escape_controls_except(&error_text(e), &['\n']));
+    let mut text = error_text(e);
+    if let Error::Config {
+        path, line, column, ..
+    } = e
+    {
+        // The line the error is on, with a caret, as findings are shown.
+        let source = std::fs::read_to_string(path).ok();
+        if let Some(quote) = source
+            .as_deref()
+            .and_then(|t| quote_line(t, *line, *column))
+        {
+            text.push('\n');
+            text.push_str(&quote);
+        }
+    }
+    eprintln!("{}", escape_controls_except(&text, &['\n']));
+}
+
+/// Line `line` of `text` with a caret under `column` (both 1-based), in
+/// the gutter layout of the human format; `None` when the line is unknown.
+pub fn quote_line(text: &str, line: u32, column: u32) -> Option<String> {
+    let src = text.lines().nth((line as usize).checked_sub(1)?)?;
+    let number = line.to_string();
+    let pad = " ".repeat(number.len());
+    let before: String = src
+        .chars()
+        .take((column as usize).saturating_sub(1))
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    Some(format!("{pad} |\n{number} | {src}\n{pad} | {before}^"))
 }
 
 /// A program error and its causes, one per line. A cause the message

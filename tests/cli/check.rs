@@ -286,6 +286,14 @@ fn check_rules_change_severity() {
     let r = t.run(&["check", "--today", TODAY]);
     r.assert_code(2);
     assert!(r.stderr.contains("book.toml:5"), "{}", r.stderr);
+    // The line itself is quoted, with a caret under the column.
+    let quoted: Vec<&str> = r.stderr.lines().skip(1).collect();
+    assert_eq!(
+        quoted,
+        ["  |", "5 | review-stale = \"loud\"", "  | ^"],
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
