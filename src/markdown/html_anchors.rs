@@ -1,13 +1,15 @@
-//! Link targets defined in raw HTML: `id="..."` on any tag and
-//! `<a name="...">`, as READMEs written for GitHub use them
-//! (`<h2><a name="introduction">Introduction</a></h2>`).
+//! Raw HTML in a page: the link targets it defines (`id="..."` on any tag
+//! and `<a name="...">`, as READMEs written for GitHub use them:
+//! `<h2><a name="introduction">Introduction</a></h2>`) and the links it
+//! makes (`<a href>`, `<img src>`), which are checked like markdown ones.
 //!
 //! A small tag scanner, not an HTML parser: it reads start tags and their
 //! attributes (quoted, single-quoted or bare values) and skips comments. It
 //! never panics and ignores anything it does not understand.
 
-/// Appends the anchors that start tags in `html` define to `out`.
-pub(super) fn collect_html_anchors(html: &str, out: &mut Vec<String>) {
+/// Calls `found(tag, key, value)` for every attribute of every start tag
+/// in `html`; `value` is a slice of `html`.
+fn scan_tags<'h>(html: &'h str, mut found: impl FnMut(&'h str, &'h str, &'h str)) {
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
         rest = &rest[lt + 1..];
@@ -21,20 +23,40 @@ pub(super) fn collect_html_anchors(html: &str, out: &mut Vec<String>) {
         if name_len == 0 || !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
             continue;
         }
-        let is_a = rest[..name_len].eq_ignore_ascii_case("a");
-        rest = read_attributes(&rest[name_len..], |key, value| {
-            let wanted =
-                key.eq_ignore_ascii_case("id") || (is_a && key.eq_ignore_ascii_case("name"));
-            if wanted && !value.is_empty() {
-                out.push(value.to_owned());
-            }
-        });
+        let tag = &rest[..name_len];
+        rest = read_attributes(&rest[name_len..], |key, value| found(tag, key, value));
     }
+}
+
+/// Appends the anchors that start tags in `html` define to `out`.
+pub(super) fn collect_html_anchors(html: &str, out: &mut Vec<String>) {
+    scan_tags(html, |tag, key, value| {
+        let wanted = key.eq_ignore_ascii_case("id")
+            || (tag.eq_ignore_ascii_case("a") && key.eq_ignore_ascii_case("name"));
+        if wanted && !value.is_empty() {
+            out.push(value.to_owned());
+        }
+    });
+}
+
+/// The links of `html`: `<a href>` and `<img src>`, as (byte offset of the
+/// value in `html`, destination with `&amp;` decoded, is an image).
+pub(super) fn html_links(html: &str) -> Vec<(usize, String, bool)> {
+    let mut out = Vec::new();
+    scan_tags(html, |tag, key, value| {
+        let image = tag.eq_ignore_ascii_case("img") && key.eq_ignore_ascii_case("src");
+        let link = tag.eq_ignore_ascii_case("a") && key.eq_ignore_ascii_case("href");
+        if (image || link) && !value.is_empty() {
+            let at = value.as_ptr() as usize - html.as_ptr() as usize;
+            out.push((at, value.replace("&amp;", "&"), image));
+        }
+    });
+    out
 }
 
 /// Reads `key=value` pairs up to the end of a start tag, calling `found` for
 /// each; returns what follows the tag.
-fn read_attributes(mut s: &str, mut found: impl FnMut(&str, &str)) -> &str {
+fn read_attributes<'h>(mut s: &'h str, mut found: impl FnMut(&'h str, &'h str)) -> &'h str {
     loop {
         s = s.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == '/');
         if s.is_empty() || s.starts_with(['>', '<']) {
@@ -93,6 +115,23 @@ mod tests {
             anchors(r#"<img data-id="no" src="a.png"/><p id="yes"/>"#),
             ["yes"]
         );
+    }
+
+    #[test]
+    fn hrefs_and_srcs_are_links_at_their_value() {
+        let html = r#"<p><a class="x" href="../adr/0001-x.md#ctx">A</a> <img alt="" src='img/a.png'> <a name="n"> <link href="x.css"> <a href="?a=1&amp;b=2">"#;
+        let links = html_links(html);
+        let dests: Vec<(&str, bool)> = links.iter().map(|(_, d, i)| (d.as_str(), *i)).collect();
+        assert_eq!(
+            dests,
+            [
+                ("../adr/0001-x.md#ctx", false),
+                ("img/a.png", true),
+                ("?a=1&b=2", false)
+            ]
+        );
+        assert_eq!(&html[links[0].0..links[0].0 + 6], "../adr");
+        assert!(html_links("<!-- <a href=\"gone.md\"> -->").is_empty());
     }
 
     #[test]

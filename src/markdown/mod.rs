@@ -495,6 +495,9 @@ impl<'a> Renderer<'a, '_> {
                     self.events.push(Event::Text(html));
                 } else {
                     html_anchors::collect_html_anchors(&html, &mut self.html_anchors);
+                    for (at, dest, image) in html_anchors::html_links(&html) {
+                        self.record_link(&dest, offset + at, image);
+                    }
                     self.events.push(Event::InlineHtml(html));
                 }
             }
@@ -508,6 +511,11 @@ impl<'a> Renderer<'a, '_> {
             Event::Html(ref html) => {
                 if let Some(block) = &mut self.html_block {
                     block.push_str(html);
+                }
+                // Each chunk is one line of the block, at its own offset (a
+                // tag split over lines is missed, as anchors are not).
+                for (at, dest, image) in html_anchors::html_links(html) {
+                    self.record_link(&dest, offset + at, image);
                 }
                 self.events.push(event);
             }

@@ -583,3 +583,29 @@ fn an_empty_owner_list_is_reported_at_its_line() {
         "{f:?}"
     );
 }
+
+#[test]
+fn links_in_raw_html_are_checked_like_markdown_ones() {
+    let h = handbook(
+        "",
+        Some(OWNERS),
+        &[
+            ("guides/target.md", "---\nowners: [payments]\nreviewed: 2026-11-01\n---\n# Target\n## Steps\n"),
+            (
+                "guides/a.md",
+                "---\nowners: [payments]\nreviewed: 2026-11-01\n---\n# A\n\n<p>See <a href=\"target.md#steps\">ok</a> and <a href=\"gone.md\">gone</a>.</p>\n\n<div>\n  <img src=\"img/none.png\" alt=\"\">\n  <a href=\"target.md#nope\">x</a>\n</div>\n",
+            ),
+        ],
+    );
+    let f = findings(&h);
+    assert_eq!(
+        of(&f, "link-broken"),
+        [("guides/a.md", 7), ("guides/a.md", 10)],
+        "{f:?}"
+    );
+    assert_eq!(of(&f, "anchor-broken"), [("guides/a.md", 11)], "{f:?}");
+    let page = h.pages.iter().find(|p| p.src.rel == "guides/a.md").unwrap();
+    let gone = page.md.links.iter().find(|l| l.dest == "gone.md").unwrap();
+    // The column of the value, inside the tag.
+    assert_eq!((gone.line, gone.column), (7, 54));
+}
