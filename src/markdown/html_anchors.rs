@@ -39,16 +39,29 @@ pub(super) fn collect_html_anchors(html: &str, out: &mut Vec<String>) {
     });
 }
 
-/// The links of `html`: `<a href>` and `<img src>`, as (byte offset of the
-/// value in `html`, destination with `&amp;` decoded, is an image).
-pub(super) fn html_links(html: &str) -> Vec<(usize, String, bool)> {
+/// A link in raw HTML: `<a href>` or `<img src>`.
+pub(super) struct HtmlLink {
+    /// Byte range of the attribute's value in the HTML.
+    pub at: std::ops::Range<usize>,
+    /// The destination, `&amp;` decoded.
+    pub dest: String,
+    /// `<img src>`.
+    pub image: bool,
+}
+
+/// The links of `html`, in order.
+pub(super) fn html_links(html: &str) -> Vec<HtmlLink> {
     let mut out = Vec::new();
     scan_tags(html, |tag, key, value| {
         let image = tag.eq_ignore_ascii_case("img") && key.eq_ignore_ascii_case("src");
         let link = tag.eq_ignore_ascii_case("a") && key.eq_ignore_ascii_case("href");
         if (image || link) && !value.is_empty() {
-            let at = value.as_ptr() as usize - html.as_ptr() as usize;
-            out.push((at, value.replace("&amp;", "&"), image));
+            let start = value.as_ptr() as usize - html.as_ptr() as usize;
+            out.push(HtmlLink {
+                at: start..start + value.len(),
+                dest: value.replace("&amp;", "&"),
+                image,
+            });
         }
     });
     out
@@ -121,7 +134,7 @@ mod tests {
     fn hrefs_and_srcs_are_links_at_their_value() {
         let html = r#"<p><a class="x" href="../adr/0001-x.md#ctx">A</a> <img alt="" src='img/a.png'> <a name="n"> <link href="x.css"> <a href="?a=1&amp;b=2">"#;
         let links = html_links(html);
-        let dests: Vec<(&str, bool)> = links.iter().map(|(_, d, i)| (d.as_str(), *i)).collect();
+        let dests: Vec<(&str, bool)> = links.iter().map(|l| (l.dest.as_str(), l.image)).collect();
         assert_eq!(
             dests,
             [
@@ -130,7 +143,7 @@ mod tests {
                 ("?a=1&b=2", false)
             ]
         );
-        assert_eq!(&html[links[0].0..links[0].0 + 6], "../adr");
+        assert_eq!(&html[links[0].at.clone()], "../adr/0001-x.md#ctx");
         assert!(html_links("<!-- <a href=\"gone.md\"> -->").is_empty());
     }
 

@@ -495,9 +495,7 @@ impl<'a> Renderer<'a, '_> {
                     self.events.push(Event::Text(html));
                 } else {
                     html_anchors::collect_html_anchors(&html, &mut self.html_anchors);
-                    for (at, dest, image) in html_anchors::html_links(&html) {
-                        self.record_link(&dest, offset + at, image);
-                    }
+                    let html = self.html_with_links(html, offset);
                     self.events.push(Event::InlineHtml(html));
                 }
             }
@@ -508,16 +506,14 @@ impl<'a> Renderer<'a, '_> {
             Event::Html(ref html) if html.starts_with(templates::BLOCK_ATTRS) => {
                 self.apply_block_attrs(html);
             }
-            Event::Html(ref html) => {
+            Event::Html(html) => {
                 if let Some(block) = &mut self.html_block {
-                    block.push_str(html);
+                    block.push_str(&html);
                 }
                 // Each chunk is one line of the block, at its own offset (a
                 // tag split over lines is missed, as anchors are not).
-                for (at, dest, image) in html_anchors::html_links(html) {
-                    self.record_link(&dest, offset + at, image);
-                }
-                self.events.push(event);
+                let html = self.html_with_links(html, offset);
+                self.events.push(Event::Html(html));
             }
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some(block) = self.html_block.take() {
@@ -654,6 +650,37 @@ impl<'a> Renderer<'a, '_> {
         if !self.text.is_empty() && !self.text.ends_with('\n') {
             self.text.push('\n');
         }
+    }
+
+    /// Records the `<a href>` and `<img src>` of raw HTML at `offset` as
+    /// links, and rewrites their values as markdown links are rewritten
+    /// (`x.md` → the output file), so what `check` accepts also works in
+    /// the built site.
+    fn html_with_links(&mut self, html: CowStr<'a>, offset: usize) -> CowStr<'a> {
+        let links = html_anchors::html_links(&html);
+        if links.is_empty() {
+            return html;
+        }
+        let mut out = String::with_capacity(html.len() + 16);
+        let mut pos = 0;
+        for l in &links {
+            self.record_link(&l.dest, offset + l.at.start, l.image);
+            let new = if l.image {
+                rewrite_src(&l.dest, self.cx)
+            } else {
+                rewrite_dest(&l.dest, self.cx)
+            };
+            if let Some(new) = new {
+                out.push_str(&html[pos..l.at.start]);
+                out.push_str(&new.replace('&', "&amp;").replace('"', "&quot;"));
+                pos = l.at.end;
+            }
+        }
+        if pos == 0 {
+            return html;
+        }
+        out.push_str(&html[pos..]);
+        CowStr::from(out)
     }
 
     fn record_link(&mut self, dest: &str, offset: usize, is_image: bool) {

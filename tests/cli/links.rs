@@ -316,3 +316,32 @@ fn pretty_urls_sidebar_works_in_a_browser() {
         "{dom}"
     );
 }
+
+#[test]
+fn raw_html_links_are_checked_and_written_to_the_output_files() {
+    let t = HandbookTest::with_pages(
+        "Raw",
+        &[
+            ("guides/target.md", "# Target\n\n## Steps\n"),
+            (
+                "guides/a.md",
+                "# A\n\n<p><a href=\"target.md#steps\">ok</a> <a href=\"https://example.org/x.md\">ext</a></p>\n\n<div>\n<a href=\"gone.md\">gone</a>\n</div>\n",
+            ),
+        ],
+    );
+    assert_eq!(broken(&t), ["src/guides/a.md:6: link-broken"]);
+    t.run(&["build", "--today", crate::harness::TODAY])
+        .assert_no_panic();
+    let html = t.main_html("book/guides/a.html");
+    assert!(
+        html.contains("<a href=\"target.html#steps\">ok</a>"),
+        "{html}"
+    );
+    assert!(html.contains("href=\"https://example.org/x.md\""), "{html}");
+    assert!(
+        unreachable_hrefs(&t.path("book"), "guides/a.html", &html)
+            .iter()
+            .all(|h| h.contains("gone")),
+        "{html}"
+    );
+}
