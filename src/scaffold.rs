@@ -27,13 +27,7 @@ fn yaml_quote(s: &str) -> String {
 }
 
 /// The markdown of a new page of `kind`.
-pub fn page_template(
-    kind: Kind,
-    title: &str,
-    owners: &[String],
-    today: Date,
-    adr_number: Option<u32>,
-) -> String {
+pub fn page_template(kind: Kind, title: &str, owners: &[String], today: Date) -> String {
     let owners_yaml = if owners.is_empty() {
         "[]  # who keeps this page true: team ids or \"@person\"".to_string()
     } else {
@@ -54,8 +48,10 @@ pub fn page_template(
     let body = match kind {
         Kind::Adr => {
             fm.push_str(&format!("status: proposed\ndate: {today}\n"));
-            let n = adr_number.unwrap_or(1);
-            format!("# {n}. {title}\n\n## Context\n\nWhat forces are at play, and why does this need a decision now?\n\n## Decision\n\nWhat we decided, in one or two sentences.\n\n## Consequences\n\nWhat becomes easier, what becomes harder, and what we will watch.\n")
+            // The title is in the frontmatter and the number in the file
+            // name (the page shows it beside the title): an H1 here would
+            // show the title twice.
+            format!("## Context\n\nWhat forces are at play, and why does this need a decision now?\n\n## Decision\n\nWhat we decided, in one or two sentences.\n\n## Consequences\n\nWhat becomes easier, what becomes harder, and what we will watch.\n")
         }
         Kind::Runbook => {
             fm.push_str(&format!("reviewed: {today}\ndomain: \nactions: []\n"));
@@ -118,7 +114,7 @@ pub fn new_page(
         .find(|f| Kind::from_folder(f) == kind && kind != Kind::Guide)
         .unwrap_or(default_folder(kind))
         .to_string();
-    let (file, number) = if kind == Kind::Adr {
+    let file = if kind == Kind::Adr {
         let next = sources
             .pages
             .iter()
@@ -132,10 +128,11 @@ pub fn new_page(
             .max()
             .unwrap_or(0)
             + 1;
-        (format!("{next:04}-{slug}.md"), Some(next))
+        format!("{next:04}-{slug}.md")
     } else {
-        (format!("{slug}.md"), None)
+        format!("{slug}.md")
     };
+    let owners = owners_for_new(&config, &format!("{folder}/{file}"), owners)?;
     let path = config.content_dir.join(&folder).join(file);
     if path.exists() {
         return Err(Error::Usage(format!(
@@ -143,9 +140,73 @@ pub fn new_page(
             path.display()
         )));
     }
-    let text = page_template(kind, title, owners, today, number);
+    let text = page_template(kind, title, &owners, today);
     write_new(&path, &text)?;
     Ok(path)
+}
+
+/// The owners a new page gets: `--owner` (checked against owners.yaml
+/// when there is one), else the CODEOWNERS entry for its path, else the
+/// only team of owners.yaml; else the user is asked to name one, since a
+/// page without owners fails `check`.
+fn owners_for_new(
+    config: &crate::config::Config,
+    rel: &str,
+    given: &[String],
+) -> Result<Vec<String>> {
+    use crate::owners::Owner;
+    let (reg, _) = crate::owners::load_registry(config)?;
+    let teams: Vec<&str> = reg.teams.keys().map(String::as_str).collect();
+    if !given.is_empty() {
+        if reg.present {
+            for o in given {
+                if let Owner::Unknown { id, .. } = reg.resolve(o) {
+                    let known = reg
+                        .teams
+                        .keys()
+                        .chain(reg.people.keys())
+                        .map(String::as_str);
+                    return Err(Error::Usage(format!(
+                        "owner `{o}` is not in {}; {}add `{id}` there, or use one of its teams: {}",
+                        reg.path,
+                        crate::suggest::hint(&id, known),
+                        teams.join(", ")
+                    )));
+                }
+            }
+        }
+        return Ok(given.to_vec());
+    }
+    if config.owners.codeowners {
+        let found =
+            crate::owners::CodeOwners::load(&config.root, &config.content_dir)?.owners_of_page(rel);
+        if !found.is_empty() {
+            return Ok(found);
+        }
+    }
+    if let [only] = teams[..] {
+        return Ok(vec![only.to_string()]);
+    }
+    Err(Error::Usage(if teams.is_empty() {
+        "name the page's owner: `--owner TEAM` or `--owner @person` (a page without owners fails `check`)".to_string()
+    } else {
+        format!(
+            "name the page's owner: `--owner TEAM` (owners.yaml's teams: {}) or `--owner @person`",
+            teams.join(", ")
+        )
+    }))
+}
+
+/// What to fill in on a new page of `kind`, for the line after its path.
+pub fn to_fill_in(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Adr => "fill in Context, Decision and Consequences; set `status: accepted` once decided",
+        Kind::Runbook => "fill in the four sections and `domain:`; after the first drill, record `exercised:`",
+        Kind::Incident => "fill in the signature, the runbook section used (`runbook:`), the timeline and the prevention action",
+        Kind::RoleMatrix => "fill in the grid: one row per competency, one column per level",
+        Kind::Standard => "state the standard, and name what enforces it in `enforced_by:`",
+        Kind::Guide => "write the guide",
+    }
 }
 
 fn write_new(path: &Path, text: &str) -> Result<()> {
@@ -334,8 +395,7 @@ fn example_pages(dir: &Path, today: Date, owners: &[String]) -> Vec<(PathBuf, St
         (Kind::Standard, "pull-requests.md", "Pull requests"),
         (Kind::Guide, "getting-started.md", "Getting started"),
     ] {
-        let number = (kind == Kind::Adr).then_some(1);
-        let mut text = page_template(kind, title, owners, today, number);
+        let mut text = page_template(kind, title, owners, today);
         match kind {
             Kind::Adr => text = text.replace("status: proposed", "status: accepted"),
             // A sample of the field filled in: the drill it records is the

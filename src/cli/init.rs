@@ -113,5 +113,6 @@ pub(super) fn run_new(a: NewArgs) -> Result<Outcome> {
         })
         .unwrap_or(path);
     println!("{}", shown.display());
+    eprintln!("next: {}", scaffold::to_fill_in(kind));
     Ok(Outcome::Clean)
 }

@@ -399,3 +399,55 @@ fn init_keeps_plain_urls_when_the_old_site_had_them() {
     assert!(toml.contains("\npretty-urls = true"), "{toml}");
     assert!(toml.contains("\nbase-path = \"/ops/\""), "{toml}");
 }
+
+#[test]
+fn new_infers_or_checks_the_owner_so_the_page_passes_check() {
+    let t = HandbookTest::fixture("check/clean");
+    let owners_of = |rel: &str| {
+        let text = t.read(rel);
+        text.lines()
+            .find(|l| l.starts_with("owners:"))
+            .unwrap()
+            .to_string()
+    };
+    // owners.yaml has one team: it owns the page.
+    let r = t.run(&["new", "guide", "Lunch", "--today", TODAY]);
+    r.assert_code(0);
+    assert!(r.stderr.contains("next: write the guide"), "{}", r.stderr);
+    assert!(owners_of("src/guides/lunch.md").contains("payments"));
+    // Several teams and no CODEOWNERS: it asks instead of writing `owners: []`.
+    let registry = t.read("owners.yaml");
+    t.write(
+        "owners.yaml",
+        &registry.replace(
+            "people:",
+            "  platform:\n    name: Platform\n    members: [alice, bob]\npeople:",
+        ),
+    );
+    let r = t.run(&["new", "guide", "Dinner", "--today", TODAY]);
+    r.assert_code(2);
+    assert!(r.stderr.contains("--owner TEAM"), "{}", r.stderr);
+    assert!(r.stderr.contains("payments, platform"), "{}", r.stderr);
+    assert!(!t.exists("src/guides/dinner.md"));
+    // A misspelt owner is refused, with the near name.
+    let r = t.run(&[
+        "new", "guide", "Dinner", "--owner", "platfrom", "--today", TODAY,
+    ]);
+    r.assert_code(2);
+    assert!(
+        r.stderr.contains("did you mean `platform`?"),
+        "{}",
+        r.stderr
+    );
+    // CODEOWNERS names the folder's owner: that is the page's owner.
+    t.write("CODEOWNERS", "/src/guides/ @platform\n");
+    t.run(&["new", "guide", "Dinner", "--today", TODAY])
+        .assert_code(0);
+    assert!(owners_of("src/guides/dinner.md").contains("platform"));
+    let (code, findings) = t.check_json();
+    assert_eq!(code, 0, "{findings:?}");
+    assert!(
+        findings.iter().all(|f| !f.path.starts_with("src/guides/")),
+        "{findings:?}"
+    );
+}
