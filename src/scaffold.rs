@@ -51,7 +51,7 @@ pub fn page_template(kind: Kind, title: &str, owners: &[String], today: Date) ->
             // The title is in the frontmatter and the number in the file
             // name (the page shows it beside the title): an H1 here would
             // show the title twice.
-            format!("## Context\n\nWhat forces are at play, and why does this need a decision now?\n\n## Decision\n\nWhat we decided, in one or two sentences.\n\n## Consequences\n\nWhat becomes easier, what becomes harder, and what we will watch.\n")
+            "## Context\n\nWhat forces are at play, and why does this need a decision now?\n\n## Decision\n\nWhat we decided, in one or two sentences.\n\n## Consequences\n\nWhat becomes easier, what becomes harder, and what we will watch.\n".to_string()
         }
         Kind::Runbook => {
             fm.push_str(&format!("reviewed: {today}\ndomain: \nactions: []\n"));
