@@ -277,10 +277,9 @@ pub fn init(dir: &Path, today: Date) -> Result<Scaffold> {
         None => {
             files.push((dir.join("book.toml"), INIT_BOOK_TOML.to_string()));
             files.push((dir.join("owners.yaml"), INIT_OWNERS.to_string()));
-            files.push((
-                dir.join("src/index.md"),
-                format!("---\ntitle: Engineering Handbook\nkind: guide\nowners: [platform]\nreviewed: {today}\n---\n\n# Engineering Handbook\n\nStart with the [decision log](adr/0001-record-architecture-decisions.md), the [runbooks](runbooks/example-runbook.md) and the [pull request standard](standards/pull-requests.md).\n"),
-            ));
+            // No index.md: the generated home page (kinds, health at a
+            // glance, recently stale pages) is the better start; a team
+            // that wants its own writes src/index.md.
             files.extend(example_pages(dir, today, &owners));
         }
         Some(found) => {

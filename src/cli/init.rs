@@ -83,8 +83,16 @@ pub(super) fn run_init(a: InitArgs) -> Result<Outcome> {
     if done.written.is_empty() {
         eprintln!("{}: already a handbook; nothing written", dir.display());
     }
+    let fresh = done.existing.is_none() && configured;
     for p in done.written {
         println!("{}", p.display());
+    }
+    if fresh {
+        let shown = dir.display();
+        eprintln!("next:");
+        eprintln!("  1. put your teams and people in {shown}/owners.yaml (the sample names alice and bob)");
+        eprintln!("  2. handbook serve {shown}: the site, with an example page of each kind");
+        eprintln!("  3. handbook new runbook \"Your first runbook\" {shown}");
     }
     Ok(Outcome::Clean)
 }

@@ -10,7 +10,14 @@ fn init_scaffolds_a_clean_handbook() {
     let t = HandbookTest::empty();
     let r = t.run_env(&["init", "hb"], &[("SOURCE_DATE_EPOCH", EPOCH_2026_09_21)]);
     r.assert_code(0);
-    for f in ["hb/book.toml", "hb/owners.yaml", "hb/src/index.md"] {
+    // No index.md: the generated home page stays.
+    assert!(!t.exists("hb/src/index.md"));
+    assert!(r.stderr.contains("next:"), "{}", r.stderr);
+    for f in [
+        "hb/book.toml",
+        "hb/owners.yaml",
+        "hb/src/runbooks/example-runbook.md",
+    ] {
         assert!(t.exists(f), "{f} missing; stdout:\n{}", r.stdout);
         assert!(
             r.stdout.contains(f.trim_start_matches("hb/")),
