@@ -73,6 +73,15 @@ impl KeySpans {
             .unwrap_or((1, 1))
     }
 
+    /// Position of `key`'s value when it is written on the key's line (YAML),
+    /// else of the key ([`KeySpans::of`]).
+    pub fn value_of(&self, key: &str) -> (u32, u32) {
+        self.0
+            .get(&format!("{key}="))
+            .copied()
+            .unwrap_or_else(|| self.of(key))
+    }
+
     /// Whether `key` is written.
     pub fn has(&self, key: &str) -> bool {
         self.0.contains_key(key)
@@ -83,7 +92,7 @@ impl KeySpans {
         self.0
             .keys()
             .map(String::as_str)
-            .filter(|k| !k.contains('['))
+            .filter(|k| !k.contains('[') && !k.ends_with('='))
     }
 
     /// The first of `keys` that is written.
@@ -217,9 +226,20 @@ fn key_spans(yaml: &str, line0: u32) -> KeySpans {
     for (i, l) in yaml.lines().enumerate() {
         let line = line0 + i as u32;
         if !l.starts_with([' ', '\t', '-', '#']) {
-            if let Some((k, _)) = l.split_once(':') {
-                let k = k.trim().trim_matches(['"', '\'']);
+            if let Some((raw_key, after)) = l.split_once(':') {
+                let k = raw_key.trim().trim_matches(['"', '\'']);
                 spans.entry(k.to_string()).or_insert((line, 1));
+                // Where the value starts, for findings about the value.
+                let value = after.trim_start();
+                if !value.is_empty() && !value.starts_with('#') {
+                    let column = raw_key.chars().count()
+                        + 1
+                        + after[..after.len() - value.len()].chars().count()
+                        + 1;
+                    spans
+                        .entry(format!("{k}="))
+                        .or_insert((line, column as u32));
+                }
                 in_actions = k == "actions";
                 continue;
             }
@@ -487,11 +507,21 @@ struct Fields<'a> {
 
 impl Fields<'_> {
     fn bad(&mut self, key: &str, message: String, help: &str) {
+        let pos = self.spans.of(key);
+        self.bad_at(key, pos, message, help);
+    }
+
+    /// [`Fields::bad`] at the value (for a value of the wrong form).
+    fn bad_value(&mut self, key: &str, message: String, help: &str) {
+        let pos = self.spans.value_of(key);
+        self.bad_at(key, pos, message, help);
+    }
+
+    fn bad_at(&mut self, key: &str, pos: (u32, u32), message: String, help: &str) {
         let top = key.split('[').next().unwrap_or(key);
         if !self.invalid.iter().any(|k| k == top) {
             self.invalid.push(top.to_string());
         }
-        let pos = self.spans.of(key);
         self.findings.push(
             Diagnostic::new(
                 "frontmatter-invalid",
@@ -586,7 +616,7 @@ impl Fields<'_> {
                     Value::String(s) => format!("\"{s}\""),
                     other => type_name(other).to_string(),
                 };
-                self.bad(
+                self.bad_value(
                     key,
                     format!("`{key}`: {shown} is not a date"),
                     "write the date as YYYY-MM-DD, e.g. 2026-09-01",
@@ -951,10 +981,16 @@ mod tests {
     }
 
     #[test]
-    fn bad_date_points_at_the_key() {
+    fn bad_date_points_at_the_value() {
         let p = parse_frontmatter("a.md", "---\ntitle: T\nreviewed: last week\n---\n");
         assert_eq!(p.findings.len(), 1);
-        assert_eq!((p.findings[0].line, p.findings[0].column), (3, 1));
+        assert_eq!((p.findings[0].line, p.findings[0].column), (3, 11));
+        // Spaces and quotes before the value: the column of the value.
+        let p = parse_frontmatter("a.md", "---\nreviewed:   \"2026-13-01\"\n---\n");
+        assert_eq!((p.findings[0].line, p.findings[0].column), (2, 13));
+        // The value on the next line: the key.
+        let p = parse_frontmatter("a.md", "---\nreviewed:\n  soon\n---\n");
+        assert_eq!((p.findings[0].line, p.findings[0].column), (2, 1));
     }
 
     #[test]
