@@ -26,6 +26,8 @@ pub struct BuildOptions {
     pub dest: Option<PathBuf>,
     /// The date staleness is measured against.
     pub today: Date,
+    /// `--drafts`: publish `draft: true` pages too.
+    pub drafts: bool,
 }
 
 /// What a build did.
@@ -358,9 +360,17 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport> {
     let ev = run_rules(&handbook, opts.today);
     clock.lap("rules");
     let staging = Staging::new(&handbook.config.out_dir)?;
-    let site = crate::site::site_view(&handbook, &ev, opts.today);
+    // Drafts are checked like every page (the findings below are the same
+    // as `check`'s) but left out of the published site.
+    let without = (!opts.drafts && handbook.pages.iter().any(|p| p.front.draft))
+        .then(|| without_drafts(&handbook, &ev));
+    let (published_hb, published_ev) = match &without {
+        Some((h, e)) => (h, e),
+        None => (&handbook, &ev),
+    };
+    let site = crate::site::site_view(published_hb, published_ev, opts.today);
     clock.lap("site view");
-    let clashes = crate::site::output_clashes(&handbook, &site, &theme.static_names());
+    let clashes = crate::site::output_clashes(published_hb, &site, &theme.static_names());
     for clash in &clashes.warnings {
         eprintln!("warning: {clash}");
     }
@@ -371,19 +381,53 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport> {
         .cloned()
         .collect();
     staging.copy_assets(&published)?;
-    let files = render_site_and_index(&handbook, &site, &theme, &staging)?;
+    let files = render_site_and_index(published_hb, &site, &theme, &staging)?;
     clock.lap("render+write+search");
     staging.commit()?;
     clock.lap("swap");
     let findings = ev.all_findings();
     Ok(BuildReport {
-        pages: handbook.pages.len(),
+        pages: published_hb.pages.len(),
         files: files + published.len(),
         sources: finding_sources(&handbook, &findings),
         findings,
         out_dir: handbook.config.out_dir.clone(),
         elapsed: start.elapsed(),
     })
+}
+
+/// The handbook and its evaluation without the `draft: true` pages.
+fn without_drafts(
+    h: &Handbook,
+    ev: &crate::rules::Evaluation,
+) -> (Handbook, crate::rules::Evaluation) {
+    let keep: Vec<bool> = h.pages.iter().map(|p| !p.front.draft).collect();
+    let kept = |i: &usize| keep[*i];
+    let handbook = Handbook {
+        config: h.config.clone(),
+        registry: h.registry.clone(),
+        codeowners: h.codeowners.clone(),
+        pages: (0..h.pages.len())
+            .filter(kept)
+            .map(|i| h.pages[i].clone())
+            .collect(),
+        assets: h.assets.clone(),
+        config_findings: h.config_findings.clone(),
+        history: h.history.clone(),
+    };
+    let ev = crate::rules::Evaluation {
+        statuses: (0..h.pages.len())
+            .filter(kept)
+            .map(|i| ev.statuses[i].clone())
+            .collect(),
+        page_findings: (0..h.pages.len())
+            .filter(kept)
+            .map(|i| ev.page_findings[i].clone())
+            .collect(),
+        other_findings: ev.other_findings.clone(),
+        ignored: ev.ignored,
+    };
+    (handbook, ev)
 }
 
 /// `handbook check`: stages 0-3, without highlighting code.

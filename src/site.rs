@@ -270,6 +270,13 @@ fn page_view(
             "This page's frontmatter could not be read; some details below may be missing.".into(),
         );
     }
+    if p.front.draft {
+        push(
+            "draft",
+            "info",
+            "Draft: `handbook build` leaves this page out of the published site (`--drafts` keeps it).".into(),
+        );
+    }
     if !st.owned() {
         push(
             "unowned",

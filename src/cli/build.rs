@@ -18,6 +18,9 @@ pub struct BuildArgs {
     /// Date to measure staleness against (default: SOURCE_DATE_EPOCH or today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
+    /// Publish `draft: true` pages too (they are left out by default).
+    #[arg(long)]
+    pub drafts: bool,
     /// Print nothing but the errors among the findings (no warnings, notes
     /// or summary).
     #[arg(long, short)]
@@ -32,6 +35,7 @@ pub(super) fn run(a: BuildArgs, colour: bool) -> Result<Outcome> {
         &BuildOptions {
             dest: a.dest,
             today,
+            drafts: a.drafts,
         },
     )?;
     let base = crate::repo_path::PathBase::from_env(&root);

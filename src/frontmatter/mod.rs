@@ -25,7 +25,7 @@ pub const OWNER_KEYS: [&str; 4] = ["owners", "owner", "maintainers", "owner_slac
 pub const REVIEW_EVERY_KEYS: [&str; 2] = ["review_every", "review_in"];
 
 /// The other keys a field is read from.
-pub const FIELD_KEYS: [&str; 20] = [
+pub const FIELD_KEYS: [&str; 21] = [
     "title",
     "kind",
     "domain",
@@ -46,6 +46,7 @@ pub const FIELD_KEYS: [&str; 20] = [
     "runbook",
     "exercised",
     "exercised_by",
+    "draft",
 ];
 
 /// Whether `key` is one a frontmatter field is read from (aliases included).
@@ -175,6 +176,9 @@ pub struct FrontMatter {
     pub exercised: Option<Date>,
     /// Runbook `exercised_by`.
     pub exercised_by: Option<String>,
+    /// `draft: true` (as Hugo writes it): `build` leaves the page out
+    /// unless `--drafts`; `serve` shows it, marked.
+    pub draft: bool,
     /// `search: false` opts out of the search index.
     pub search: bool,
     /// `check: { ignore: [rule-id, ...] }`: rules whose findings on this
@@ -853,6 +857,8 @@ impl Fields<'_> {
             runbook: self.text(map, "runbook"),
             exercised: self.date(map, "exercised"),
             exercised_by: self.text(map, "exercised_by"),
+            draft: matches!(self.get(map, "draft"), Some(Value::Bool(true)))
+                || matches!(self.get(map, "draft"), Some(Value::String(s)) if matches!(s.trim().to_ascii_lowercase().as_str(), "true" | "yes")),
             search,
             ignore_rules,
             matrix: self.string(map, "matrix").filter(|m| !m.trim().is_empty()),

@@ -1439,9 +1439,11 @@ mod tests {
         let dest = root.join("book-cmp");
         crate::pipeline::build(
             root,
+            // serve shows drafts (marked); `build --drafts` publishes them alike.
             &crate::pipeline::BuildOptions {
                 dest: Some(dest.clone()),
                 today: today(),
+                drafts: true,
             },
         )
         .unwrap();

@@ -813,3 +813,42 @@ fn quiet_build_keeps_the_errors_and_drops_the_rest() {
         loud.stderr
     );
 }
+
+#[test]
+fn drafts_are_checked_but_left_out_of_the_site_unless_asked() {
+    let t = HandbookTest::with_pages(
+        "Drafts",
+        &[
+            ("index.md", "# Home\n\nSee [the plan](plan.md).\n"),
+            (
+                "plan.md",
+                "---\ntitle: The plan\ndraft: true\n---\n# The plan\n\nzebrafish\n",
+            ),
+        ],
+    );
+    // check reads drafts like any page.
+    let (_, findings) = t.check_json();
+    assert!(
+        findings.iter().any(|f| f.path == "src/plan.md"),
+        "{findings:?}"
+    );
+    let r = t.run(&["build", "--today", TODAY]);
+    r.assert_no_panic();
+    assert!(r.stderr.contains("built 1 pages"), "{}", r.stderr);
+    assert!(!t.exists("book/plan.html"));
+    let search = list_files(&t.path("book/search"));
+    assert!(!search.is_empty());
+    let searchable = |needle: &str| {
+        search.iter().any(|f| {
+            std::fs::read_to_string(t.path(&format!("book/search/{f}")))
+                .is_ok_and(|text| text.contains(needle))
+        })
+    };
+    assert!(searchable("Home"), "the index holds the published page");
+    assert!(!searchable("The plan"), "a draft is not searchable");
+    // --drafts publishes it, marked.
+    t.run(&["build", "--today", TODAY, "--drafts"])
+        .assert_no_panic();
+    let html = t.main_html("book/plan.html");
+    assert!(html.contains("Draft:"), "{html}");
+}
