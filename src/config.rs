@@ -165,16 +165,6 @@ impl Default for HealthConfig {
     }
 }
 
-/// The kind ids, as `[kinds.KIND]` and `[review.interval]` take them.
-const KIND_IDS: [&str; 6] = [
-    "adr",
-    "runbook",
-    "incident",
-    "role-matrix",
-    "standard",
-    "guide",
-];
-
 /// The default required runbook sections.
 pub const DEFAULT_RUNBOOK_SECTIONS: [&str; 4] = [
     "Failure signature",
@@ -440,7 +430,7 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
                     per_kind.insert(kind, iv);
                 }
             }
-            None => p.unknown("review.interval", key, &KIND_IDS),
+            None => p.unknown("review.interval", key, &Kind::ids()),
         }
     }
 
@@ -484,7 +474,7 @@ pub fn parse_config(root: &Path, path: &Path, text: &str) -> Result<Config> {
     let mut kind_paths = Vec::new();
     for (key, value) in kinds.iter() {
         let Some(kind) = Kind::parse(key) else {
-            p.unknown("kinds", key, &KIND_IDS);
+            p.unknown("kinds", key, &Kind::ids());
             continue;
         };
         let Some(t) = value.as_table() else {

@@ -32,6 +32,11 @@ impl Kind {
         Kind::Guide,
     ];
 
+    /// Every kind's id, in display order.
+    pub fn ids() -> [&'static str; 6] {
+        Kind::ALL.map(Kind::as_str)
+    }
+
     /// The id as written in frontmatter (`role-matrix`).
     pub fn as_str(self) -> &'static str {
         match self {

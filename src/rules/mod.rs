@@ -160,7 +160,7 @@ pub fn run_rules(handbook: &Handbook, today: Date) -> Evaluation {
                     )
                     .with_help(format!(
                         "{}use one of: adr, runbook, incident, role-matrix, standard, guide",
-                        crate::suggest::hint(k, Kind::ALL.iter().map(|k| k.as_str()))
+                        crate::suggest::hint(k, Kind::ids())
                     )),
                 );
             }
