@@ -18,6 +18,7 @@ struct Catalog<'a> {
 struct CatalogReliability<'a> {
     incidents: usize,
     open: usize,
+    unknown: usize,
     mitigated: usize,
     closed: usize,
     close_within: &'a str,
@@ -175,6 +176,7 @@ pub fn catalog_json(site: &SiteView) -> Vec<u8> {
     let reliability = CatalogReliability {
         incidents: r.incidents,
         open: r.open,
+        unknown: r.unknown,
         mitigated: r.mitigated,
         closed: r.closed,
         close_within: &r.close_within,

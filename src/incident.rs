@@ -72,6 +72,20 @@ pub fn status_of(page: &Page) -> Status {
     }
 }
 
+/// Whether the page says where the incident stands: a `status:` of
+/// [`Status::parse`]'s words, or a `mitigated` or `closed` date. An adopted
+/// postmortem often says neither; it is then not taken for an open one on
+/// the page or in the counts (the rules read [`status_of`] all the same).
+pub fn status_known(page: &Page) -> bool {
+    page.front
+        .status
+        .as_deref()
+        .and_then(Status::parse)
+        .is_some()
+        || page.front.mitigated.is_some()
+        || page.front.closed.is_some()
+}
+
 /// Since when an incident has been mitigated and not closed, if it is:
 /// `mitigated`, else `started` when its status says mitigated.
 pub fn mitigated_since(page: &Page, status: Status) -> Option<Date> {

@@ -6,7 +6,7 @@
 use crate::config::Config;
 use crate::date::{Date, Interval};
 use crate::incident::{
-    mitigated_since, prevention_verified, started, Incidents, RunbookRef, Status,
+    mitigated_since, prevention_verified, started, status_known, Incidents, RunbookRef, Status,
 };
 use crate::page::{Handbook, Page};
 use serde::Serialize;
@@ -56,7 +56,8 @@ pub struct PreventionView {
 /// An incident page's record.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct IncidentView {
-    /// `open`, `mitigated`, `closed`.
+    /// `open`, `mitigated`, `closed`, or `unknown` when the page says
+    /// neither a status nor a mitigated or closed date.
     pub status: String,
     /// What the status means, in words.
     pub meaning: String,
@@ -134,6 +135,8 @@ pub struct ReliabilityView {
     pub incidents: usize,
     /// By status.
     pub open: usize,
+    /// Saying neither a status nor a mitigated or closed date.
+    pub unknown: usize,
     /// Mitigated, not closed.
     pub mitigated: usize,
     /// Closed.
@@ -240,9 +243,17 @@ pub fn incident_view(
         .map(|a| prevention_view(a, today))
         .collect();
     prevention.sort_by_key(|a| a.done && a.verified.is_some());
+    let (status, meaning) = if status_known(p) {
+        (inc.status.as_str(), inc.status.meaning())
+    } else {
+        (
+            "unknown",
+            "the page says neither its status nor when the incident was mitigated or closed; add `status:` (open, mitigated or closed) and the dates",
+        )
+    };
     Some(IncidentView {
-        status: inc.status.as_str().to_string(),
-        meaning: inc.status.meaning().to_string(),
+        status: status.to_string(),
+        meaning: meaning.to_string(),
         severity: f.severity.clone(),
         signature: f.signature.clone(),
         started: started(p).map(|d| d.to_string()),
@@ -295,6 +306,7 @@ pub fn reliability_view(h: &Handbook, incidents: &Incidents, today: Date) -> Rel
         let p = &h.pages[i];
         v.incidents += 1;
         match inc.status {
+            _ if !status_known(p) => v.unknown += 1,
             Status::Open => v.open += 1,
             Status::Mitigated => v.mitigated += 1,
             Status::Closed => v.closed += 1,

@@ -282,3 +282,35 @@ fn the_reliability_page_draws_the_open_risk_in_a_browser() {
     assert_eq!(probe["rate"], "33%");
     assert_eq!(probe["current"], "Reliability");
 }
+
+#[test]
+fn a_postmortem_that_says_no_status_is_not_counted_as_open() {
+    let t = handbook();
+    // Adopted as is: sections, no status, no dates.
+    t.write(
+        "src/postmortems/alb-errors.md",
+        "---\nowners: [payments]\n---\n# ALB errors\n\n## Summary\n\nText.\n\n## Timeline\n\n- 10:00 seen\n\n## Action items\n\n- alert\n",
+    );
+    t.run(&["build", "--today", TODAY]).assert_no_panic();
+    let html = t.main_html("book/postmortems/alb-errors.html");
+    assert!(html.contains("Status unknown:"), "{html}");
+    assert!(!html.contains("not under control"), "{html}");
+    let cat: serde_json::Value = serde_json::from_str(&t.read("book/handbook.json")).unwrap();
+    let r = &cat["reliability"];
+    assert_eq!(
+        (
+            r["incidents"].as_u64(),
+            r["unknown"].as_u64(),
+            r["open"].as_u64()
+        ),
+        (Some(1), Some(1), Some(0)),
+        "{r}"
+    );
+    let page = cat["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["path"] == "src/postmortems/alb-errors.md")
+        .unwrap();
+    assert_eq!(page["kind"], "incident");
+}
