@@ -13,6 +13,7 @@ mod health;
 mod incidents;
 mod init;
 mod input;
+mod layout;
 mod links;
 mod markdown;
 mod matrix;

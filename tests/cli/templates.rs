@@ -255,7 +255,7 @@ fn attribute_lists_apply_or_vanish() {
     );
 }
 
-fn dump_dom(chromium: &Path, url: &str, extra: &[&str]) -> String {
+pub(crate) fn dump_dom(chromium: &Path, url: &str, extra: &[&str]) -> String {
     let profile = chromium_profile("mermaid");
     let mut child = Command::new(chromium)
         .args(CHROMIUM_FLAGS)

@@ -1,4 +1,5 @@
-/* handbook default theme: colour-theme toggle and the phone menu. No dependencies.
+/* handbook default theme: colour-theme toggle, the phone menu, the table of
+ * contents column and copy buttons on code blocks. No dependencies.
  * Loaded in <head> so the saved theme applies before the first paint. */
 (function () {
   "use strict";
@@ -36,7 +37,81 @@
     btn.setAttribute("data-next", next);
   }
 
+
+  // "On this page" is a <details>: closed on phones, kept open where it is
+  // the right-hand column (the width in style.css).
+  function tableOfContents() {
+    var toc = document.querySelector(".page-toc");
+    if (!toc || !window.matchMedia) { return; }
+    var wide = window.matchMedia("(min-width: 1200px)");
+    var sync = function () { if (wide.matches) { toc.open = true; } };
+    sync();
+    if (wide.addEventListener) { wide.addEventListener("change", sync); }
+    else if (wide.addListener) { wide.addListener(sync); }
+  }
+
+  // On a phone the findings list starts folded to its one-line summary (the
+  // count stays in view), so that the page's own text is on the first screen.
+  function foldFindingsOnPhones() {
+    if (!window.matchMedia || !window.matchMedia("(max-width: 800px)").matches) { return; }
+    var open = document.querySelectorAll(".findings > details[open]");
+    for (var i = 0; i < open.length; i++) { open[i].open = false; }
+  }
+
+  function copyText(text, done) {
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { done(true); }, function () { done(false); });
+      return;
+    }
+    // file:// and plain http: a hidden textarea and the copy command.
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    document.body.removeChild(area);
+    done(ok);
+  }
+
+  // A copy button on each code block of the page body (not on diagrams).
+  function copyButtons() {
+    var blocks = document.querySelectorAll(".content pre");
+    for (var i = 0; i < blocks.length; i++) {
+      var pre = blocks[i];
+      if (pre.classList.contains("mermaid") || !pre.parentNode) { continue; }
+      var wrap = document.createElement("div");
+      wrap.className = "code-block";
+      pre.parentNode.insertBefore(wrap, pre);
+      wrap.appendChild(pre);
+      var btn = document.createElement("button");
+      btn.type = "button";
+      btn.className = "copy-button";
+      btn.textContent = "Copy";
+      btn.setAttribute("aria-label", "Copy this code");
+      btn.addEventListener("click", (function (code, button) {
+        return function () {
+          copyText(code.innerText.replace(/\n$/, ""), function (ok) {
+            button.textContent = ok ? "Copied" : "Press Ctrl+C";
+            button.classList.add("copied");
+            window.setTimeout(function () {
+              button.textContent = "Copy";
+              button.classList.remove("copied");
+            }, 1500);
+          });
+        };
+      })(pre, btn));
+      wrap.appendChild(btn);
+    }
+  }
+
   function init() {
+    tableOfContents();
+    foldFindingsOnPhones();
+    copyButtons();
     var toggle = document.querySelector(".theme-toggle");
     if (toggle) {
       toggle.hidden = false;
