@@ -232,4 +232,13 @@ fn a_laptop_shows_the_table_of_contents_beside_the_text() {
         "too few pages with a table of contents to test it"
     );
     assert!(code_blocks > 0, "no code block to test the copy buttons on");
+    // Listings: their date columns do not break a date over two lines.
+    for page in ["kinds/runbook.html", "kinds/adr.html", "health.html"] {
+        let p = measure(&chromium, &site, page, "1280,900", false);
+        assert_eq!(p["wrappedDates"], serde_json::json!([]), "{page}: {p}");
+        assert!(
+            num(&p["scrollWidth"]) <= num(&p["width"]),
+            "{page} scrolls sideways: {p}"
+        );
+    }
 }
