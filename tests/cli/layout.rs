@@ -242,3 +242,23 @@ fn a_laptop_shows_the_table_of_contents_beside_the_text() {
         );
     }
 }
+
+/// The kind filters list only kinds that have pages: a handbook of guides
+/// gets one filter, not five empty ones.
+#[test]
+fn kind_filters_leave_out_kinds_without_pages() {
+    let Some(chromium) = chromium_or_skip("kind_filters_leave_out_kinds_without_pages") else {
+        return;
+    };
+    let t = HandbookTest::with_pages(
+        "Guides only",
+        &[
+            ("index.md", "# Home\n\nWelcome.\n"),
+            ("one.md", "# One\n\nText.\n"),
+            ("two.md", "# Two\n\nText.\n"),
+        ],
+    );
+    t.run(&["build", "--quiet", "--today", TODAY]);
+    let p = measure(&chromium, &t.path("book"), "one.html", "1280,900", false);
+    assert_eq!(num(&p["kindFilters"]), 1, "{p}");
+}

@@ -184,11 +184,12 @@
   var out = document.createDocumentFragment();
   // One sidebar: the kinds as a row of filters (each kind's index page),
   // then the tree of folders.
-  if (KINDS.length > 0) {
+  if (KINDS.some(function (k) { return k[2] > 0; })) {
     var filters = el("div", "sidebar-block sidebar-filters");
     var kinds = el("ul", "kind-filters");
     kinds.setAttribute("aria-label", "Pages by kind");
     for (var k = 0; k < KINDS.length; k++) {
+      if (!KINDS[k][2]) { continue; } // no page of this kind: nothing to filter
       var kli = el("li");
       var ka = link(KINDS[k][1], KINDS[k][0], kli);
       ka.appendChild(el("span", "count", String(KINDS[k][2])));
