@@ -294,6 +294,9 @@ fn a_postmortem_that_says_no_status_is_not_counted_as_open() {
     t.run(&["build", "--today", TODAY]).assert_no_panic();
     let html = t.main_html("book/postmortems/alb-errors.html");
     assert!(html.contains("Status unknown:"), "{html}");
+    // The advice names the key as code, not as raw backticks.
+    assert!(html.contains("<code>status:</code>"), "{html}");
+    assert!(!html.contains("`status:`"), "{html}");
     assert!(!html.contains("not under control"), "{html}");
     let cat: serde_json::Value = serde_json::from_str(&t.read("book/handbook.json")).unwrap();
     let r = &cat["reliability"];
