@@ -7,10 +7,13 @@
 //! of the keys showing up as page text: the block then ends at the first
 //! blank line. A first `---` followed by text that names no frontmatter key
 //! is a thematic break, not an unclosed block.
+//!
+//! The one definition of the block: the page reader and the git history
+//! (which compares versions of a page's frontmatter) both use it.
 
 /// The frontmatter's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Syntax {
+pub(crate) enum Syntax {
     /// `---` fences.
     Yaml,
     /// `+++` fences.
@@ -19,7 +22,7 @@ pub(super) enum Syntax {
 
 impl Syntax {
     /// The fence line.
-    pub(super) fn fence(self) -> &'static str {
+    pub(crate) fn fence(self) -> &'static str {
         match self {
             Syntax::Yaml => "---",
             Syntax::Toml => "+++",
@@ -29,17 +32,17 @@ impl Syntax {
 
 /// A frontmatter block found in a page.
 #[derive(Debug)]
-pub(super) struct Block<'a> {
-    pub(super) syntax: Syntax,
+pub(crate) struct Block<'a> {
+    pub(crate) syntax: Syntax,
     /// The text between the fences (the fence lines excluded).
-    pub(super) text: &'a str,
+    pub(crate) text: &'a str,
     /// Byte offset of the body in the page.
-    pub(super) body_offset: usize,
+    pub(crate) body_offset: usize,
     /// 1-based line where the body starts.
-    pub(super) body_line: u32,
+    pub(crate) body_line: u32,
     /// Whether the closing fence is there. When it is not, `text` ends at
     /// the first blank line.
-    pub(super) closed: bool,
+    pub(crate) closed: bool,
 }
 
 /// The lines of `text` from byte `from`: (start, end without the line
@@ -61,7 +64,7 @@ fn lines_from(text: &str, from: usize) -> impl Iterator<Item = (usize, usize, us
 }
 
 /// Finds the frontmatter block of `text`, if it has one.
-pub(super) fn split(text: &str) -> Option<Block<'_>> {
+pub(crate) fn split(text: &str) -> Option<Block<'_>> {
     let first_end = text.find('\n').unwrap_or(text.len());
     let syntax = match text[..first_end].trim_end() {
         "---" => Syntax::Yaml,

@@ -11,7 +11,7 @@ use fence::Syntax;
 use serde_yaml::{Mapping, Value};
 use std::collections::BTreeMap;
 
-mod fence;
+pub(crate) mod fence;
 mod toml_front;
 
 /// The keys the review date is read from, in order of precedence:

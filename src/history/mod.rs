@@ -1082,47 +1082,39 @@ fn classify(old: &str, new: &str) -> ChangeKind {
 /// Where a line of a page is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Place {
-    /// In a YAML (`---`) frontmatter block, fences included.
+    /// In a YAML (`---`) frontmatter block.
     Yaml,
-    /// In a TOML (`+++`) frontmatter block, fences included.
+    /// In a TOML (`+++`) frontmatter block.
     Toml,
     /// In the body.
     Body,
 }
 
-/// A page's lines (without `\r`), each with where it is.
+/// A page's lines (without `\r`), each with where it is. The block is the
+/// one the page reader finds ([`crate::frontmatter::fence`]), so an
+/// unclosed block or a `---` thematic break reads the same here; its fence
+/// lines are left out.
 fn lines_in_front(text: &str) -> impl Iterator<Item = (Place, &str)> {
+    use crate::frontmatter::fence::{split, Syntax};
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut state: Option<Place> = None; // None: on the first line
-    text.split('\n').map(move |raw| {
-        let line = raw.strip_suffix('\r').unwrap_or(raw);
-        let t = line.trim_end();
-        let place = match state {
-            None => {
-                let place = match t {
-                    "---" => Place::Yaml,
-                    "+++" => Place::Toml,
-                    _ => Place::Body,
-                };
-                state = Some(place);
-                place
-            }
-            Some(Place::Yaml) => {
-                if t == "---" || t == "..." {
-                    state = Some(Place::Body);
-                }
-                Place::Yaml
-            }
-            Some(Place::Toml) => {
-                if t == "+++" {
-                    state = Some(Place::Body);
-                }
-                Place::Toml
-            }
-            Some(Place::Body) => Place::Body,
-        };
-        (place, line)
-    })
+    let (place, front, body) = match split(text) {
+        Some(block) => (
+            match block.syntax {
+                Syntax::Yaml => Place::Yaml,
+                Syntax::Toml => Place::Toml,
+            },
+            block.text,
+            &text[block.body_offset.min(text.len())..],
+        ),
+        None => (Place::Body, "", text),
+    };
+    fn line(raw: &str) -> &str {
+        raw.strip_suffix('\r').unwrap_or(raw)
+    }
+    front
+        .lines()
+        .map(move |l| (place, line(l)))
+        .chain(body.split('\n').map(move |l| (Place::Body, line(l))))
 }
 
 /// The key and value of a frontmatter line (`key: value` in YAML,
@@ -1227,6 +1219,31 @@ mod tests {
         // `done:` in the body is content.
         assert_eq!(
             classify("---\n---\n  done: x\n", "---\n---\n  done: y\n"),
+            ChangeKind::Edit
+        );
+    }
+
+    /// The history reads the frontmatter block as the page reader does:
+    /// an unclosed block ends at the first blank line, a `---` that opens
+    /// no key is a thematic break, CRLF and a BOM change nothing.
+    #[test]
+    fn reads_the_block_the_page_reader_reads() {
+        let unclosed = "---\nreviewed: 2026-01-01\n\n# Title\n";
+        assert_eq!(review_date(unclosed), Some("2026-01-01"));
+        // A rule, then prose: the page has no frontmatter, so a later
+        // `reviewed:` line is text, not its review date.
+        let rule = "---\nNotes from the drill\n\nreviewed: 2026-01-01\n";
+        assert_eq!(review_date(rule), None, "a thematic break, then text");
+        let crlf = "\u{feff}---\r\nreviewed: 2026-02-02\r\n---\r\nBody\r\n";
+        assert_eq!(review_date(crlf), Some("2026-02-02"));
+        // Bumping the date of an unclosed block is a review, not an edit
+        // of the body; changing its body is an edit.
+        assert_eq!(
+            classify(unclosed, "---\nreviewed: 2026-03-01\n\n# Title\n"),
+            ChangeKind::Review
+        );
+        assert_eq!(
+            classify(unclosed, "---\nreviewed: 2026-01-01\n\n# Title, edited\n"),
             ChangeKind::Edit
         );
     }
