@@ -227,23 +227,10 @@ fn sarif_help_uris_point_at_readme_anchors_that_exist() {
     }
 }
 
-/// Compares `actual` byte for byte with `tests/fixtures/ci/expected/NAME`
-/// (`SNAPSHOTS=overwrite` rewrites the file; review the diff).
+/// Compares `actual` with `tests/fixtures/ci/expected/NAME`.
 #[track_caller]
 fn assert_golden(name: &str, actual: &str) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/ci/expected")
-        .join(name);
-    if std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite") {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        expected == actual,
-        "{} differs (SNAPSHOTS=overwrite to update)\n--- expected\n{expected}\n--- actual\n{actual}",
-        path.display()
-    );
+    crate::harness::assert_golden(&format!("tests/fixtures/ci/expected/{name}"), actual);
 }
 
 /// The report fixture: a repository with its handbook in `docs/`.

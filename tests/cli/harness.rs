@@ -545,3 +545,18 @@ pub(crate) fn git_at(dir: &Path, args: &[&str], date: &str, who: &str) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Compares `actual` with the golden file `path` (under the crate root)
+/// through snapbox, line endings aside: `SNAPSHOTS=overwrite` rewrites the
+/// file instead (then review the diff). `raw`: no wildcards, so a golden
+/// file says exactly what the output is.
+#[track_caller]
+pub(crate) fn assert_golden(path: &str, actual: &str) {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    snapbox::Assert::new()
+        .action_env(snapbox::assert::DEFAULT_ACTION_ENV)
+        .eq(
+            actual.to_owned(),
+            snapbox::Data::read_from(&file, None).raw(),
+        );
+}

@@ -102,28 +102,12 @@ fn every_rule_fires_on_its_page_and_nowhere_else() {
     );
 }
 
-/// Compares `actual` with the golden file, or rewrites it under
-/// `SNAPSHOTS=overwrite` (then review the diff).
+/// Compares `actual` with `tests/fixtures/check/every-rule.golden/NAME`.
 #[track_caller]
 fn assert_golden(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/check/every-rule.golden")
-        .join(name);
-    if std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite") {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}; run with SNAPSHOTS=overwrite to create it",
-            path.display()
-        )
-    });
-    assert!(
-        expected == actual,
-        "{name} differs from {}; run with SNAPSHOTS=overwrite and review the diff\n--- expected\n{expected}\n--- actual\n{actual}",
-        path.display()
+    crate::harness::assert_golden(
+        &format!("tests/fixtures/check/every-rule.golden/{name}"),
+        actual,
     );
 }
 
