@@ -122,10 +122,7 @@ impl PathBase {
         let slash = self.base.to_string_lossy().replace('\\', "/");
         let slash = slash.trim_end_matches('/');
         let lead = if slash.starts_with('/') { "" } else { "/" };
-        format!(
-            "file://{lead}{}/",
-            crate::markdown::percent_encode_path(slash)
-        )
+        format!("file://{lead}{}/", crate::url::encode_path(slash))
     }
 }
 

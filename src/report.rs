@@ -372,7 +372,7 @@ pub fn sarif_report(findings: &[Diagnostic], base_uri: &str) -> serde_json::Valu
                 "message": {"text": text},
                 "locations": [{"physicalLocation": {
                     "artifactLocation": {
-                        "uri": crate::markdown::percent_encode_path(&d.path),
+                        "uri": crate::url::encode_path(&d.path),
                         "uriBaseId": "%SRCROOT%"
                     },
                     "region": {"startLine": d.line, "startColumn": d.column}

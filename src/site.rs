@@ -403,12 +403,11 @@ fn page_view(
         .map(|a| action_view(a, today))
         .collect();
     actions.sort_by_key(|a| a.done);
-    let edit_url = h.config.edit_url_template.as_ref().map(|t| {
-        t.replace(
-            "{path}",
-            &crate::markdown::percent_encode_path(&p.src.root_rel),
-        )
-    });
+    let edit_url = h
+        .config
+        .edit_url_template
+        .as_ref()
+        .map(|t| t.replace("{path}", &crate::url::encode_path(&p.src.root_rel)));
     let owners = dedup_owners(
         st.owners
             .iter()

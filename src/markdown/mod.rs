@@ -821,7 +821,7 @@ impl<'a> Renderer<'a, '_> {
         }
         for &i in &self.fragment_links {
             if let Some(Event::Start(Tag::Link { dest_url, .. })) = self.events.get_mut(i) {
-                let fragment = percent_decode(dest_url.trim_start_matches('#'));
+                let fragment = crate::url::decode_lenient(dest_url.trim_start_matches('#'));
                 if let Some(id) = moved.get(fragment.as_str()) {
                     *dest_url = CowStr::from(format!("#{id}"));
                 }
@@ -1285,7 +1285,7 @@ fn rewrite_dest(dest: &str, cx: &MarkdownContext<'_>) -> Option<String> {
     let own_dir = url_dir(&own_url);
     let is_known = |c: &str| cx.known_pages.contains(c);
     let to_page = |page: &str| {
-        let url = percent_encode_path(&page_url_styled(page, cx.pretty_urls));
+        let url = crate::url::encode_path(&page_url_styled(page, cx.pretty_urls));
         Some(format!(
             "{}{}",
             relative_href(own_dir, &url),
@@ -1302,7 +1302,7 @@ fn rewrite_dest(dest: &str, cx: &MarkdownContext<'_>) -> Option<String> {
         return (abs.claimed || top_folder).then(|| {
             format!(
                 "{}{suffix}",
-                relative_href(own_dir, &percent_encode_path(&abs.path))
+                relative_href(own_dir, &crate::url::encode_path(&abs.path))
             )
         });
     }
@@ -1341,7 +1341,7 @@ fn rewrite_dest(dest: &str, cx: &MarkdownContext<'_>) -> Option<String> {
         };
         return Some(format!(
             "{}{suffix}",
-            relative_href(own_dir, &percent_encode_path(&to))
+            relative_href(own_dir, &crate::url::encode_path(&to))
         ));
     }
     let is_page = path.to_ascii_lowercase().ends_with(".html");
@@ -1374,7 +1374,7 @@ fn rewrite_src(src: &str, cx: &MarkdownContext<'_>) -> Option<String> {
     };
     Some(format!(
         "{}{suffix}",
-        relative_href(own_dir, &percent_encode_path(&target))
+        relative_href(own_dir, &crate::url::encode_path(&target))
     ))
 }
 
@@ -1411,7 +1411,7 @@ fn layout_safe_suffix(suffix: &str) -> std::borrow::Cow<'_, str> {
     let Some(hash) = suffix.find('#') else {
         return suffix.into();
     };
-    let fragment = percent_decode(&suffix[hash + 1..]);
+    let fragment = crate::url::decode_lenient(&suffix[hash + 1..]);
     match layout_safe_id(&fragment) {
         std::borrow::Cow::Owned(id) => format!("{}#{id}", &suffix[..hash]).into(),
         std::borrow::Cow::Borrowed(_) => suffix.into(),
@@ -1427,7 +1427,7 @@ fn layout_safe_suffix(suffix: &str) -> std::borrow::Cow<'_, str> {
 /// that climb above the content dir.
 pub fn resolve_link(page_path: &str, dest: &str) -> Option<LinkTarget> {
     let (before_fragment, fragment) = match dest.split_once('#') {
-        Some((before, fragment)) => (before, Some(percent_decode(fragment))),
+        Some((before, fragment)) => (before, Some(crate::url::decode_lenient(fragment))),
         None => (dest, None),
     };
     let path = before_fragment
@@ -1451,7 +1451,7 @@ pub fn resolve_link(page_path: &str, dest: &str) -> Option<LinkTarget> {
 /// Join a relative `path` onto `page_path`'s folder, normalising `.` and `..`
 /// and percent-decoding. A directory result ends with `/` (root: `""`).
 fn resolve_path(page_path: &str, path: &str) -> Option<String> {
-    let decoded = percent_decode(path);
+    let decoded = crate::url::decode_lenient(path);
     let dir = page_path.rfind('/').map_or("", |i| &page_path[..i]);
     let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
     let mut is_dir = false;
@@ -1473,46 +1473,4 @@ fn resolve_path(page_path: &str, path: &str) -> Option<String> {
         out.push('/');
     }
     Some(out)
-}
-
-/// A relative path as a URL needs it (RFC 3986): every byte outside the
-/// unreserved set and `/` percent-encoded (`tîm/my page.html` →
-/// `t%C3%AEm/my%20page.html`). For sitemaps and SARIF artifact URIs.
-pub fn percent_encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Decode `%XX` escapes; invalid escapes and non-UTF-8 results are kept as
-/// written.
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_owned();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' {
-            if let (Some(hi), Some(lo)) = (
-                bytes.get(i + 1).and_then(|&b| hex(b)),
-                bytes.get(i + 2).and_then(|&b| hex(b)),
-            ) {
-                out.push((hi * 16 + lo) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
 }

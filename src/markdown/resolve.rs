@@ -6,7 +6,7 @@
 //!
 //! Pure: it sees the set of page paths it is given, never the disk.
 
-use super::{has_markdown_ext, page_url, percent_decode, resolve_path, INDEX_PAGES};
+use super::{has_markdown_ext, page_url, resolve_path, INDEX_PAGES};
 
 /// The output URL of a page, root-relative: `a/b.md` → `a/b.html`, or with
 /// pretty URLs `a/b/index.html`; index pages stay `a/index.html` either way.
@@ -127,11 +127,11 @@ pub fn resolve_absolute(dest: &str, base_path: &str) -> Option<AbsoluteTarget> {
         return None;
     }
     let (before, fragment) = match dest.split_once('#') {
-        Some((b, f)) => (b, Some(percent_decode(f))),
+        Some((b, f)) => (b, Some(crate::url::decode_lenient(f))),
         None => (dest, None),
     };
     let path = before.split_once('?').map_or(before, |(p, _)| p);
-    let path = percent_decode(path);
+    let path = crate::url::decode_lenient(path);
     let (rest, claimed) = if base_path == "/" {
         (path.strip_prefix('/')?.to_owned(), false)
     } else if path == base_path.trim_end_matches('/') {

@@ -627,7 +627,7 @@ fn sitemap(site: &SiteView, with_home: bool) -> Vec<u8> {
     for url in urls {
         xml.push_str("  <url><loc>");
         xml.push_str(&escape_xml(&base));
-        xml.push_str(&escape_xml(&crate::markdown::percent_encode_path(url)));
+        xml.push_str(&escape_xml(&crate::url::encode_path(url)));
         xml.push_str("</loc></url>\n");
     }
     xml.push_str("</urlset>\n");

@@ -483,7 +483,7 @@ fn sitemap_uses_absolute_urls_when_site_url_is_set() {
     let out = render(&sample_site(None));
     assert!(text(&out, "sitemap.xml").contains("<loc>runbooks/db.html</loc>"));
     assert_eq!(
-        crate::markdown::percent_encode_path("tîm/my page #1.html"),
+        crate::url::encode_path("tîm/my page #1.html"),
         "t%C3%AEm/my%20page%20%231.html"
     );
     let not_found = text(&out, "404.html");

@@ -231,7 +231,7 @@ fn urlencode_filter(
     _args: &std::collections::HashMap<String, tera::Value>,
 ) -> tera::Result<tera::Value> {
     match value {
-        tera::Value::String(s) => Ok(tera::Value::String(crate::markdown::percent_encode_path(s))),
+        tera::Value::String(s) => Ok(tera::Value::String(crate::url::encode_path(s))),
         other => Ok(other.clone()),
     }
 }

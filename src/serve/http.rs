@@ -32,7 +32,7 @@ pub(crate) fn route(raw_path: &str) -> Route {
     if !raw_path.starts_with('/') {
         return Route::Bad;
     }
-    let Some(decoded) = percent_decode(raw_path) else {
+    let Some(decoded) = crate::url::decode_strict(raw_path) else {
         return Route::Bad;
     };
     if decoded.contains(['\0', '\\']) {
@@ -60,26 +60,6 @@ pub(crate) fn route(raw_path: &str) -> Route {
 fn is_drive(seg: &str) -> bool {
     let b = seg.as_bytes();
     b.len() == 2 && b[0].is_ascii_alphabetic() && b[1] == b':'
-}
-
-/// Decodes `%XX` escapes once; `None` for a malformed escape or a result
-/// that is not UTF-8.
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// The `Content-Type` for a file name.
