@@ -34,6 +34,7 @@ pub mod output;
 pub mod owners;
 pub mod page;
 pub mod pipeline;
+pub mod progress;
 pub mod recognise;
 pub mod reliability;
 pub mod render;

@@ -91,14 +91,35 @@ pub fn parse_pages(
     config: &Config,
     highlighter: &Highlighter,
 ) -> Vec<Page> {
+    parse_pages_counted(
+        sources,
+        config,
+        highlighter,
+        &crate::progress::Progress::hidden(),
+    )
+}
+
+/// [`parse_pages`], counting each parsed page on `progress` (the
+/// `parsing N/T pages` stage of a build).
+pub fn parse_pages_counted(
+    sources: Vec<SourceFile>,
+    config: &Config,
+    highlighter: &Highlighter,
+    progress: &crate::progress::Progress,
+) -> Vec<Page> {
     let (partials, sources): (Vec<SourceFile>, Vec<SourceFile>) = sources
         .into_iter()
         .partition(|s| crate::discover::is_partial(&s.rel));
     let partials: HashMap<String, String> = partials.into_iter().map(|s| (s.rel, s.text)).collect();
     let known: HashSet<String> = sources.iter().map(|s| s.rel.clone()).collect();
+    progress.stage("parsing", sources.len());
     let mut pages: Vec<Page> = sources
         .into_par_iter()
-        .map(|src| parse_page_with(src, config, &known, Some(&partials), highlighter))
+        .map(|src| {
+            let page = parse_page_with(src, config, &known, Some(&partials), highlighter);
+            progress.tick();
+            page
+        })
         .collect();
     pages.sort_by(|a, b| a.src.rel.cmp(&b.src.rel));
     pages

@@ -11,10 +11,11 @@ use crate::history::Wants;
 use crate::markdown::{highlight_css, Highlighter};
 use crate::output::{check_out_dir, Staging};
 use crate::owners::{load_registry, CodeOwners};
-use crate::page::{parse_pages, Handbook, Page};
+use crate::page::{parse_pages_counted, Handbook, Page};
+use crate::progress::Progress;
 use crate::render::{render_site, Sink, Theme};
 use crate::rules::run_rules;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -143,13 +144,24 @@ fn finding_sources(h: &Handbook, findings: &[Diagnostic]) -> BTreeMap<String, St
 
 /// Stages 1-2 after the config: owners, discovery and parsing.
 pub fn load_handbook(config: Config, highlighter: &Highlighter) -> Result<Handbook> {
+    load_handbook_counted(config, highlighter, &Progress::hidden())
+}
+
+/// [`load_handbook`], showing its stages (`reading pages`, `parsing N/T
+/// pages`) on `progress`.
+pub fn load_handbook_counted(
+    config: Config,
+    highlighter: &Highlighter,
+    progress: &Progress,
+) -> Result<Handbook> {
     load_handbook_with(config, |config| {
+        progress.stage("reading pages", 0);
         let sources = discover(config)?;
         if config.book_toml.is_none() && sources.pages.is_empty() {
             return Ok((Vec::new(), sources.assets));
         }
         Ok((
-            parse_pages(sources.pages, config, highlighter),
+            parse_pages_counted(sources.pages, config, highlighter, progress),
             sources.assets,
         ))
     })
@@ -225,22 +237,39 @@ pub fn finish_history(
 }
 
 /// Stages 4-5 from the site view: every page, listing and asset of the
-/// theme, and the search index, into `sink`; returns how many files.
+/// theme, and the search index, into `sink`; returns how many files. Each
+/// page written counts on `progress` (`rendering N/T pages`).
 pub fn render_site_and_index(
     h: &Handbook,
     site: &crate::render::view::SiteView,
     theme: &Theme,
     sink: &dyn Sink,
+    progress: &Progress,
 ) -> Result<usize> {
+    let page_urls: HashSet<&str> = site.pages.iter().map(|p| p.url.as_str()).collect();
+    progress.stage("rendering", page_urls.len());
     let counter = CountingSink {
         inner: sink,
         count: AtomicUsize::new(0),
+        page_urls: progress.is_shown().then_some(page_urls),
+        progress,
     };
+    let index_done = std::sync::atomic::AtomicBool::new(false);
     // The index is built on one thread while the pages render on the
     // others: it is mostly serial, and would leave a core idle after them.
     let (pages, index) = rayon::join(
-        || render_view(site, theme, &highlight_css(), &counter),
-        || put_search_index(h, site, &counter, None),
+        || {
+            let rendered = render_view(site, theme, &highlight_css(), &counter);
+            if !index_done.load(Ordering::Relaxed) {
+                progress.stage("building the search index", 0);
+            }
+            rendered
+        },
+        || {
+            let put = put_search_index(h, site, &counter, None);
+            index_done.store(true, Ordering::Relaxed);
+            put
+        },
     );
     pages?;
     index?;
@@ -324,22 +353,36 @@ impl StageClock {
     }
 }
 
-/// Counts the files passing through to another sink.
+/// Counts the files passing through to another sink, and the pages among
+/// them on the progress line.
 struct CountingSink<'a> {
     inner: &'a dyn Sink,
     count: AtomicUsize,
+    /// The pages' URLs, when the progress line shows.
+    page_urls: Option<HashSet<&'a str>>,
+    progress: &'a Progress,
 }
 
 impl Sink for CountingSink<'_> {
     fn put(&self, path: &str, bytes: Vec<u8>) -> Result<()> {
         self.count.fetch_add(1, Ordering::Relaxed);
-        self.inner.put(path, bytes)
+        let page = self.page_urls.as_ref().is_some_and(|u| u.contains(path));
+        let put = self.inner.put(path, bytes);
+        if page {
+            self.progress.tick();
+        }
+        put
     }
 }
 
 /// `handbook build`: all stages, rendered into a staging folder that is
 /// swapped in only when everything succeeded.
 pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport> {
+    build_counted(root, opts, &Progress::hidden())
+}
+
+/// [`build`], showing its stages on `progress` (which it leaves erased).
+pub fn build_counted(root: &Path, opts: &BuildOptions, progress: &Progress) -> Result<BuildReport> {
     let start = Instant::now();
     let highlighter = Highlighter::uncached();
     let mut config = load_config(
@@ -353,10 +396,12 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport> {
     let theme = Theme::load(config.theme_dir.as_deref())?;
     let mut clock = StageClock::from_env();
     let history = crate::history::start(&config.root, &config.content_dir);
-    let handbook = load_handbook(config, &highlighter)?;
+    let handbook = load_handbook_counted(config, &highlighter, progress)?;
     clock.lap("discover+parse+highlight");
+    progress.stage("reading the git history", 0);
     let handbook = with_history(handbook, history, opts.today, Wants::All);
     clock.lap("git history");
+    progress.stage("checking the rules", 0);
     let ev = run_rules(&handbook, opts.today);
     clock.lap("rules");
     let staging = Staging::new(&handbook.config.out_dir)?;
@@ -372,7 +417,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport> {
     clock.lap("site view");
     let clashes = crate::site::output_clashes(published_hb, &site, &theme.static_names());
     for clash in &clashes.warnings {
-        eprintln!("warning: {clash}");
+        progress.eprintln(&format!("warning: {clash}"));
     }
     let published: Vec<_> = handbook
         .assets
@@ -381,10 +426,12 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport> {
         .cloned()
         .collect();
     staging.copy_assets(&published)?;
-    let files = render_site_and_index(published_hb, &site, &theme, &staging)?;
+    let files = render_site_and_index(published_hb, &site, &theme, &staging, progress)?;
     clock.lap("render+write+search");
+    progress.stage("writing the site", 0);
     staging.commit()?;
     clock.lap("swap");
+    progress.clear();
     let findings = ev.all_findings();
     Ok(BuildReport {
         pages: published_hb.pages.len(),
@@ -432,17 +479,21 @@ fn without_drafts(
 
 /// `handbook check`: stages 0-3, without highlighting code.
 pub fn check(root: &Path, opts: &CheckOptions) -> Result<CheckReport> {
+    check_counted(root, opts, &Progress::hidden())
+}
+
+/// [`check`], showing its stages on `progress` (which it leaves erased).
+pub fn check_counted(root: &Path, opts: &CheckOptions, progress: &Progress) -> Result<CheckReport> {
     let highlighter = Highlighter::plain();
     let config = load_config(root, &LoadOptions::default())?;
     let history = crate::history::start(&config.root, &config.content_dir);
+    let handbook = load_handbook_counted(config, &highlighter, progress)?;
+    progress.stage("reading the git history", 0);
     // The rules need only `review-outdated`'s facts, not the dashboard's.
-    let handbook = with_history(
-        load_handbook(config, &highlighter)?,
-        history,
-        opts.today,
-        Wants::Review,
-    );
+    let handbook = with_history(handbook, history, opts.today, Wants::Review);
+    progress.stage("checking the rules", 0);
     let ev = run_rules(&handbook, opts.today);
+    progress.clear();
     let mut findings = ev.all_findings();
     if opts.gate {
         findings = crate::rules::gate(&handbook, findings);

@@ -4,6 +4,7 @@
 //! Code Quality and JUnit XML in [`ci`].
 
 pub mod ci;
+pub mod grouped;
 
 use crate::config::RULE_IDS;
 use crate::date::Date;
@@ -443,6 +444,34 @@ pub fn print_human_from(
             inner: sources,
         },
     );
+}
+
+/// Prints `build`'s findings (with handbook-relative paths) grouped by
+/// rule and capped as `opts` says ([`grouped::grouped_text`]), their
+/// paths shown relative to `base`, on stderr.
+pub fn print_grouped_from(
+    findings: &[Diagnostic],
+    sources: &dyn SourceText,
+    base: &PathBase,
+    opts: grouped::GroupedOptions,
+) {
+    let shown: Vec<Diagnostic> = findings
+        .iter()
+        .map(|d| Diagnostic {
+            path: base.show(&d.path),
+            ..d.clone()
+        })
+        .collect();
+    let text = grouped::grouped_text(
+        &shown,
+        &ShownSources {
+            base,
+            inner: sources,
+        },
+        opts,
+    );
+    let stderr = std::io::stderr();
+    let _ = stderr.lock().write_all(text.as_bytes());
 }
 
 /// Prints the report in `format`: human to stderr, the others to stdout.

@@ -1,9 +1,11 @@
 //! `handbook build`: flags → `pipeline::build`.
 
 use super::{root, today, Outcome};
+use crate::diag::{Diagnostic, Severity, Summary};
 use crate::error::Result;
-use crate::pipeline::{build, BuildOptions};
-use crate::report;
+use crate::pipeline::{build_counted, BuildOptions};
+use crate::progress::Progress;
+use crate::report::{self, grouped::GroupedOptions, grouped::DEFAULT_CAP};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -21,36 +23,55 @@ pub struct BuildArgs {
     /// Publish `draft: true` pages too (they are left out by default).
     #[arg(long)]
     pub drafts: bool,
-    /// Print nothing but the errors among the findings (no warnings, notes
-    /// or summary).
-    #[arg(long, short)]
+    /// Print nothing but the errors among the findings (no warnings, notes,
+    /// progress or summary).
+    #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Print every finding; without it `build` prints the first five of
+    /// each rule and how many more there are.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 pub(super) fn run(a: BuildArgs, colour: bool) -> Result<Outcome> {
     let today = today(a.today.as_deref())?;
     let root = root(a.dir);
-    let r = build(
+    let progress = Progress::on_stderr(a.quiet);
+    let r = build_counted(
         &root,
         &BuildOptions {
             dest: a.dest,
             today,
             drafts: a.drafts,
         },
+        &progress,
     )?;
+    progress.clear();
     let base = crate::repo_path::PathBase::from_env(&root);
+    let cap = (!a.verbose).then_some(DEFAULT_CAP);
     if a.quiet {
-        // Quiet is for CI logs: the errors still show, nothing else does.
-        let errors: Vec<crate::diag::Diagnostic> = r
+        // Quiet is for CI logs: the errors still show (capped as ever, with
+        // how many more each rule has), nothing else does.
+        let errors: Vec<Diagnostic> = r
             .findings
             .iter()
-            .filter(|d| d.severity == crate::diag::Severity::Error)
+            .filter(|d| d.severity == Severity::Error)
             .cloned()
             .collect();
-        report::print_human_from(&errors, colour, &r.sources, &base);
+        let opts = GroupedOptions {
+            cap,
+            counts: false,
+            colour,
+        };
+        report::print_grouped_from(&errors, &r.sources, &base, opts);
     } else {
-        report::print_human_from(&r.findings, colour, &r.sources, &base);
-        let s = crate::diag::Summary::of(&r.findings);
+        let opts = GroupedOptions {
+            cap,
+            counts: true,
+            colour,
+        };
+        report::print_grouped_from(&r.findings, &r.sources, &base, opts);
+        let s = Summary::of(&r.findings);
         eprintln!(
             "built {} pages ({} files) into {} in {:.2}s; {}",
             r.pages,

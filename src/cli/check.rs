@@ -4,7 +4,8 @@ use super::{root, today, Outcome};
 use crate::baseline::Baseline;
 use crate::diag::{Severity, Summary};
 use crate::error::Result;
-use crate::pipeline::{check, CheckOptions};
+use crate::pipeline::{check_counted, CheckOptions};
+use crate::progress::Progress;
 use crate::repo_path::{handbook_rel_of, PathBase};
 use crate::report::{self, Format};
 use clap::Args;
@@ -70,7 +71,9 @@ pub(super) fn run(a: CheckArgs, colour: bool) -> Result<Outcome> {
         gate: a.gate,
     };
     let (root, files) = split_dir_and_files(a.dir, a.files);
-    let mut r = check(&root, &opts)?;
+    let progress = Progress::on_stderr(false);
+    let mut r = check_counted(&root, &opts, &progress)?;
+    drop(progress);
     let base = PathBase::from_env(&root);
     if !files.is_empty() {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));

@@ -852,3 +852,112 @@ fn drafts_are_checked_but_left_out_of_the_site_unless_asked() {
     let html = t.main_html("book/plan.html");
     assert!(html.contains("Draft:"), "{html}");
 }
+
+/// A handbook of `n` pages without owners: `n` `owner-missing` errors.
+fn unowned_pages(n: usize) -> HandbookTest {
+    let pages: Vec<(String, String)> = (1..=n)
+        .map(|i| {
+            (
+                format!("notes/p{i:02}.md"),
+                format!("---\ntitle: Page {i}\nreviewed: 2026-11-01\n---\n# Page {i}\n"),
+            )
+        })
+        .collect();
+    let pages: Vec<(&str, &str)> = pages
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    HandbookTest::with_pages("Unowned", &pages)
+}
+
+#[test]
+fn build_prints_five_findings_per_rule_then_how_many_more() {
+    let t = unowned_pages(12);
+    let r = t.build_ok();
+    let e = &r.stderr;
+    assert_eq!(e.matches("error[owner-missing]").count(), 5, "{e}");
+    assert!(e.contains("src/notes/p05.md:"), "{e}");
+    assert!(!e.contains("src/notes/p06.md:"), "{e}");
+    assert!(e.contains("… and 7 more `owner-missing` findings\n"), "{e}");
+    assert!(e.contains("findings by rule:\n"), "{e}");
+    assert!(e.contains("  12 error   owner-missing\n"), "{e}");
+    assert!(e.contains("run with --verbose to see all"), "{e}");
+    // The summary still ends the run, with every finding counted.
+    let last = e.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("built 12 pages") && last.contains("12 error(s)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn build_verbose_prints_every_finding() {
+    let t = unowned_pages(12);
+    let r = t.run(&["build", "--today", TODAY, "--verbose"]);
+    r.assert_code(0);
+    let e = &r.stderr;
+    assert_eq!(e.matches("error[owner-missing]").count(), 12, "{e}");
+    assert!(e.contains("src/notes/p12.md:"), "{e}");
+    assert!(!e.contains("more `owner-missing`"), "{e}");
+    assert!(!e.contains("--verbose"), "{e}");
+    assert!(e.contains("  12 error   owner-missing\n"), "{e}");
+}
+
+#[test]
+fn quiet_build_caps_the_errors_too_but_says_how_many_more() {
+    let t = unowned_pages(12);
+    let r = t.run(&["build", "--today", TODAY, "--quiet"]);
+    r.assert_code(0);
+    let e = &r.stderr;
+    assert_eq!(e.matches("error[owner-missing]").count(), 5, "{e}");
+    assert!(e.contains("… and 7 more `owner-missing` findings\n"), "{e}");
+    assert!(!e.contains("built "), "no summary under --quiet: {e}");
+    let all = t.run(&["build", "--today", TODAY, "--quiet", "--verbose"]);
+    assert_eq!(
+        all.code, 2,
+        "--quiet and --verbose conflict: {}",
+        all.stderr
+    );
+}
+
+#[test]
+fn build_shows_no_progress_when_stderr_is_not_a_terminal() {
+    let t = unowned_pages(12);
+    let r = t.build_ok();
+    assert!(!r.stderr.contains('\r'), "{:?}", r.stderr);
+    assert!(!r.stderr.contains("parsing"), "{}", r.stderr);
+    assert!(!r.stderr.contains("rendering"), "{}", r.stderr);
+}
+
+#[test]
+fn build_shows_progress_on_a_terminal_but_not_under_ci_or_quiet() {
+    let t = unowned_pages(12);
+    let Some(shown) = t.run_in_terminal(&["build", "--today", TODAY], &[]) else {
+        return;
+    };
+    // Each stage is drawn as it starts and at its last page, over the
+    // same line, and the line is erased before the findings.
+    assert!(shown.contains("\rparsing 12/12 pages\x1b[K"), "{shown:?}");
+    assert!(shown.contains("\rrendering 12/12 pages\x1b[K"), "{shown:?}");
+    assert!(shown.contains("\r\x1b[Ksrc/notes/p01.md:"), "{shown:?}");
+    assert!(shown.contains("built 12 pages"), "{shown:?}");
+    for env in [&[("CI", "true")][..], &[("TERM", "dumb")][..]] {
+        let ci = t
+            .run_in_terminal(&["build", "--today", TODAY], env)
+            .unwrap_or_default();
+        assert!(ci.contains("built 12 pages"), "{env:?}: {ci:?}");
+        assert!(!ci.contains("parsing"), "{env:?}: {ci:?}");
+        assert!(!ci.contains("\x1b[K"), "{env:?}: {ci:?}");
+    }
+    let quiet = t
+        .run_in_terminal(&["build", "--today", TODAY, "--quiet"], &[])
+        .unwrap_or_default();
+    assert!(quiet.contains("error[owner-missing]"), "{quiet:?}");
+    assert!(!quiet.contains("parsing"), "{quiet:?}");
+    // `check` shows it too, and its report follows on a clean line.
+    let check = t
+        .run_in_terminal(&["check", "--today", TODAY], &[])
+        .unwrap_or_default();
+    assert!(check.contains("\rparsing 12/12 pages\x1b[K"), "{check:?}");
+    assert!(check.contains("\r\x1b[Ksrc/notes/p01.md:"), "{check:?}");
+}

@@ -270,6 +270,44 @@ impl HandbookTest {
         }
     }
 
+    /// Runs the binary with `args` in the temp root on a pseudo-terminal
+    /// (util-linux `script`), so stderr is a terminal; returns everything
+    /// the terminal showed (stdout and stderr together, `\r` kept), or
+    /// `None`, after saying so, where `script` is missing. `CI` is unset
+    /// and `TERM` is `xterm` unless `env` says otherwise.
+    pub(crate) fn run_in_terminal(&self, args: &[&str], env: &[(&str, &str)]) -> Option<String> {
+        let has_script = Command::new("script")
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !has_script {
+            eprintln!("SKIPPED: `script` (util-linux) not found; no pseudo-terminal to test on");
+            return None;
+        }
+        let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+        let mut line = quote(env!("CARGO_BIN_EXE_handbook"));
+        for a in args {
+            line.push(' ');
+            line.push_str(&quote(a));
+        }
+        let mut cmd = Command::new("script");
+        cmd.args(["-qec", &line, "/dev/null"])
+            .current_dir(&self.root)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .env_remove("CI")
+            .env("TERM", "xterm")
+            .env("NO_COLOR", "1")
+            .env("GIT_CEILING_DIRECTORIES", self.root.parent().unwrap());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.stdin(Stdio::null()).output().expect("running script");
+        let root = self.root.to_string_lossy().into_owned();
+        Some(String::from_utf8_lossy(&out.stdout).replace(&root, "[ROOT]"))
+    }
+
     /// `build --today TODAY`, asserting exit 0 and no panic.
     #[track_caller]
     pub(crate) fn build_ok(&self) -> RunResult {
