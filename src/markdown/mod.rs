@@ -259,6 +259,7 @@ pub fn render_markdown(body: &str, body_line: u32, cx: &MarkdownContext<'_>) -> 
         code: None,
         links: Vec::new(),
         html_block: None,
+        html_chunks: Vec::new(),
         html_anchors: Vec::new(),
         fragment_links: Vec::new(),
         title_id: None,
@@ -328,6 +329,8 @@ struct Renderer<'a, 'c> {
     links: Vec<Link>,
     /// The raw HTML block being read (its lines come as separate events).
     html_block: Option<String>,
+    /// The open HTML block's chunks: (start in `html_block`, source offset).
+    html_chunks: Vec<(usize, usize)>,
     html_anchors: Vec<String>,
     /// Events of links to `#fragment`s of this page, to point at a heading
     /// moved off a layout id once all ids are known.
@@ -495,7 +498,7 @@ impl<'a> Renderer<'a, '_> {
                     self.events.push(Event::Text(html));
                 } else {
                     html_anchors::collect_html_anchors(&html, &mut self.html_anchors);
-                    let html = self.html_with_links(html, offset);
+                    let html = self.html_with_links(html, &[(0, offset)]);
                     self.events.push(Event::InlineHtml(html));
                 }
             }
@@ -508,16 +511,22 @@ impl<'a> Renderer<'a, '_> {
             }
             Event::Html(html) => {
                 if let Some(block) = &mut self.html_block {
+                    // Each chunk is one line of the block at its own source
+                    // offset: kept until the block ends, so that a tag
+                    // split over lines (`<a\n  href="x.md">`) is read whole.
+                    self.html_chunks.push((block.len(), offset));
                     block.push_str(&html);
+                } else {
+                    let html = self.html_with_links(html, &[(0, offset)]);
+                    self.events.push(Event::Html(html));
                 }
-                // Each chunk is one line of the block, at its own offset (a
-                // tag split over lines is missed, as anchors are not).
-                let html = self.html_with_links(html, offset);
-                self.events.push(Event::Html(html));
             }
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some(block) = self.html_block.take() {
                     html_anchors::collect_html_anchors(&block, &mut self.html_anchors);
+                    let chunks = std::mem::take(&mut self.html_chunks);
+                    let html = self.html_with_links(CowStr::from(block), &chunks);
+                    self.events.push(Event::Html(html));
                 }
                 self.events.push(event);
             }
@@ -656,15 +665,24 @@ impl<'a> Renderer<'a, '_> {
     /// links, and rewrites their values as markdown links are rewritten
     /// (`x.md` → the output file), so what `check` accepts also works in
     /// the built site.
-    fn html_with_links(&mut self, html: CowStr<'a>, offset: usize) -> CowStr<'a> {
+    /// `chunks`: where each piece of `html` starts in it and in the source
+    /// (the lines of an HTML block are not contiguous in a list or a quote),
+    /// sorted, the first at 0.
+    fn html_with_links(&mut self, html: CowStr<'a>, chunks: &[(usize, usize)]) -> CowStr<'a> {
         let links = html_anchors::html_links(&html);
         if links.is_empty() {
             return html;
         }
+        let source = |at: usize| {
+            let i = chunks
+                .partition_point(|&(start, _)| start <= at)
+                .saturating_sub(1);
+            chunks.get(i).map_or(0, |&(start, src)| src + (at - start))
+        };
         let mut out = String::with_capacity(html.len() + 16);
         let mut pos = 0;
         for l in &links {
-            self.record_link(&l.dest, offset + l.at.start, l.image);
+            self.record_link(&l.dest, source(l.at.start), l.image);
             let new = if l.image {
                 rewrite_src(&l.dest, self.cx)
             } else {

@@ -327,9 +327,20 @@ fn raw_html_links_are_checked_and_written_to_the_output_files() {
                 "guides/a.md",
                 "# A\n\n<p><a href=\"target.md#steps\">ok</a> <a href=\"https://example.org/x.md\">ext</a></p>\n\n<div>\n<a href=\"gone.md\">gone</a>\n</div>\n",
             ),
+            // Tags split over lines, in a quote (each line has its own `> `).
+            (
+                "guides/b.md",
+                "# B\n\n> <div>\n> <a class=\"x\"\n>    href=\"target.md\">t</a>\n> <img\n>   src=\"missing.png\">\n> </div>\n",
+            ),
         ],
     );
-    assert_eq!(broken(&t), ["src/guides/a.md:6: link-broken"]);
+    assert_eq!(
+        broken(&t),
+        [
+            "src/guides/a.md:6: link-broken",
+            "src/guides/b.md:7: link-broken"
+        ]
+    );
     t.run(&["build", "--today", crate::harness::TODAY])
         .assert_no_panic();
     let html = t.main_html("book/guides/a.html");
@@ -338,6 +349,8 @@ fn raw_html_links_are_checked_and_written_to_the_output_files() {
         "{html}"
     );
     assert!(html.contains("href=\"https://example.org/x.md\""), "{html}");
+    let b = t.main_html("book/guides/b.html");
+    assert!(b.contains("href=\"target.html\">t</a>"), "{b}");
     assert!(
         unreachable_hrefs(&t.path("book"), "guides/a.html", &html)
             .iter()
