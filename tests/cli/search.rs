@@ -852,9 +852,11 @@ fn percent_encode(s: &str) -> String {
         .collect()
 }
 
-/// The `x` (sections: anchor, heading, snippet text) of every page in the
-/// index's result files, by URL.
-fn indexed_sections(site: &Path) -> Vec<(String, Vec<(String, String, String)>)> {
+/// One section of a result file: anchor, heading, snippet text.
+type IndexedSection = (String, String, String);
+
+/// The `x` (sections) of every page in the index's result files, by URL.
+fn indexed_sections(site: &Path) -> Vec<(String, Vec<IndexedSection>)> {
     let mut out = Vec::new();
     for file in walk(&site.join("search/p")) {
         let text = std::fs::read_to_string(&file).unwrap();
