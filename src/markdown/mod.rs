@@ -3,9 +3,8 @@
 //! Owns: rendering a page's markdown (CommonMark plus tables in a scrolling
 //! wrapper, footnotes gathered at the end with back-links (`footnotes`),
 //! strikethrough, task lists with GitHub's classes, GitHub alerts as
-//! callouts, bare-URL autolinks
-//! (`autolink`), `[[_TOC_]]`/`[TOC]` tables of contents and ```` ```mermaid ````
-//! diagrams) with pulldown-cmark, after `templates` has resolved foreign
+//! callouts, bare-URL autolinks (`autolink`), `[[_TOC_]]`/`[TOC]` tables of
+//! contents and ```` ```mermaid ```` diagrams) with pulldown-cmark, after `templates` has resolved foreign
 //! template syntax (Hugo shortcodes, ERB, Kramdown attribute lists); heading
 //! attribute blocks (`{#custom .class}`, only when every token is one; see
 //! `heading_attrs`); heading ids (`{#custom}` or GitHub-style slugs, unique
