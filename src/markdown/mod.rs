@@ -1,9 +1,10 @@
 //! Stage 4a: markdown → HTML for one page body.
 //!
-//! Owns: rendering a page's markdown (CommonMark plus tables, footnotes,
-//! strikethrough, task lists, GitHub alerts as callouts, bare-URL autolinks
-//! (`autolink`), `[[_TOC_]]`/`[TOC]` tables of contents and ```` ```mermaid ````
-//! diagrams) with pulldown-cmark, after `templates` has resolved foreign
+//! Owns: rendering a page's markdown (CommonMark plus tables in a scrolling
+//! wrapper, footnotes gathered at the end with back-links (`footnotes`),
+//! strikethrough, task lists with GitHub's classes, GitHub alerts as
+//! callouts, bare-URL autolinks (`autolink`), `[[_TOC_]]`/`[TOC]` tables of
+//! contents and ```` ```mermaid ```` diagrams) with pulldown-cmark, after `templates` has resolved foreign
 //! template syntax (Hugo shortcodes, ERB, Kramdown attribute lists); heading
 //! attribute blocks (`{#custom .class}`, only when every token is one; see
 //! `heading_attrs`); heading ids (`{#custom}` or GitHub-style slugs, unique
@@ -27,6 +28,7 @@ use pulldown_cmark::{
 use serde::Serialize;
 
 mod autolink;
+mod footnotes;
 mod heading_attrs;
 mod highlight;
 mod html_anchors;
@@ -99,6 +101,11 @@ pub struct RenderedMarkdown {
     /// Plain text of the body for search, code included; blocks are separated
     /// by newlines, inline HTML is dropped.
     pub text: String,
+    /// Byte ranges of `text` that hold the content of code blocks (fenced,
+    /// indented, mermaid), in order; each starts at a line start. Search
+    /// indexes their words but leaves them out of result snippets, where
+    /// ASCII tables and box drawing are clutter.
+    pub code_blocks: Vec<(usize, usize)>,
     /// Template syntax (Hugo shortcodes, ERB) that could not be rendered
     /// and was dropped, if any.
     pub template_syntax: Option<DroppedTemplates>,
@@ -267,6 +274,10 @@ pub fn render_markdown(body: &str, body_line: u32, cx: &MarkdownContext<'_>) -> 
         code_html_len: 0,
         toc_slots: Vec::new(),
         in_toc_marker: false,
+        footnotes: footnotes::Footnotes::default(),
+        code_blocks: Vec::new(),
+        lists: Vec::new(),
+        items: Vec::new(),
     };
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         if r.skip_toc_marker(&event, body.get(range.clone()).unwrap_or_default()) {
@@ -345,6 +356,14 @@ struct Renderer<'a, 'c> {
     /// Inside a table-of-contents marker paragraph (its events are dropped).
     in_toc_marker: bool,
     has_mermaid: bool,
+    /// Byte ranges of `text` from code blocks.
+    code_blocks: Vec<(usize, usize)>,
+    /// Footnote references and definitions, placed by `finish`.
+    footnotes: footnotes::Footnotes,
+    /// Events of the lists open now (`Start(List)`), outermost first.
+    lists: Vec<usize>,
+    /// Events of the list items open now (`Start(Item)`), outermost first.
+    items: Vec<usize>,
 }
 
 impl<'a> Renderer<'a, '_> {
@@ -396,7 +415,7 @@ impl<'a> Renderer<'a, '_> {
                         self.code_block_html(&open)
                     };
                     self.code_html_len += html.len();
-                    self.text.push_str(&open.code);
+                    self.push_code_text(&open.code);
                     self.end_block();
                     self.events.push(Event::Html(html.into()));
                 }
@@ -549,13 +568,60 @@ impl<'a> Renderer<'a, '_> {
                 self.push_text(" ");
                 self.events.push(event);
             }
+            Event::Start(Tag::Table(_)) => {
+                // Wide tables scroll in their own box (keyboard users can
+                // focus it to scroll) instead of squeezing their cells.
+                self.end_block();
+                self.events.push(Event::Html(CowStr::Borrowed(
+                    "<div class=\"md-table-wrap\" tabindex=\"0\">\n",
+                )));
+                self.events.push(event);
+            }
+            Event::End(TagEnd::Table) => {
+                self.end_block();
+                self.events.push(event);
+                self.events.push(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
+            Event::FootnoteReference(label) => {
+                self.footnotes.reference(self.events.len(), &label);
+                self.events.push(Event::InlineHtml(CowStr::Borrowed("")));
+            }
+            Event::Start(Tag::FootnoteDefinition(ref label)) => {
+                self.end_block();
+                self.footnotes.open(self.events.len(), label);
+                self.events.push(event);
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                self.end_block();
+                self.events.push(event);
+                self.footnotes.close(self.events.len());
+            }
+            Event::Start(Tag::List(_)) => {
+                self.lists.push(self.events.len());
+                self.events.push(event);
+            }
+            Event::End(TagEnd::List(_)) => {
+                self.lists.pop();
+                self.events.push(event);
+            }
+            Event::Start(Tag::Item) => {
+                self.items.push(self.events.len());
+                self.events.push(event);
+            }
+            Event::End(TagEnd::Item) => {
+                self.items.pop();
+                self.end_block();
+                self.events.push(event);
+            }
+            Event::TaskListMarker(_) => {
+                self.mark_task_item();
+                self.events.push(event);
+            }
             Event::End(
                 TagEnd::Paragraph
-                | TagEnd::Item
                 | TagEnd::TableRow
                 | TagEnd::TableHead
                 | TagEnd::BlockQuote(_)
-                | TagEnd::FootnoteDefinition
                 | TagEnd::DefinitionListTitle
                 | TagEnd::DefinitionListDefinition,
             ) => {
@@ -563,6 +629,31 @@ impl<'a> Renderer<'a, '_> {
                 self.events.push(event);
             }
             other => self.events.push(other),
+        }
+    }
+
+    /// Gives the open list item (it starts with a task-list checkbox) the
+    /// class `task-list-item`, and its list the class `contains-task-list`,
+    /// as GitHub does; the theme hides the bullets of those items only.
+    fn mark_task_item(&mut self) {
+        if let Some(&item) = self.items.last() {
+            if let Some(e) = self.events.get_mut(item) {
+                *e = Event::Html(CowStr::Borrowed("<li class=\"task-list-item\">"));
+            }
+        }
+        let Some(&list) = self.lists.last() else {
+            return;
+        };
+        let html = match self.events.get(list) {
+            Some(Event::Start(Tag::List(None))) => "<ul class=\"contains-task-list\">\n".into(),
+            Some(Event::Start(Tag::List(Some(1)))) => "<ol class=\"contains-task-list\">\n".into(),
+            Some(Event::Start(Tag::List(Some(start)))) => {
+                format!("<ol class=\"contains-task-list\" start=\"{start}\">\n")
+            }
+            _ => return,
+        };
+        if let Some(e) = self.events.get_mut(list) {
+            *e = Event::Html(CowStr::from(html));
         }
     }
 
@@ -650,6 +741,15 @@ impl<'a> Renderer<'a, '_> {
         if let Some(open) = &mut self.heading {
             open.text.push_str(text);
         }
+    }
+
+    /// Append a code block's content to the page text, on lines of its own,
+    /// and record where it is.
+    fn push_code_text(&mut self, code: &str) {
+        self.end_block();
+        let start = self.text.len();
+        self.text.push_str(code);
+        self.code_blocks.push((start, self.text.len()));
     }
 
     /// Separate blocks in the page text with one newline.
@@ -852,7 +952,7 @@ impl<'a> Renderer<'a, '_> {
         // but be defensive: never lose an open code block's text.
         if let Some(open) = self.code.take() {
             let html = self.code_block_html(&open);
-            self.text.push_str(&open.code);
+            self.push_code_text(&open.code);
             self.events.push(Event::Html(html.into()));
         }
 
@@ -868,14 +968,40 @@ impl<'a> Renderer<'a, '_> {
         }
 
         let mut html = String::with_capacity(body_len + body_len / 2 + self.code_html_len + 64);
-        let events = autolink::autolink_events(self.events);
+        let events = if self.footnotes.is_empty() {
+            self.events
+        } else {
+            let taken =
+                LAYOUT_IDS
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .chain(headings.iter().flat_map(|h| {
+                        std::iter::once(h.id.clone()).chain(h.aliases.iter().cloned())
+                    }))
+                    .chain(self.html_anchors.iter().cloned());
+            std::mem::take(&mut self.footnotes).place(self.events, taken)
+        };
+        let events = autolink::autolink_events(events);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
 
         let first_h1 = headings
             .iter()
             .find(|h| h.level == 1 && !h.text.is_empty())
             .map(|h| h.text.clone());
-        let text = self.text.trim().to_owned();
+        let text = self.text.trim();
+        let lead = self.text.len() - self.text.trim_start().len();
+        let code_blocks = self
+            .code_blocks
+            .iter()
+            .map(|&(s, e)| {
+                (
+                    s.saturating_sub(lead),
+                    e.saturating_sub(lead).min(text.len()),
+                )
+            })
+            .filter(|&(s, e)| s < e)
+            .collect();
+        let text = text.to_owned();
         RenderedMarkdown {
             html: html.into(),
             headings,
@@ -884,6 +1010,7 @@ impl<'a> Renderer<'a, '_> {
             title_id: self.title_id,
             html_anchors: self.html_anchors,
             text,
+            code_blocks,
             template_syntax: None,
             has_mermaid: self.has_mermaid,
         }

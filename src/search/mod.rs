@@ -10,7 +10,9 @@
 //! One document per page section: the text before the first `h2`, then one
 //! per `h2` (a page has at most [`MAX_SECTIONS`]; later ones join the last).
 //! A section's fields are the page title (and tags), the section's headings
-//! and its body text. Pages with `search: false`, and pages whose URL a later
+//! and its body text; the text of its code blocks counts as body text for
+//! terms (commands and identifiers are searched for) but is never part of a
+//! snippet, where ASCII tables and box drawing are clutter. Pages with `search: false`, and pages whose URL a later
 //! page takes (as in the renderer), are left out. Terms come from
 //! [`text::tokenize`].
 //!
@@ -49,8 +51,8 @@
 //!   `N * per_file` up to [`PAGES_PER_FILE`] more (`per_file` in the
 //!   manifest): title, URL, kind and kind label, owners `[[id, label]]`,
 //!   domain, stale and owned (0/1), and sections `[[anchor, heading, text]]`
-//!   with the body text cut to [`SearchConfig::snippet_chars`], for
-//!   snippets. Loaded only for the results on screen.
+//!   with the body's prose (code blocks left out) cut to
+//!   [`SearchConfig::snippet_chars`], for snippets. Loaded only for the results on screen.
 //!
 //! Shard and facet names are hashes of their content, and over HTTP page
 //! files are requested with `?b=<build>` (the manifest's hash of the whole
@@ -148,8 +150,11 @@ struct Section {
     heading: String,
     /// Text of the other headings inside the section (`h1`, `h3`…), one per line.
     subheadings: String,
-    /// Body text.
+    /// Body text: prose only, for terms and snippets.
     body: String,
+    /// Text of the section's code blocks: indexed as body terms (commands and
+    /// identifiers are searched for) but never shown in a snippet.
+    code: String,
 }
 
 /// Builds the index of every page that does not opt out with `search: false`.
@@ -217,6 +222,7 @@ fn with_matrix(mut sections: Vec<Section>, p: &Page) -> Vec<Section> {
             heading: MATRIX_HEADING.to_owned(),
             subheadings: String::new(),
             body: m.text(),
+            code: String::new(),
         });
     }
     sections
@@ -237,7 +243,15 @@ fn page_key(p: &Page, v: &PageView) -> u64 {
     for o in &v.owners {
         (&o.id, &o.label).hash(&mut h);
     }
-    (p.domain(), &p.front.tags, v.stale, v.owned, &p.md.text).hash(&mut h);
+    (
+        p.domain(),
+        &p.front.tags,
+        v.stale,
+        v.owned,
+        &p.md.text,
+        &p.md.code_blocks,
+    )
+        .hash(&mut h);
     p.matrix.as_ref().map(|m| m.text()).hash(&mut h);
     for head in &p.md.headings {
         (head.level, &head.id, &head.text).hash(&mut h);
@@ -304,12 +318,23 @@ pub fn build_index_memo(
 
 /// Splits a page's plain text at its `h2` headings. Heading lines are found
 /// in the text in document order (each heading is a line of its own there).
+/// Lines of code blocks go to the section's `code`, never to its `body`.
 fn sections_of(md: &RenderedMarkdown) -> Vec<Section> {
     let headings: Vec<_> = md.headings.iter().filter(|h| !h.text.is_empty()).collect();
     let mut next = 0;
     let mut sections = vec![Section::default()];
-    for line in md.text.lines() {
+    let mut code = md.code_blocks.iter().peekable();
+    let mut at = 0;
+    for line in md.text.split('\n') {
+        let start = at;
+        at += line.len() + 1;
+        while code.next_if(|&&(_, end)| end <= start).is_some() {}
         let line = line.trim();
+        if code.peek().is_some_and(|&&(s, e)| (s..e).contains(&start)) {
+            let current = sections.len() - 1;
+            push_line(&mut sections[current].code, line);
+            continue;
+        }
         // Look a few headings ahead, so one heading that cannot be found
         // does not hide the rest.
         let found = headings

@@ -274,6 +274,7 @@ fn page_terms(c: &mut Collector, page: &SearchPage) -> PageTerms {
         text::tokenize(&s.heading, |t| c.section(t, i, IN_HEADING, 0));
         text::tokenize(&s.subheadings, |t| c.section(t, i, IN_HEADING, 0));
         text::tokenize(&s.body, |t| c.section(t, i, 0, 1));
+        text::tokenize(&s.code, |t| c.section(t, i, 0, 1));
     }
     c.finish(page.sections.len().min(MAX_SECTIONS))
 }

@@ -544,3 +544,34 @@ fn object_prototype_names_are_plain_terms_and_facet_values() {
         assert_eq!(data, serde_json::json!([[value, [0]]]), "{facet}");
     }
 }
+
+/// Code blocks are indexed (commands and identifiers are searched for) but
+/// kept out of the body text that snippets are cut from.
+#[test]
+fn code_blocks_are_terms_but_not_snippet_text() {
+    let p = page(
+        "runbooks/capacity.md",
+        "---\ntitle: Capacity\n---\n\nThe quokka report lists every node.\n\n```\n+-------+------+\n| node  | wombatcpu |\n+-------+------+\n│ db-1  │ 93%  │\n```\n\n## Mitigation\n\nScale out.\n\n    kubectl scale numbatdeploy\n\nMitigation\n",
+    );
+    let s = sections_of(&p.md);
+    assert_eq!(s.len(), 2, "{s:?}");
+    assert_eq!(s[0].body, "The quokka report lists every node.");
+    assert!(s[0].code.contains("wombatcpu"), "{s:?}");
+    assert_eq!(s[1].body, "Scale out.\nMitigation");
+    assert_eq!(s[1].code, "kubectl scale numbatdeploy");
+    let views = [view(&p, &[], false)];
+    let index = index_pages(&collect_pages(&[p], &views), &SearchConfig::default());
+    let file = data_of(&index.files["search/p/0.js"]);
+    for section in file[0]["x"].as_array().unwrap() {
+        let snippet = section[2].as_str().unwrap();
+        assert!(
+            !snippet.contains("+---") && !snippet.contains('│') && !snippet.contains('|'),
+            "{snippet}"
+        );
+    }
+    assert_eq!(file[0]["x"][0][2], "The quokka report lists every node.");
+    for (word, section) in [("wombatcpu", 0), ("numbatdeploy", 1), ("quokka", 0)] {
+        let term = &text::terms(word)[0];
+        assert_eq!(postings_of(&index, term), [(0, section, 1)], "{word}");
+    }
+}

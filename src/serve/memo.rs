@@ -1000,6 +1000,7 @@ impl Outline {
         q.src.text = String::new();
         q.md.html = Arc::from("");
         q.md.text = String::new();
+        q.md.code_blocks = Vec::new();
         let hash = |q: &Page| {
             let mut h = DefaultHasher::new();
             format!("{q:?}").hash(&mut h);
@@ -1309,6 +1310,7 @@ mod tests {
         for p in &mut blank.pages {
             p.src.text = String::new();
             p.md.text = String::new();
+            p.md.code_blocks = Vec::new();
             p.md.html = Arc::from("");
         }
         let (ev, ev_blank) = (run_rules(&h, today), run_rules(&blank, today));

@@ -128,17 +128,29 @@ pub(crate) fn script(gen: u64) -> String {
     )
 }
 
+/// The error overlay's text colour, and the background of its panel and of
+/// its error box. Set on every element explicitly (inline styles beat the
+/// page's stylesheet, whose `pre` has a light background in the light
+/// theme): light text on dark red, readable in either theme, above WCAG AA
+/// (4.5:1) on both backgrounds (the unit test computes it).
+const OVERLAY_FG: &str = "#ffffff";
+const OVERLAY_BG: &str = "#5c0b0b";
+const OVERLAY_CODE_BG: &str = "#2b0505";
+
 /// The error overlay: a panel fixed at the top of the page with the error
 /// text (escaped), shown until the next good build.
 pub(crate) fn overlay(error: &str) -> String {
     format!(
         concat!(
-            r#"<div id="handbook-error-overlay" role="alert" style="position:fixed;top:0;left:0;right:0;z-index:2147483647;max-height:70vh;overflow:auto;margin:0;padding:1rem 1.5rem;background:#3b0a0a;color:#fff;border-bottom:4px solid #e5484d;box-shadow:0 4px 24px rgba(0,0,0,.4);font:14px/1.5 system-ui,sans-serif">"#,
-            r#"<p style="margin:0 0 .5rem;font-weight:bold">The last rebuild failed; you are seeing the last good build.</p>"#,
-            r#"<pre style="margin:0;white-space:pre-wrap;font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace">{}</pre>"#,
-            r#"<p style="margin:.5rem 0 0;opacity:.85">Fix it and save: this page reloads by itself. <button type="button" onclick="this.parentNode.parentNode.remove()">Hide</button></p></div>"#
+            r#"<div id="handbook-error-overlay" role="alert" style="position:fixed;top:0;left:0;right:0;z-index:2147483647;max-height:70vh;overflow:auto;margin:0;padding:1rem 1.5rem;background:{bg};color:{fg};border-bottom:4px solid #e5484d;box-shadow:0 4px 24px rgba(0,0,0,.4);font:14px/1.5 system-ui,sans-serif;text-align:left">"#,
+            r#"<p style="margin:0 0 .5rem;padding:0;font-weight:bold;background:{bg};color:{fg}">The last rebuild failed; you are seeing the last good build.</p>"#,
+            r#"<pre style="margin:0;padding:.6rem .8rem;border:1px solid #a33;border-radius:4px;overflow:auto;white-space:pre-wrap;background:{code_bg};color:{fg};font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace">{error}</pre>"#,
+            r#"<p style="margin:.5rem 0 0;padding:0;background:{bg};color:{fg}">Fix it and save: this page reloads by itself. <button type="button" style="margin-left:.5rem;padding:.15rem .6rem;border:1px solid {fg};border-radius:4px;background:{fg};color:{bg};font:inherit;cursor:pointer" onclick="this.parentNode.parentNode.remove()">Hide</button></p></div>"#
         ),
-        crate::markdown::escape_html(error)
+        bg = OVERLAY_BG,
+        fg = OVERLAY_FG,
+        code_bg = OVERLAY_CODE_BG,
+        error = crate::markdown::escape_html(error)
     )
 }
 
@@ -180,6 +192,54 @@ mod tests {
         assert!(o.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;"));
         assert!(!o.contains("<script>alert"));
         assert!(o.starts_with("<div id=\"handbook-error-overlay\""));
+    }
+
+    /// WCAG 2 relative luminance of `#rrggbb`.
+    fn luminance(hex: &str) -> f64 {
+        let hex = hex.trim_start_matches('#');
+        let channel = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4)
+    }
+
+    fn contrast(a: &str, b: &str) -> f64 {
+        let (a, b) = (luminance(a), luminance(b));
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    /// Every element of the overlay sets its own text colour and background
+    /// (a theme's `pre { background: … }` must not show through), and each
+    /// pair reads at WCAG AA.
+    #[test]
+    fn overlay_sets_readable_colours_on_every_element() {
+        let o = overlay("src/a.md:1:1: error[x]: broken");
+        let mut styled = 0;
+        for tag in o.split('<').skip(1).filter(|t| !t.starts_with('/')) {
+            let name = tag.split([' ', '>']).next().unwrap();
+            let style = tag
+                .split("style=\"")
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .unwrap_or_else(|| panic!("<{name}> has no style: {tag}"));
+            let prop = |p: &str| {
+                style
+                    .split(';')
+                    .find_map(|d| d.strip_prefix(&format!("{p}:")))
+                    .unwrap_or_else(|| panic!("<{name}> sets no {p}: {style}"))
+            };
+            let (fg, bg) = (prop("color"), prop("background"));
+            let ratio = contrast(fg, bg);
+            assert!(ratio >= 4.5, "<{name}> {fg} on {bg}: {ratio:.2}");
+            styled += 1;
+        }
+        assert_eq!(styled, 5, "div, p, pre, p, button: {o}");
+        assert!(contrast("#ffffff", "#f3f5f7") < 4.5, "the check can fail");
     }
 
     #[test]

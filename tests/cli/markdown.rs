@@ -353,3 +353,199 @@ fn github_and_gitlab_markdown_toc_autolinks_and_alerts() {
         "{main}"
     );
 }
+
+/// Every `id="…"` in `html`.
+fn ids_of(html: &str) -> Vec<&str> {
+    html.split(" id=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect()
+}
+
+/// Every `href="#…"` in `html`, without the `#`.
+fn fragment_hrefs(html: &str) -> Vec<&str> {
+    html.split("href=\"#")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect()
+}
+
+#[test]
+fn footnotes_link_both_ways_with_unique_ids() {
+    let t = handbook(&[(
+        "notes.md",
+        concat!(
+            "---\ntitle: Notes\n---\n\n",
+            "Latency[^slo] is bounded[^my note]; see the SLO[^slo] again ",
+            "and a [^missing] one.\n\n",
+            "## Details\n\nUnicode[^größe] and hash[^#2].\n\n",
+            "[^my note]: A label with a space.\n",
+            "[^slo]: The service level objective.\n",
+            "[^größe]: Size.\n",
+            "[^#2]: A hash label.\n",
+        ),
+    )]);
+    t.build_ok();
+    let main = t.main_html("book/notes.html");
+    // Numbered by first reference: slo 1, "my note" 2, größe 3, #2 4.
+    for (n, note) in [
+        (1, "fn-slo"),
+        (2, "fn-my-note"),
+        (3, "fn-größe"),
+        (4, "fn-2"),
+    ] {
+        assert!(
+            main.contains(&format!("<a href=\"#{note}\" id=\"fnref-")),
+            "{note} in {main}"
+        );
+        assert!(
+            main.contains(&format!("aria-label=\"Back to reference {n}\"")),
+            "{n} in {main}"
+        );
+    }
+    let section = &main[main.find("<section class=\"footnotes\"").expect(&main)..];
+    let order: Vec<usize> = ["fn-slo", "fn-my-note", "fn-größe", "fn-2"]
+        .iter()
+        .map(|id| section.find(&format!("<li id=\"{id}\"")).expect(section))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{section}");
+    // Two references to one note: two reference ids, two back-links.
+    let refs = main.matches("class=\"footnote-ref\"").count();
+    let backrefs = main.matches("class=\"footnote-backref\"").count();
+    assert_eq!((refs, backrefs), (5, 5), "{main}");
+    assert!(main.contains("id=\"fnref-slo-2\""), "{main}");
+    assert!(
+        main.contains("aria-label=\"Back to reference 1-2\""),
+        "{main}"
+    );
+    // The undefined reference is left as text.
+    assert!(main.contains("a [^missing] one"), "{main}");
+    // Ids are unique and every in-page link lands on one.
+    let ids = ids_of(&main);
+    let unique: std::collections::HashSet<&str> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len(), "duplicate ids: {ids:?}");
+    for href in fragment_hrefs(&main) {
+        assert!(unique.contains(href), "#{href} has no target in {main}");
+    }
+}
+
+#[test]
+fn task_lists_show_disabled_checkboxes_without_bullets() {
+    let t = handbook(&[(
+        "todo.md",
+        "---\ntitle: Todo\n---\n\n- [ ] write the runbook\n- [x] page the owner\n- an ordinary item\n",
+    )]);
+    t.build_ok();
+    let main = t.main_html("book/todo.html");
+    assert!(main.contains("<ul class=\"contains-task-list\">"), "{main}");
+    assert!(
+        main.contains("<li class=\"task-list-item\"><input disabled=\"\" type=\"checkbox\"/>\nwrite the runbook</li>"),
+        "{main}"
+    );
+    assert!(
+        main.contains("<li class=\"task-list-item\"><input disabled=\"\" type=\"checkbox\" checked=\"\"/>\npage the owner</li>"),
+        "{main}"
+    );
+    assert!(main.contains("<li>an ordinary item</li>"), "{main}");
+    // The theme hides bullets only on task items (appended section).
+    let css = t.read("book/static/style.css");
+    let ours = &css[css
+        .find("/* Content features: footnotes, task lists, tables (issue 16) */")
+        .expect("the content-features section")..];
+    assert!(
+        ours.contains(".contains-task-list > li.task-list-item { list-style: none; }"),
+        "{ours}"
+    );
+    assert!(!ours.contains(".contains-task-list > li {"), "{ours}");
+    assert!(!ours.contains(".contains-task-list { list-style"), "{ours}");
+}
+
+#[test]
+fn wide_tables_scroll_and_their_code_does_not_break() {
+    let t = handbook(&[(
+        "wide.md",
+        "---\ntitle: Wide\n---\n\n| flag | meaning |\n|---|---|\n| `--max-connections-per-upstream-host` | a long one |\n",
+    )]);
+    t.build_ok();
+    let main = t.main_html("book/wide.html");
+    assert!(
+        main.contains("<div class=\"md-table-wrap\" tabindex=\"0\">\n<table>"),
+        "{main}"
+    );
+    assert!(main.contains("</table>\n</div>"), "{main}");
+    let css = t.read("book/static/style.css");
+    let ours = &css[css
+        .find("/* Content features: footnotes, task lists, tables (issue 16) */")
+        .expect("the content-features section")..];
+    assert!(
+        ours.contains(".content .md-table-wrap { max-width: 100%; overflow-x: auto;"),
+        "{ours}"
+    );
+    assert!(
+        ours.contains(".content :is(td, th) code { white-space: nowrap; overflow-wrap: normal; word-break: normal; }"),
+        "{ours}"
+    );
+}
+
+/// In a browser, with the default theme: task items show no bullet while
+/// the ordinary item beside them keeps its own, a wide table scrolls in its
+/// wrapper, and inline code in a cell stays on one line.
+#[test]
+fn browser_shows_task_lists_and_wide_tables_as_intended() {
+    let Some(chromium) =
+        crate::harness::chromium_or_skip("browser_shows_task_lists_and_wide_tables_as_intended")
+    else {
+        return;
+    };
+    let long = "--max-connections-per-upstream-host-before-the-circuit-breaker-opens";
+    let t = handbook(&[(
+        "look.md",
+        &format!(
+            concat!(
+                "---\ntitle: Look\n---\n\n",
+                "- [ ] todo\n- [x] done\n- plain\n\n",
+                "| flag | default | meaning |\n|---|---|---|\n",
+                "| `{long}` | `{long}` | `{long}` and more words here |\n\n",
+                "<pre id=\"probe\"></pre>\n\n",
+                "<script>addEventListener('load', function () {{\n",
+                "var li = document.querySelectorAll('.content li');\n",
+                "var wrap = document.querySelector('.md-table-wrap');\n",
+                "var code = document.querySelector('.md-table-wrap td code');\n",
+                "var style = function (e, p) {{ return getComputedStyle(e).getPropertyValue(p); }};\n",
+                "document.getElementById('probe').textContent = JSON.stringify({{\n",
+                "  bullets: Array.prototype.map.call(li, function (e) {{ return style(e, 'list-style-type'); }}),\n",
+                "  scrolls: wrap.scrollWidth > wrap.clientWidth,\n",
+                "  overflow: style(wrap, 'overflow-x'),\n",
+                "  code_lines: code.getClientRects().length,\n",
+                "  code_height: Math.round(code.getBoundingClientRect().height),\n",
+                "  line_height: Math.round(parseFloat(style(code, 'line-height')) || 0),\n",
+                "  font_size: Math.round(parseFloat(style(code, 'font-size')))\n",
+                "}});\n}});</script>\n",
+            ),
+            long = long
+        ),
+    )]);
+    t.build_ok();
+    let url = format!("file://{}", t.path("book/look.html").display());
+    let dom = crate::search::dump_dom(&chromium, &url);
+    let json = dom
+        .split("<pre id=\"probe\">")
+        .nth(1)
+        .and_then(|s| s.split("</pre>").next())
+        .unwrap_or_else(|| panic!("no probe in {dom}"));
+    let json = json.replace("&quot;", "\"");
+    let v: serde_json::Value =
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    assert_eq!(
+        v["bullets"],
+        serde_json::json!(["none", "none", "disc"]),
+        "{v}"
+    );
+    assert_eq!(v["overflow"], "auto", "{v}");
+    assert_eq!(v["scrolls"], true, "the wide table scrolls in its box: {v}");
+    assert_eq!(v["code_lines"], 1, "{v}");
+    // One line high: the code did not wrap inside its word.
+    let height = v["code_height"].as_u64().unwrap_or(0);
+    let font = v["font_size"].as_u64().unwrap_or(16);
+    assert!(height < font * 2 + 8, "code wrapped: {v}");
+}

@@ -270,10 +270,17 @@ fn check_searches(chromium: &Path, example: &str, accents: &str, catalog: &Catal
         "owners shown"
     );
 
-    // A word only in one page's body (a command in a code block).
+    // A word only in one page's code blocks (a command) finds the page; the
+    // snippet is the section's prose (code blocks are never snippet text).
     let s = search(example, "q=patronictl");
     assert_eq!(s.urls, ["runbooks/db-failover.html"], "{}", s.html);
-    assert!(s.html.contains("<mark>patronictl</mark>"), "{}", s.html);
+    assert!(!s.html.contains("<mark>patronictl</mark>"), "{}", s.html);
+    assert!(
+        s.html
+            .contains("<p class=\"search-snippet\">Check whether Patroni"),
+        "{}",
+        s.html
+    );
 
     // Case, plural and prefix: "Runbook" typed as "RUNBOOKS", "failov".
     let s = search(example, "q=RUNBOOKS");
@@ -843,4 +850,78 @@ fn percent_encode(s: &str) -> String {
             }
         })
         .collect()
+}
+
+/// One section of a result file: anchor, heading, snippet text.
+type IndexedSection = (String, String, String);
+
+/// The `x` (sections) of every page in the index's result files, by URL.
+fn indexed_sections(site: &Path) -> Vec<(String, Vec<IndexedSection>)> {
+    let mut out = Vec::new();
+    for file in walk(&site.join("search/p")) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let json = text
+            .trim_end()
+            .strip_prefix("window.__handbookSearch.pages(")
+            .and_then(|s| s.strip_suffix(");"))
+            .and_then(|s| s.split_once(','))
+            .map(|(_, data)| data)
+            .unwrap_or_else(|| panic!("{file:?} calls pages(N, [...])"));
+        let pages: Vec<serde_json::Value> = serde_json::from_str(json).unwrap();
+        for p in pages {
+            let sections = serde_json::from_value(p["x"].clone()).unwrap();
+            out.push((p["u"].as_str().unwrap().to_owned(), sections));
+        }
+    }
+    out
+}
+
+/// A snippet is cut from the prose of a section, never from its code
+/// blocks (an ASCII table there is clutter); the words of code blocks are
+/// still found.
+#[test]
+fn snippets_leave_out_code_blocks_whose_words_are_still_indexed() {
+    let t = HandbookTest::with_pages(
+        "Snippets",
+        &[(
+            "capacity.md",
+            concat!(
+                "---\ntitle: Capacity\n---\n\n",
+                "## Nodes\n\n",
+                "```text\n",
+                "+--------+-------------+\n",
+                "| node   | cpu         |\n",
+                "+--------+-------------+\n",
+                "│ db-1   │ 93% axolotlcpu │\n",
+                "└────────┴─────────────┘\n",
+                "```\n\n",
+                "The pangolin report above lists every node.\n\n",
+                "    kubectl drain --ignore-daemonsets zorillactl\n",
+            ),
+        )],
+    );
+    let site = build(&t);
+    let pages = indexed_sections(&site);
+    let (_, sections) = pages
+        .iter()
+        .find(|(u, _)| u == "capacity.html")
+        .expect("the page is indexed");
+    let nodes = sections
+        .iter()
+        .find(|s| s.0 == "nodes")
+        .expect("the Nodes section");
+    assert_eq!(nodes.2, "The pangolin report above lists every node.");
+    for (_, _, snippet) in sections {
+        for clutter in ["+---", "│", "└", "| node", "kubectl"] {
+            assert!(!snippet.contains(clutter), "{clutter} in {snippet:?}");
+        }
+    }
+    // Words only in code blocks are still terms of the index.
+    let text = all_index_text(&site);
+    for word in ["pangolin", "axolotlcpu", "zorillactl", "kubectl"] {
+        assert!(
+            text.contains(&format!("\"{word}\":[")),
+            "{word} not indexed"
+        );
+    }
 }

@@ -582,6 +582,7 @@ fn serve_broken_config_keeps_the_last_good_site_with_an_overlay() {
         "the overlay names the file: {overlay}"
     );
     assert!(!overlay.contains("<b>"), "the error text is escaped");
+    assert_overlay_is_readable(&r.body);
     // And the console shows it (stderr is read on another thread).
     s.wait_for_stderr("book.toml");
     // The overlay is on every page, the 404 page included.
@@ -1555,4 +1556,62 @@ fn serve_sidebar_opens_the_branch_and_follows_a_new_title() {
         &adr.replace("title: Old server sessions", "title: Sticky sessions 2718"),
     );
     cdp.wait_for(&adrs_show("Sticky sessions 2718"), |v| v == true);
+}
+
+/// WCAG 2 contrast ratio of two `#rrggbb` colours.
+fn contrast_ratio(a: &str, b: &str) -> f64 {
+    let luminance = |hex: &str| {
+        let hex = hex.trim_start_matches('#');
+        assert_eq!(hex.len(), 6, "#rrggbb colour: {hex}");
+        let channel = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4)
+    };
+    let (a, b) = (luminance(a), luminance(b));
+    (a.max(b) + 0.05) / (a.min(b) + 0.05)
+}
+
+/// The overlay in the page `html` sets a text colour and a background on
+/// each of its elements, so the page's stylesheet (whose `pre` is light in
+/// the light theme) cannot show through, and each pair has a contrast of
+/// at least 4.5:1 (WCAG AA).
+#[track_caller]
+fn assert_overlay_is_readable(html: &str) {
+    let start = html
+        .find("<div id=\"handbook-error-overlay\"")
+        .expect("the overlay");
+    let end = html[start..].find("</div>").expect("the overlay ends") + start;
+    let overlay = &html[start..end];
+    let mut seen = Vec::new();
+    for tag in overlay.split('<').skip(1).filter(|t| !t.starts_with('/')) {
+        let name = tag.split([' ', '>']).next().unwrap_or_default();
+        if name.is_empty() || name.starts_with('!') {
+            continue;
+        }
+        let style = tag
+            .split("style=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or_else(|| panic!("<{name}> in the overlay has no style: {tag}"));
+        let prop = |p: &str| {
+            style
+                .split(';')
+                .find_map(|d| d.trim().strip_prefix(&format!("{p}:")))
+                .unwrap_or_else(|| panic!("<{name}> sets no {p}: {style}"))
+                .trim()
+        };
+        let (fg, bg) = (prop("color"), prop("background"));
+        let ratio = contrast_ratio(fg, bg);
+        assert!(ratio >= 4.5, "<{name}>: {fg} on {bg} is {ratio:.2}:1");
+        seen.push(name.to_owned());
+    }
+    for name in ["div", "p", "pre", "button"] {
+        assert!(seen.iter().any(|s| s == name), "no <{name}> in {seen:?}");
+    }
 }
