@@ -95,14 +95,15 @@ impl Footnotes {
 
     /// Fills in the reference placeholders, takes the definitions out of
     /// `events` and appends them as the footnotes section. `taken` are the
-    /// ids the page uses already.
+    /// ids the page uses already. Also returns the ids it gave the notes
+    /// and references, which links may point at (`#fn-1`).
     pub(super) fn place<'a>(
         self,
         mut events: Vec<Event<'a>>,
         taken: impl IntoIterator<Item = String>,
-    ) -> Vec<Event<'a>> {
+    ) -> (Vec<Event<'a>>, Vec<String>) {
         if self.is_empty() {
-            return events;
+            return (events, Vec::new());
         }
         let n = events.len();
         let mut defs = self.defs;
@@ -245,7 +246,11 @@ impl Footnotes {
             body.push(Event::Html(CowStr::Borrowed("</li>\n")));
         }
         body.push(Event::Html(CowStr::Borrowed("</ol>\n</section>\n")));
-        body
+        let ids = notes
+            .iter()
+            .flat_map(|n| std::iter::once(n.id.clone()).chain(n.ref_ids.iter().cloned()))
+            .collect();
+        (body, ids)
     }
 }
 

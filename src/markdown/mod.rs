@@ -979,7 +979,9 @@ impl<'a> Renderer<'a, '_> {
                         std::iter::once(h.id.clone()).chain(h.aliases.iter().cloned())
                     }))
                     .chain(self.html_anchors.iter().cloned());
-            std::mem::take(&mut self.footnotes).place(self.events, taken)
+            let (events, ids) = std::mem::take(&mut self.footnotes).place(self.events, taken);
+            self.html_anchors.extend(ids);
+            events
         };
         let events = autolink::autolink_events(events);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());

@@ -358,3 +358,17 @@ fn raw_html_links_are_checked_and_written_to_the_output_files() {
         "{html}"
     );
 }
+
+/// Footnotes' ids are link targets like headings': a hand-written link to
+/// a note or back to its reference is not `anchor-broken`; a made-up one is.
+#[test]
+fn links_to_footnotes_resolve() {
+    let t = HandbookTest::with_pages(
+        "Notes",
+        &[(
+            "a.md",
+            "# A\n\nClaim.[^src]\n\nSee [the source](#fn-src), [back](#fnref-src) and [nothing](#fn-nope).\n\n[^src]: The source.\n",
+        )],
+    );
+    assert_eq!(broken(&t), ["src/a.md:5: anchor-broken"]);
+}
