@@ -46,6 +46,7 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod suggest;
+pub mod summary;
 
 pub use config::Config;
 pub use diag::{Diagnostic, Severity};

@@ -926,7 +926,7 @@ impl Default for Scan {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Inputs {
     today: Date,
-    /// owners.yaml, CODEOWNERS and config findings.
+    /// owners.yaml, CODEOWNERS, SUMMARY.md and config findings.
     owners: u64,
     /// Which assets exist (links to them are checked).
     assets: u64,
@@ -939,6 +939,8 @@ impl Inputs {
     fn of(h: &Handbook, today: Date) -> Inputs {
         let mut owners = DefaultHasher::new();
         format!("{:?}{:?}{:?}", h.registry, h.codeowners, h.config_findings).hash(&mut owners);
+        // SUMMARY.md orders the sidebar and previous/next.
+        h.summary.hash(&mut owners);
         let mut assets = DefaultHasher::new();
         for a in &h.assets {
             a.rel.hash(&mut assets);
