@@ -120,6 +120,9 @@ fn owner_ref(h: &Handbook, files: &OwnerFiles, o: &Owner) -> OwnerRef {
     }
 }
 
+/// The stem no owner page gets: `owners/index.html` lists the owners.
+const INDEX_STEM: &str = "index";
+
 /// The file of each owner page: [`owner_file`] of its id, unless another id
 /// makes the same name (`a b` and `a-b`, or `Alice` and `alice` on a
 /// case-insensitive disk). Then the first id in sort order keeps the name
@@ -170,11 +173,15 @@ impl OwnerFiles {
                 .push((id, stem));
         }
         let mut taken: BTreeSet<String> = groups.keys().cloned().collect();
+        // `owners/index.html` is the list of owners.
+        taken.insert(INDEX_STEM.to_owned());
         let mut stems = BTreeMap::new();
-        for members in groups.values() {
+        for (key, members) in &groups {
             let mut members = members.iter();
-            if let Some((id, stem)) = members.next() {
-                stems.insert(id.to_string(), stem.clone());
+            if key != INDEX_STEM {
+                if let Some((id, stem)) = members.next() {
+                    stems.insert(id.to_string(), stem.clone());
+                }
             }
             for (id, stem) in members {
                 let mut n = 2;
@@ -790,6 +797,10 @@ pub fn output_clashes(h: &Handbook, site: &SiteView, theme_statics: &[&str]) -> 
         ("handbook.json", "the catalog"),
         ("sitemap.xml", "the sitemap"),
         ("toc.js", "the sidebar script"),
+        (
+            crate::render::owner_index::OWNERS_INDEX_URL,
+            "the owners index",
+        ),
     ] {
         generated.insert(url, what.to_string());
     }
@@ -952,6 +963,10 @@ mod tests {
         assert_eq!(f.url("owner"), "owners/owner-2.html");
         // Unknown ids fall back to their plain name.
         assert_eq!(f.url("zed"), "owners/zed.html");
+        // `owners/index.html` is the owners index, in any case.
+        let f = OwnerFiles::new(["index", "Index"]);
+        assert_eq!(f.url("Index"), "owners/Index-2.html");
+        assert_eq!(f.url("index"), "owners/index-3.html");
         let again = OwnerFiles::new(["owner", "..", "alice", "Alice", "a-b-2", "a b", "a-b"]);
         assert_eq!(again.stems, f.stems);
     }

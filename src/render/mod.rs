@@ -32,6 +32,9 @@
 //! - `kind.html`: `kind` ([`view::KindIndexView`]);
 //! - `owner.html`: `owner` ([`view::OwnerView`]); each row of `owner.pages`
 //!   names only that owner in `owners` and counts the rest in `co_owners`;
+//! - `owners.html` (written to `owners/index.html`): `owners`, one
+//!   [`owner_index::OwnerRow`] per owner, teams first, then people, each by
+//!   label;
 //! - `health.html`: `health` ([`view::HealthView`]) and `chart`: `width`,
 //!   `height`, `label_width`, `max`, `rows` of `{label, kind, y, total,
 //!   stale, unowned, w_total, w_stale, w_unowned}` (SVG user units), and
@@ -64,6 +67,7 @@
 pub mod view;
 
 mod nav;
+pub mod owner_index;
 mod theme;
 
 use std::collections::BTreeMap;
@@ -148,6 +152,17 @@ pub fn render_site(site: &SiteView, theme: &Theme, extra_css: &str, sink: &dyn S
             OwnerCtx { owner },
         )
     })?;
+
+    render_html(
+        sink,
+        theme,
+        "owners.html",
+        &site_ctx,
+        owner_index::OWNERS_INDEX_URL,
+        OwnersCtx {
+            owners: owner_index::owner_rows(site),
+        },
+    )?;
 
     let health = HealthCtx {
         health: &site.health,
@@ -382,6 +397,11 @@ struct OwnerCtx<'a> {
 }
 
 #[derive(Debug, Serialize)]
+struct OwnersCtx<'a> {
+    owners: Vec<owner_index::OwnerRow<'a>>,
+}
+
+#[derive(Debug, Serialize)]
 struct HealthCtx<'a> {
     health: &'a HealthView,
     chart: Chart<'a>,
@@ -602,12 +622,13 @@ fn json_for_script<T: Serialize>(value: &T) -> String {
     out
 }
 
-/// `sitemap.xml`: every page, kind index, owner page, the health page and
+/// `sitemap.xml`: every page, kind index, owner page, the owners index, the health page and
 /// (when generated) the home page; absolute when `site_url` is set.
 fn sitemap(site: &SiteView, with_home: bool) -> Vec<u8> {
     let mut urls: Vec<&str> = site.pages.iter().map(|p| p.url.as_str()).collect();
     urls.extend(site.kinds.iter().map(|k| k.url.as_str()));
     urls.extend(site.owners.iter().map(|o| o.url.as_str()));
+    urls.push(owner_index::OWNERS_INDEX_URL);
     urls.push("health.html");
     urls.push("reliability.html");
     if with_home {

@@ -1586,6 +1586,26 @@ mod tests {
             [root.join("src/guides/deep")].into(),
             false,
         );
+        // SUMMARY.md orders the sidebar and previous / next; a weight too.
+        let d = book.edit("src/SUMMARY.md", |_| {
+            "# Summary\n\n- [Escape](guides/escape.md)\n- [Failover](runbooks/db-failover.md)\n- [Gone](guides/gone.md)\n".to_owned()
+        });
+        step("add a SUMMARY.md", d, false);
+        let d = book.edit("src/guides/escape.md", |t| t + "\nAppended paragraph.\n");
+        step("append to a body under a SUMMARY.md", d, true);
+        let d = book.edit("src/SUMMARY.md", |t| {
+            t.replace("- [Gone](guides/gone.md)\n", "")
+                .replace("- [Escape](guides/escape.md)\n", "")
+                + "- [Escape](guides/escape.md)\n"
+        });
+        step("reorder SUMMARY.md", d, false);
+        let d = book.edit("src/runbooks/api-restart.md", |t| {
+            t.replacen("---\n", "---\nweight: -5\n", 1)
+        });
+        step("give a page a weight", d, false);
+        let gone = root.join("src/SUMMARY.md");
+        std::fs::remove_file(&gone).unwrap();
+        step("delete SUMMARY.md", [gone].into(), false);
         step("nothing changed", HashSet::new(), true);
     }
 
