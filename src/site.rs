@@ -964,9 +964,9 @@ mod tests {
         // Unknown ids fall back to their plain name.
         assert_eq!(f.url("zed"), "owners/zed.html");
         // `owners/index.html` is the owners index, in any case.
-        let f = OwnerFiles::new(["index", "Index"]);
-        assert_eq!(f.url("Index"), "owners/Index-2.html");
-        assert_eq!(f.url("index"), "owners/index-3.html");
+        let ix = OwnerFiles::new(["index", "Index"]);
+        assert_eq!(ix.url("Index"), "owners/Index-2.html");
+        assert_eq!(ix.url("index"), "owners/index-3.html");
         let again = OwnerFiles::new(["owner", "..", "alice", "Alice", "a-b-2", "a b", "a-b"]);
         assert_eq!(again.stems, f.stems);
     }

@@ -26,6 +26,13 @@
 //! Plus, per template:
 //! - `page.html`: `page` ([`view::PageView`]), `is_home` (bool) and, when
 //!   `is_home`, `home` (see below) for the listing under the content;
+//!   `page.prev` and `page.next` (`{title, url}` or null: the neighbours in
+//!   the sidebar's reading order) and `page.breadcrumbs` (`[{title, url}]`,
+//!   the home page then each folder down to the page's own, `url` null for
+//!   a folder without an index page; empty on the home page). The default
+//!   theme draws them as `<nav class="breadcrumbs">` (first in the
+//!   article) and `<nav class="page-nav">` with `a.page-nav-prev` and
+//!   `a.page-nav-next` (last);
 //! - `home.html`: `home`: `stale_recent` (up to ten [`view::PageSummary`],
 //!   most recently stale first), `stale`, `due_soon`, `unowned`,
 //!   `single_owner`, `overdue_actions`, `errors`, `warnings`, `infos` (counts);
