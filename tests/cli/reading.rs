@@ -3,7 +3,7 @@
 //! previous and next page in that order and shows its breadcrumbs, and
 //! `owners/index.html` lists every owner.
 
-use crate::harness::{list_files, unreachable_hrefs, HandbookTest, TODAY};
+use crate::harness::{chromium_or_skip, list_files, unreachable_hrefs, HandbookTest, TODAY};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -116,6 +116,30 @@ fn summary_order_wins_in_the_sidebar_and_previous_next() {
             "appendix.html"
         ]
     );
+}
+
+#[test]
+fn the_browser_draws_the_sidebar_in_summary_order() {
+    let Some(chromium) = chromium_or_skip("the_browser_draws_the_sidebar_in_summary_order") else {
+        return;
+    };
+    let t = summarised();
+    let site = build(&t);
+    let dom = crate::search::dump_dom(
+        &chromium,
+        &format!("file://{}/ops/zulu.html", site.display()),
+    );
+    let start = dom.find("<nav id=\"sidebar\"").expect("no sidebar");
+    let nav = &dom[start..];
+    let nav = &nav[..nav.find("</nav>").unwrap_or(nav.len())];
+    let at = |s: &str| {
+        nav.find(s)
+            .unwrap_or_else(|| panic!("{s} not drawn:\n{nav}"))
+    };
+    assert!(at(">Intro</a>") < at(">Operations<"), "{nav}");
+    assert!(at(">Operations<") < at(">Zulu</a>"), "{nav}");
+    assert!(at(">Zulu</a>") < at(">Alpha</a>"), "{nav}");
+    assert!(at(">Alpha</a>") < at(">Appendix</a>"), "{nav}");
 }
 
 #[test]
