@@ -27,7 +27,9 @@
 use crate::markdown::is_index_page;
 use crate::natural::natural_cmp;
 use crate::page::Handbook;
-use crate::render::view::{Crumb, NavEntry, NavFolder, NavGroup, NavNode, NavPage, NavTree};
+use crate::render::view::{
+    Crumb, NavEntry, NavFolder, NavGroup, NavNode, NavPage, NavTree, PageLink, PageView,
+};
 use crate::rules::Evaluation;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -120,6 +122,30 @@ pub fn nav_tree(h: &Handbook, ev: &Evaluation) -> NavData {
         order: b.order,
         crumbs: b.crumbs,
     }
+}
+
+/// Gives each page its sidebar branch, breadcrumbs and previous / next
+/// (from `nav`, which [`nav_tree`] worked out for these pages);
+/// returns the sidebar tree.
+pub fn attach_nav(pages: &mut [PageView], nav: NavData) -> NavTree {
+    let link = |v: &PageView| PageLink {
+        title: v.title.clone(),
+        url: v.url.clone(),
+    };
+    let mut links: Vec<(Option<PageLink>, Option<PageLink>)> = vec![(None, None); pages.len()];
+    for w in nav.order.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        links[a].1 = Some(link(&pages[b]));
+        links[b].0 = Some(link(&pages[a]));
+    }
+    let parts = nav.branches.into_iter().zip(nav.crumbs).zip(links);
+    for (view, ((branch, crumbs), (prev, next))) in pages.iter_mut().zip(parts) {
+        view.nav = branch;
+        view.breadcrumbs = crumbs;
+        view.prev = prev;
+        view.next = next;
+    }
+    nav.tree
 }
 
 /// A source folder while the tree is built.

@@ -66,7 +66,7 @@ pub fn site_view(h: &Handbook, ev: &Evaluation, today: Date) -> SiteView {
             )
         },
     );
-    let nav = attach_nav(&mut pages, nav);
+    let nav = crate::nav::attach_nav(&mut pages, nav);
     SiteView {
         title: h.config.title.clone(),
         description: h.config.description.clone(),
@@ -80,30 +80,6 @@ pub fn site_view(h: &Handbook, ev: &Evaluation, today: Date) -> SiteView {
         reliability: crate::reliability::reliability_view(h, &incidents, today),
         pages,
     }
-}
-
-/// Gives each page its sidebar branch, breadcrumbs and previous / next
-/// (from `nav`, which [`crate::nav::nav_tree`] worked out for these pages);
-/// returns the sidebar tree.
-fn attach_nav(pages: &mut [PageView], nav: crate::nav::NavData) -> NavTree {
-    let link = |v: &PageView| PageLink {
-        title: v.title.clone(),
-        url: v.url.clone(),
-    };
-    let mut links: Vec<(Option<PageLink>, Option<PageLink>)> = vec![(None, None); pages.len()];
-    for w in nav.order.windows(2) {
-        let (a, b) = (w[0], w[1]);
-        links[a].1 = Some(link(&pages[b]));
-        links[b].0 = Some(link(&pages[a]));
-    }
-    let parts = nav.branches.into_iter().zip(nav.crumbs).zip(links);
-    for (view, ((branch, crumbs), (prev, next))) in pages.iter_mut().zip(parts) {
-        view.nav = branch;
-        view.breadcrumbs = crumbs;
-        view.prev = prev;
-        view.next = next;
-    }
-    nav.tree
 }
 
 /// `../` repeated once per folder level of a root-relative URL.
