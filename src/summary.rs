@@ -69,7 +69,10 @@ pub fn load_summary(config: &Config) -> Result<Option<Summary>> {
     if !abs.is_file() {
         return Ok(None);
     }
-    let text = std::fs::read_to_string(&abs).map_err(io_err(&abs))?;
+    // Bytes that are not UTF-8 only spoil the links they are in, which
+    // then name no page and are reported.
+    let bytes = std::fs::read(&abs).map_err(io_err(&abs))?;
+    let text = String::from_utf8_lossy(&bytes);
     let prefix = crate::discover::root_prefix(config);
     let path = if prefix.is_empty() {
         SUMMARY_FILE.to_owned()

@@ -382,3 +382,20 @@ fn owners_index_lists_every_owner_with_links_that_resolve() {
     );
     assert!(index.contains("<a href=\"../owners/index.html\" aria-current=\"page\">Owners</a>"));
 }
+
+#[test]
+fn a_summary_that_is_not_utf8_is_reported_not_fatal() {
+    let t = HandbookTest::with_pages("Bytes", &[("index.md", "# Home\n"), ("a.md", "# A\n")]);
+    t.write_bytes(
+        "src/SUMMARY.md",
+        b"# Summary\n\n- [A](a.md)\n- [B](b\xff.md)\n",
+    );
+    let (code, findings) = t.check_json();
+    assert_eq!(code, 1);
+    let broken: Vec<_> = findings
+        .iter()
+        .filter(|f| f.path == "src/SUMMARY.md")
+        .map(|f| (f.rule.as_str(), f.line, f.column))
+        .collect();
+    assert_eq!(broken, [("link-broken", 4, 7)], "{findings:?}");
+}
