@@ -158,7 +158,11 @@ pub fn discover_paths(config: &Config) -> (Vec<(String, PathBuf)>, Vec<AssetFile
             Err(_) => continue,
         };
         let name = entry.file_name().to_string_lossy();
-        if entry.depth() == 1 && content == &config.root && ROOT_FILES.contains(&name.as_ref()) {
+        // SUMMARY.md at the top of the content folder is the reading order
+        // (see `crate::summary`), not a page, wherever that folder is.
+        let root_file = (content == &config.root && ROOT_FILES.contains(&name.as_ref()))
+            || name == crate::summary::SUMMARY_FILE;
+        if entry.depth() == 1 && root_file {
             continue;
         }
         if config.exclude.excludes(&rel) {

@@ -205,6 +205,7 @@ fn render_page(data: &[u8]) -> RenderedPage {
         pages: vec![page],
         assets: Vec::new(),
         config_findings: Vec::new(),
+        summary: None,
         history: Default::default(),
     };
     let ev = crate::rules::run_rules(&h, today());

@@ -47,6 +47,7 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod suggest;
+pub mod summary;
 pub mod url;
 
 pub use config::Config;

@@ -149,6 +149,7 @@ mod tests {
         assert_eq!(key_mapping("review_in"), "review interval");
         // `author` is not an owner alias: the parser ignores it.
         assert_eq!(key_mapping("author"), "kept, not used");
-        assert_eq!(key_mapping("weight"), "kept, not used");
+        assert_eq!(key_mapping("weight"), "weight");
+        assert_eq!(key_mapping("nav_order"), "kept, not used");
     }
 }

@@ -12,9 +12,13 @@
 //! groups (nodes of their own, themselves cut when they are too big), so
 //! no node grows past a few hundred entries either.
 //!
-//! Order within a folder: subfolders, then pages, each in natural order
-//! of what the reader sees ("4. Deploys" before "39. Rollbacks"); at the
-//! top, the home page comes first. A folder is named by its index page's
+//! Order within a folder (see [`order`]): at the top, the home page first;
+//! then what `SUMMARY.md` lists, in its order (a folder where its first
+//! listed page is); then subfolders, then pages, each by `weight` (a
+//! folder by its index page's; lower first, none last) and then in natural
+//! order of what the reader sees ("4. Deploys" before "39. Rollbacks").
+//! The reading order (previous / next) is the sidebar's, depth first: a
+//! folder's index page, then what the folder lists. A folder is named by its index page's
 //! title (`index.md`, `README.md`, `_index.md`), else by its name made
 //! readable; a folder that holds nothing but its index page is listed as
 //! that page. Siblings that would show the same text get a hint that tells
@@ -23,7 +27,9 @@
 use crate::markdown::is_index_page;
 use crate::natural::natural_cmp;
 use crate::page::Handbook;
-use crate::render::view::{NavEntry, NavFolder, NavGroup, NavNode, NavPage, NavTree};
+use crate::render::view::{
+    Crumb, NavEntry, NavFolder, NavGroup, NavNode, NavPage, NavTree, PageLink, PageView,
+};
 use crate::rules::Evaluation;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -33,9 +39,28 @@ pub const GROUP_MAX: usize = 100;
 /// The id of the top node (the content folder itself).
 pub const ROOT_ID: &str = "root";
 
-/// The sidebar tree, and for each page (in `h.pages` order) its branch:
-/// the ids of the nodes to open to show it, from the top down.
-pub fn nav_tree(h: &Handbook, ev: &Evaluation) -> (NavTree, Vec<Vec<String>>) {
+mod order;
+
+/// What [`nav_tree`] works out: the sidebar and where each page is in it.
+#[derive(Debug, Clone, Default)]
+pub struct NavData {
+    /// The sidebar tree.
+    pub tree: NavTree,
+    /// For each page (in `h.pages` order) its branch: the ids of the
+    /// nodes to open to show it, from the top down.
+    pub branches: Vec<Vec<String>>,
+    /// The pages the sidebar shows, in reading order (depth first, as
+    /// listed), by index into `h.pages`.
+    pub order: Vec<usize>,
+    /// For each page, the folders above it: the home page, then each
+    /// folder down to the page's own (not the page itself). Empty for the
+    /// home page.
+    pub crumbs: Vec<Vec<Crumb>>,
+}
+
+/// The sidebar tree, each page's branch in it, the reading order and
+/// each page's breadcrumbs.
+pub fn nav_tree(h: &Handbook, ev: &Evaluation) -> NavData {
     let mut top = Dir::default();
     for (i, p) in h.pages.iter().enumerate() {
         let mut parts: Vec<&str> = p.src.rel.split('/').collect();
@@ -63,19 +88,64 @@ pub fn nav_tree(h: &Handbook, ev: &Evaluation) -> (NavTree, Vec<Vec<String>>) {
             dir.pages.push(i);
         }
     }
+    let ranks = crate::summary::summary_ranks(h.summary.as_ref(), &h.pages);
+    order::rank_dirs(&mut top, &ranks);
     let mut b = Builder {
         h,
         ev,
+        ranks,
         ids: BTreeSet::new(),
         nodes: Vec::new(),
         branches: vec![Vec::new(); h.pages.len()],
+        order: Vec::with_capacity(h.pages.len()),
+        crumbs: vec![Vec::new(); h.pages.len()],
     };
     top.id = ROOT_ID.to_owned();
     b.ids.insert(ROOT_ID.to_owned());
     b.assign_ids(&mut top);
-    b.folder(&top, &[]);
+    let home = Crumb {
+        title: top
+            .index
+            .map(|i| h.pages[i].title.clone())
+            .filter(|t| !t.trim().is_empty())
+            .unwrap_or_else(|| {
+                let t = h.config.title.trim();
+                if t.is_empty() { "Home" } else { t }.to_owned()
+            }),
+        url: Some("index.html".to_owned()),
+    };
+    b.folder(&top, &[], &[home]);
     b.nodes.sort_by(|x, y| x.id.cmp(&y.id));
-    (NavTree { nodes: b.nodes }, b.branches)
+    NavData {
+        tree: NavTree { nodes: b.nodes },
+        branches: b.branches,
+        order: b.order,
+        crumbs: b.crumbs,
+    }
+}
+
+/// Gives each page its sidebar branch, breadcrumbs and previous / next
+/// (from `nav`, which [`nav_tree`] worked out for these pages);
+/// returns the sidebar tree.
+pub fn attach_nav(pages: &mut [PageView], nav: NavData) -> NavTree {
+    let link = |v: &PageView| PageLink {
+        title: v.title.clone(),
+        url: v.url.clone(),
+    };
+    let mut links: Vec<(Option<PageLink>, Option<PageLink>)> = vec![(None, None); pages.len()];
+    for w in nav.order.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        links[a].1 = Some(link(&pages[b]));
+        links[b].0 = Some(link(&pages[a]));
+    }
+    let parts = nav.branches.into_iter().zip(nav.crumbs).zip(links);
+    for (view, ((branch, crumbs), (prev, next))) in pages.iter_mut().zip(parts) {
+        view.nav = branch;
+        view.breadcrumbs = crumbs;
+        view.prev = prev;
+        view.next = next;
+    }
+    nav.tree
 }
 
 /// A source folder while the tree is built.
@@ -94,6 +164,8 @@ struct Dir {
     index: Option<usize>,
     /// Index pages that lost the folder's `index.html` to `index`.
     shadowed: Vec<usize>,
+    /// The first `SUMMARY.md` position of a page in it, at any depth.
+    rank: Option<usize>,
 }
 
 /// Where an entry of a folder's listing comes from.
@@ -107,9 +179,13 @@ enum Slot<'d> {
 struct Builder<'a> {
     h: &'a Handbook,
     ev: &'a Evaluation,
+    /// `SUMMARY.md` positions by page.
+    ranks: HashMap<usize, usize>,
     ids: BTreeSet<String>,
     nodes: Vec<NavNode>,
     branches: Vec<Vec<String>>,
+    order: Vec<usize>,
+    crumbs: Vec<Vec<Crumb>>,
 }
 
 /// What [`Builder::folder`] tells the parent about a folder.
@@ -150,11 +226,23 @@ impl Builder<'_> {
 
     /// Builds the node of `dir` (and its groups and subfolders' nodes) and
     /// the branches of the pages in it; `above` is the branch down to the
-    /// node that lists `dir`.
-    fn folder(&mut self, dir: &Dir, above: &[String]) -> Totals {
+    /// node that lists `dir`, `trail` the breadcrumbs down to `dir` itself.
+    fn folder(&mut self, dir: &Dir, above: &[String], trail: &[Crumb]) -> Totals {
         let mut branch = above.to_vec();
         branch.push(dir.id.clone());
         let mut totals = Totals { pages: 0, stale: 0 };
+        // The folder's own link comes before what it lists; its index
+        // page's breadcrumbs stop above the folder.
+        if let Some(i) = dir.index {
+            if dir.id != ROOT_ID {
+                self.order.push(i);
+            }
+        }
+        for &i in dir.index.iter().chain(&dir.shadowed) {
+            if dir.id != ROOT_ID {
+                self.crumbs[i] = trail[..trail.len().saturating_sub(1)].to_vec();
+            }
+        }
 
         // A folder that holds nothing but its index page is listed as
         // that page: a folder to open for one link is a step for nothing.
@@ -162,7 +250,7 @@ impl Builder<'_> {
             .dirs
             .values()
             .partition(|sub| sub.dirs.is_empty() && sub.pages.is_empty() && sub.index.is_some());
-        let mut folders: Vec<(NavEntry, Slot<'_>)> = subs
+        let folders: Vec<(NavEntry, Slot<'_>)> = subs
             .into_iter()
             .map(|sub| {
                 let label = match sub.index {
@@ -180,7 +268,7 @@ impl Builder<'_> {
                 (entry, Slot::Folder(sub))
             })
             .collect();
-        let mut pages: Vec<(NavEntry, Slot<'_>)> = dir
+        let pages: Vec<(NavEntry, Slot<'_>)> = dir
             .pages
             .iter()
             .map(|&i| (NavEntry::Page(self.page_entry(i)), Slot::Page(i)))
@@ -197,15 +285,17 @@ impl Builder<'_> {
         let by_label = |a: &(NavEntry, Slot<'_>), b: &(NavEntry, Slot<'_>)| {
             natural_cmp(a.0.label(), b.0.label()).then_with(|| tie(a).cmp(&tie(b)))
         };
-        folders.sort_by(by_label);
-        pages.sort_by(by_label);
-        let mut entries = Vec::with_capacity(folders.len() + pages.len() + 1);
+        let mut listed = folders;
+        listed.extend(pages);
+        listed.sort_by(|a, b| {
+            order::compare(self.h, &self.ranks, &a.1, &b.1).then_with(|| by_label(a, b))
+        });
+        let mut entries = Vec::with_capacity(listed.len() + 1);
         // The home page (the top folder's index) first.
         if let Some(i) = dir.index.filter(|_| dir.id == ROOT_ID) {
             entries.push((NavEntry::Page(self.page_entry(i)), Slot::Page(i)));
         }
-        entries.extend(folders);
-        entries.extend(pages);
+        entries.extend(listed);
         self.add_hints(&mut entries);
 
         let places = group_places(entries.len(), &dir.id);
@@ -214,7 +304,12 @@ impl Builder<'_> {
             down.extend(groups);
             match slot {
                 Slot::Folder(sub) => {
-                    let t = self.folder(sub, &down);
+                    let mut inner = trail.to_vec();
+                    inner.push(Crumb {
+                        title: entry.label().to_owned(),
+                        url: sub.index.map(|i| self.h.pages[i].url.clone()),
+                    });
+                    let t = self.folder(sub, &down, &inner);
                     if let NavEntry::Folder(f) = entry {
                         f.pages = t.pages;
                         f.stale = t.stale;
@@ -224,13 +319,20 @@ impl Builder<'_> {
                 }
                 Slot::Page(i) => {
                     self.count(&mut totals, *i);
+                    self.order.push(*i);
+                    if dir.index != Some(*i) {
+                        self.crumbs[*i] = trail.to_vec();
+                    }
                     self.branches[*i] = down;
                 }
                 Slot::Lone(sub, i) => {
                     self.count(&mut totals, *i);
+                    self.order.push(*i);
                     for &j in &sub.shadowed {
                         self.branches[j] = down.clone();
+                        self.crumbs[j] = trail.to_vec();
                     }
+                    self.crumbs[*i] = trail.to_vec();
                     self.branches[*i] = down;
                 }
             }

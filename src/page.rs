@@ -80,6 +80,8 @@ pub struct Handbook {
     pub assets: Vec<AssetFile>,
     /// Findings about config files (unknown keys).
     pub config_findings: Vec<Diagnostic>,
+    /// `SUMMARY.md`, when the content folder has one (see [`crate::summary`]).
+    pub summary: Option<crate::summary::Summary>,
     /// Git history of the pages (unknown until read; see [`crate::history`]).
     pub history: std::sync::Arc<crate::history::History>,
 }

@@ -190,9 +190,14 @@ pub fn load_handbook_with(
             config.root.display()
         )));
     }
+    let summary = crate::summary::load_summary(&config)?;
     let mut config_findings = config.findings.clone();
     config_findings.extend(registry_findings);
+    if let Some(s) = &summary {
+        config_findings.extend(crate::summary::summary_findings(s, &pages));
+    }
     Ok(Handbook {
+        summary,
         config,
         registry,
         codeowners,
@@ -460,6 +465,7 @@ fn without_drafts(
             .collect(),
         assets: h.assets.clone(),
         config_findings: h.config_findings.clone(),
+        summary: h.summary.clone(),
         history: h.history.clone(),
     };
     let ev = crate::rules::Evaluation {

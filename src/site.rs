@@ -66,10 +66,7 @@ pub fn site_view(h: &Handbook, ev: &Evaluation, today: Date) -> SiteView {
             )
         },
     );
-    let (nav, branches) = nav;
-    for (view, branch) in pages.iter_mut().zip(branches) {
-        view.nav = branch;
-    }
+    let nav = crate::nav::attach_nav(&mut pages, nav);
     SiteView {
         title: h.config.title.clone(),
         description: h.config.description.clone(),
@@ -98,6 +95,9 @@ fn owner_ref(h: &Handbook, files: &OwnerFiles, o: &Owner) -> OwnerRef {
         url: files.url(o.id()),
     }
 }
+
+/// The stem no owner page gets: `owners/index.html` lists the owners.
+const INDEX_STEM: &str = "index";
 
 /// The file of each owner page: [`owner_file`] of its id, unless another id
 /// makes the same name (`a b` and `a-b`, or `Alice` and `alice` on a
@@ -149,11 +149,15 @@ impl OwnerFiles {
                 .push((id, stem));
         }
         let mut taken: BTreeSet<String> = groups.keys().cloned().collect();
+        // `owners/index.html` is the list of owners.
+        taken.insert(INDEX_STEM.to_owned());
         let mut stems = BTreeMap::new();
-        for members in groups.values() {
+        for (key, members) in &groups {
             let mut members = members.iter();
-            if let Some((id, stem)) = members.next() {
-                stems.insert(id.to_string(), stem.clone());
+            if key != INDEX_STEM {
+                if let Some((id, stem)) = members.next() {
+                    stems.insert(id.to_string(), stem.clone());
+                }
             }
             for (id, stem) in members {
                 let mut n = 2;
@@ -462,6 +466,9 @@ fn page_view(
         last_author: last.map(|e| e.author.clone()),
         // Filled in by `site_view` once the sidebar tree is known.
         nav: Vec::new(),
+        prev: None,
+        next: None,
+        breadcrumbs: Vec::new(),
     }
 }
 
@@ -765,6 +772,10 @@ pub fn output_clashes(h: &Handbook, site: &SiteView, theme_statics: &[&str]) -> 
         ("handbook.json", "the catalog"),
         ("sitemap.xml", "the sitemap"),
         ("toc.js", "the sidebar script"),
+        (
+            crate::render::owner_index::OWNERS_INDEX_URL,
+            "the owners index",
+        ),
     ] {
         generated.insert(url, what.to_string());
     }
@@ -927,6 +938,10 @@ mod tests {
         assert_eq!(f.url("owner"), "owners/owner-2.html");
         // Unknown ids fall back to their plain name.
         assert_eq!(f.url("zed"), "owners/zed.html");
+        // `owners/index.html` is the owners index, in any case.
+        let ix = OwnerFiles::new(["index", "Index"]);
+        assert_eq!(ix.url("Index"), "owners/Index-2.html");
+        assert_eq!(ix.url("index"), "owners/index-3.html");
         let again = OwnerFiles::new(["owner", "..", "alice", "Alice", "a-b-2", "a b", "a-b"]);
         assert_eq!(again.stems, f.stems);
     }

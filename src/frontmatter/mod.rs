@@ -25,7 +25,7 @@ pub const OWNER_KEYS: [&str; 4] = ["owners", "owner", "maintainers", "owner_slac
 pub const REVIEW_EVERY_KEYS: [&str; 2] = ["review_every", "review_in"];
 
 /// The other keys a field is read from.
-pub const FIELD_KEYS: [&str; 21] = [
+pub const FIELD_KEYS: [&str; 22] = [
     "title",
     "kind",
     "domain",
@@ -47,6 +47,7 @@ pub const FIELD_KEYS: [&str; 21] = [
     "exercised",
     "exercised_by",
     "draft",
+    "weight",
 ];
 
 /// Whether `key` is one a frontmatter field is read from (aliases included).
@@ -179,6 +180,10 @@ pub struct FrontMatter {
     /// `draft: true` (as Hugo writes it): `build` leaves the page out
     /// unless `--drafts`; `serve` shows it, marked.
     pub draft: bool,
+    /// `weight`: orders the page among its siblings in the sidebar (lower
+    /// first; pages without one after those with one). On a folder's index
+    /// page it places the folder among its sibling folders.
+    pub weight: Option<i64>,
     /// `search: false` opts out of the search index.
     pub search: bool,
     /// `check: { ignore: [rule-id, ...] }`: rules whose findings on this
@@ -630,6 +635,28 @@ impl Fields<'_> {
         }
     }
 
+    fn weight(&mut self, map: &Mapping) -> Option<i64> {
+        let v = self.get(map, "weight")?;
+        let n = match v {
+            Value::Number(n) => n.as_i64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        };
+        if n.is_none() {
+            let shown = match v {
+                Value::String(s) => format!("\"{s}\""),
+                Value::Number(n) => n.to_string(),
+                other => type_name(other).to_string(),
+            };
+            self.bad_value(
+                "weight",
+                format!("`weight`: {shown} is not a whole number"),
+                "write a whole number, e.g. `weight: 10`; lower comes first",
+            );
+        }
+        n
+    }
+
     fn interval(&mut self, map: &Mapping, key: &str) -> Option<Interval> {
         let v = self.get(map, key)?;
         let parsed = match v {
@@ -859,6 +886,7 @@ impl Fields<'_> {
             exercised_by: self.text(map, "exercised_by"),
             draft: matches!(self.get(map, "draft"), Some(Value::Bool(true)))
                 || matches!(self.get(map, "draft"), Some(Value::String(s)) if matches!(s.trim().to_ascii_lowercase().as_str(), "true" | "yes")),
+            weight: self.weight(map),
             search,
             ignore_rules,
             matrix: self.string(map, "matrix").filter(|m| !m.trim().is_empty()),
@@ -1043,5 +1071,19 @@ mod tests {
             "---\ntitle: [a, b]\nowners: {a: 1}\nreview_every: soon\n---\n",
         );
         assert_eq!(p.findings.len(), 3, "{:?}", p.findings);
+    }
+
+    #[test]
+    fn weight_is_a_whole_number_and_a_bad_one_is_found_at_its_value() {
+        let p = parse_frontmatter("a.md", "---\ntitle: T\nweight: -3\n---\n");
+        assert!(p.findings.is_empty(), "{:?}", p.findings);
+        assert_eq!(p.front.weight, Some(-3));
+        let p = parse_frontmatter("a.md", "---\ntitle: T\nweight: \"7\"\n---\n");
+        assert_eq!(p.front.weight, Some(7));
+        let p = parse_frontmatter("a.md", "---\ntitle: T\nweight: 1.5\n---\n");
+        assert_eq!(p.front.weight, None);
+        assert_eq!(p.findings.len(), 1, "{:?}", p.findings);
+        assert_eq!((p.findings[0].line, p.findings[0].column), (3, 9));
+        assert!(p.findings[0].message.contains("not a whole number"));
     }
 }

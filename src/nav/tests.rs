@@ -29,6 +29,7 @@ fn handbook(files: &[(&str, &str)]) -> Handbook {
         codeowners: Default::default(),
         assets: Vec::new(),
         config_findings: Vec::new(),
+        summary: None,
         history: Default::default(),
     }
 }
@@ -36,8 +37,8 @@ fn handbook(files: &[(&str, &str)]) -> Handbook {
 fn tree(files: &[(&str, &str)]) -> (Handbook, NavTree, Vec<Vec<String>>) {
     let h = handbook(files);
     let ev = run_rules(&h, Date::parse("2026-11-23").unwrap());
-    let (t, b) = nav_tree(&h, &ev);
-    (h, t, b)
+    let d = nav_tree(&h, &ev);
+    (h, d.tree, d.branches)
 }
 
 fn node<'a>(t: &'a NavTree, id: &str) -> &'a NavNode {
@@ -263,4 +264,109 @@ fn a_folder_of_nothing_but_its_index_page_is_listed_as_that_page() {
         [ROOT_ID.to_owned(), id("services")]
     );
     assert!(t.nodes.iter().all(|n| n.id != id("services/payments")));
+}
+
+fn data(h: &Handbook) -> NavData {
+    let ev = run_rules(h, Date::parse("2026-11-23").unwrap());
+    nav_tree(h, &ev)
+}
+
+fn order_rels(h: &Handbook, d: &NavData) -> Vec<String> {
+    d.order
+        .iter()
+        .map(|&i| h.pages[i].src.rel.clone())
+        .collect()
+}
+
+#[test]
+fn weight_orders_pages_and_folders_before_names() {
+    let (_, t, _) = tree(&[
+        ("index.md", "# Home\n"),
+        ("a.md", "# A\n"),
+        ("b.md", "---\nweight: 2\n---\n# B\n"),
+        ("c.md", "---\nweight: -1\n---\n# C\n"),
+        ("x/index.md", "# X\n"),
+        ("x/p.md", "# P\n"),
+        ("y/index.md", "---\nweight: 5\n---\n# Y\n"),
+        ("y/q.md", "# Q\n"),
+        ("z/r.md", "# R\n"),
+    ]);
+    // Folders still come before pages; the weighted ones first in each.
+    assert_eq!(
+        labels(node(&t, ROOT_ID)),
+        ["Home", "Y", "X", "Z", "C", "B", "A"]
+    );
+}
+
+#[test]
+fn summary_order_wins_over_weight_and_names() {
+    let mut h = handbook(&[
+        ("index.md", "# Home\n"),
+        ("a.md", "---\nweight: 1\n---\n# A\n"),
+        ("b.md", "# B\n"),
+        ("ops/index.md", "# Ops\n"),
+        ("ops/db.md", "# Db\n"),
+        ("ops/cache.md", "# Cache\n"),
+        ("zeta/z.md", "# Z\n"),
+    ]);
+    h.summary = Some(crate::summary::Summary {
+        path: "src/SUMMARY.md".into(),
+        links: crate::summary::parse_summary(
+            "# Summary\n\n[Home](index.md)\n- [B](b.md)\n- [Ops](ops/index.md)\n    - [Db](ops/db.md)\n- [Missing](gone.md)\n",
+        ),
+    });
+    let d = data(&h);
+    // Listed entries first in SUMMARY order (a page before a folder, if
+    // SUMMARY says so); the rest as without it.
+    assert_eq!(
+        labels(node(&d.tree, ROOT_ID)),
+        ["Home", "B", "Ops", "Zeta", "A"]
+    );
+    assert_eq!(labels(node(&d.tree, &id("ops"))), ["Db", "Cache"]);
+    // Reading order is the sidebar's, depth first, a folder's index first.
+    assert_eq!(
+        order_rels(&h, &d),
+        [
+            "index.md",
+            "b.md",
+            "ops/index.md",
+            "ops/db.md",
+            "ops/cache.md",
+            "zeta/z.md",
+            "a.md"
+        ]
+    );
+}
+
+#[test]
+fn breadcrumbs_name_folders_as_the_sidebar_does() {
+    let h = handbook(&[
+        ("index.md", "# Home\n"),
+        ("ops/index.md", "# Operations\n"),
+        ("ops/db/postgres/failover.md", "# Failover\n"),
+        ("ops/lone/index.md", "# Lone\n"),
+    ]);
+    let d = data(&h);
+    let crumbs = |rel: &str| -> Vec<(String, Option<String>)> {
+        let i = h.pages.iter().position(|p| p.src.rel == rel).unwrap();
+        d.crumbs[i]
+            .iter()
+            .map(|c| (c.title.clone(), c.url.clone()))
+            .collect()
+    };
+    let home = ("Home".to_owned(), Some("index.html".to_owned()));
+    let ops = ("Operations".to_owned(), Some("ops/index.html".to_owned()));
+    assert_eq!(
+        crumbs("ops/db/postgres/failover.md"),
+        [
+            home.clone(),
+            ops.clone(),
+            ("Db".to_owned(), None),
+            ("Postgres".to_owned(), None)
+        ]
+    );
+    assert_eq!(crumbs("ops/index.md").len(), 1);
+    assert_eq!(crumbs("ops/index.md")[0], home);
+    assert_eq!(crumbs("ops/lone/index.md"), [home, ops]);
+    assert!(crumbs("index.md").is_empty());
 }

@@ -26,12 +26,22 @@
 //! Plus, per template:
 //! - `page.html`: `page` ([`view::PageView`]), `is_home` (bool) and, when
 //!   `is_home`, `home` (see below) for the listing under the content;
+//!   `page.prev` and `page.next` (`{title, url}` or null: the neighbours in
+//!   the sidebar's reading order) and `page.breadcrumbs` (`[{title, url}]`,
+//!   the home page then each folder down to the page's own, `url` null for
+//!   a folder without an index page; empty on the home page). The default
+//!   theme draws them as `<nav class="breadcrumbs">` (first in the
+//!   article) and `<nav class="page-nav">` with `a.page-nav-prev` and
+//!   `a.page-nav-next` (last);
 //! - `home.html`: `home`: `stale_recent` (up to ten [`view::PageSummary`],
 //!   most recently stale first), `stale`, `due_soon`, `unowned`,
 //!   `single_owner`, `overdue_actions`, `errors`, `warnings`, `infos` (counts);
 //! - `kind.html`: `kind` ([`view::KindIndexView`]);
 //! - `owner.html`: `owner` ([`view::OwnerView`]); each row of `owner.pages`
 //!   names only that owner in `owners` and counts the rest in `co_owners`;
+//! - `owners.html` (written to `owners/index.html`): `owners`, one
+//!   [`owner_index::OwnerRow`] per owner, teams first, then people, each by
+//!   label;
 //! - `health.html`: `health` ([`view::HealthView`]) and `chart`: `width`,
 //!   `height`, `label_width`, `max`, `rows` of `{label, kind, y, total,
 //!   stale, unowned, w_total, w_stale, w_unowned}` (SVG user units), and
@@ -64,6 +74,7 @@
 pub mod view;
 
 mod nav;
+pub mod owner_index;
 mod theme;
 
 use std::collections::BTreeMap;
@@ -148,6 +159,17 @@ pub fn render_site(site: &SiteView, theme: &Theme, extra_css: &str, sink: &dyn S
             OwnerCtx { owner },
         )
     })?;
+
+    render_html(
+        sink,
+        theme,
+        "owners.html",
+        &site_ctx,
+        owner_index::OWNERS_INDEX_URL,
+        OwnersCtx {
+            owners: owner_index::owner_rows(site),
+        },
+    )?;
 
     let health = HealthCtx {
         health: &site.health,
@@ -382,6 +404,11 @@ struct OwnerCtx<'a> {
 }
 
 #[derive(Debug, Serialize)]
+struct OwnersCtx<'a> {
+    owners: Vec<owner_index::OwnerRow<'a>>,
+}
+
+#[derive(Debug, Serialize)]
 struct HealthCtx<'a> {
     health: &'a HealthView,
     chart: Chart<'a>,
@@ -602,12 +629,13 @@ fn json_for_script<T: Serialize>(value: &T) -> String {
     out
 }
 
-/// `sitemap.xml`: every page, kind index, owner page, the health page and
+/// `sitemap.xml`: every page, kind index, owner page, the owners index, the health page and
 /// (when generated) the home page; absolute when `site_url` is set.
 fn sitemap(site: &SiteView, with_home: bool) -> Vec<u8> {
     let mut urls: Vec<&str> = site.pages.iter().map(|p| p.url.as_str()).collect();
     urls.extend(site.kinds.iter().map(|k| k.url.as_str()));
     urls.extend(site.owners.iter().map(|o| o.url.as_str()));
+    urls.push(owner_index::OWNERS_INDEX_URL);
     urls.push("health.html");
     urls.push("reliability.html");
     if with_home {

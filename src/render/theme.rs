@@ -43,6 +43,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/owner.html"),
     ),
     (
+        "owners.html",
+        include_str!("../../themes/default/templates/owners.html"),
+    ),
+    (
         "health.html",
         include_str!("../../themes/default/templates/health.html"),
     ),

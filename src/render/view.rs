@@ -110,6 +110,25 @@ pub struct NavGroup {
     pub stale: usize,
 }
 
+/// One step of a page's breadcrumbs: the home page or a folder, as the
+/// sidebar names it.
+#[derive(Debug, Clone, Serialize, Default, PartialEq, Eq)]
+pub struct Crumb {
+    /// What the sidebar shows (plain text).
+    pub title: String,
+    /// Root-relative URL of its index page; `None` for a folder without one.
+    pub url: Option<String>,
+}
+
+/// A link to another page: previous / next in reading order.
+#[derive(Debug, Clone, Serialize, Default, PartialEq, Eq)]
+pub struct PageLink {
+    /// The page's title (plain text).
+    pub title: String,
+    /// Its root-relative URL.
+    pub url: String,
+}
+
 /// A reference to an owner, as shown in a page header.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct OwnerRef {
@@ -276,6 +295,14 @@ pub struct PageView {
     /// The sidebar nodes to open to show this page, from `root` down
     /// (see [`NavTree`]).
     pub nav: Vec<String>,
+    /// The page before this one in reading order (the sidebar's, depth
+    /// first); `None` for the first page and pages the sidebar does not show.
+    pub prev: Option<PageLink>,
+    /// The page after this one in reading order.
+    pub next: Option<PageLink>,
+    /// The home page, then each folder down to this page's (not the page
+    /// itself); empty on the home page.
+    pub breadcrumbs: Vec<Crumb>,
 }
 
 /// A role-matrix grid as the page template draws it: competencies as

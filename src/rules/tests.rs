@@ -38,6 +38,7 @@ fn handbook(book_toml: &str, owners: Option<&str>, files: &[(&str, &str)]) -> Ha
         pages,
         assets: Vec::new(),
         config_findings: Vec::new(),
+        summary: None,
         history: Default::default(),
     }
 }

@@ -926,7 +926,7 @@ impl Default for Scan {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Inputs {
     today: Date,
-    /// owners.yaml, CODEOWNERS and config findings.
+    /// owners.yaml, CODEOWNERS, SUMMARY.md and config findings.
     owners: u64,
     /// Which assets exist (links to them are checked).
     assets: u64,
@@ -939,6 +939,8 @@ impl Inputs {
     fn of(h: &Handbook, today: Date) -> Inputs {
         let mut owners = DefaultHasher::new();
         format!("{:?}{:?}{:?}", h.registry, h.codeowners, h.config_findings).hash(&mut owners);
+        // SUMMARY.md orders the sidebar and previous/next.
+        h.summary.hash(&mut owners);
         let mut assets = DefaultHasher::new();
         for a in &h.assets {
             a.rel.hash(&mut assets);
@@ -1586,6 +1588,26 @@ mod tests {
             [root.join("src/guides/deep")].into(),
             false,
         );
+        // SUMMARY.md orders the sidebar and previous / next; a weight too.
+        let d = book.edit("src/SUMMARY.md", |_| {
+            "# Summary\n\n- [Escape](guides/escape.md)\n- [Failover](runbooks/db-failover.md)\n- [Gone](guides/gone.md)\n".to_owned()
+        });
+        step("add a SUMMARY.md", d, false);
+        let d = book.edit("src/guides/escape.md", |t| t + "\nAppended paragraph.\n");
+        step("append to a body under a SUMMARY.md", d, true);
+        let d = book.edit("src/SUMMARY.md", |t| {
+            t.replace("- [Gone](guides/gone.md)\n", "")
+                .replace("- [Escape](guides/escape.md)\n", "")
+                + "- [Escape](guides/escape.md)\n"
+        });
+        step("reorder SUMMARY.md", d, false);
+        let d = book.edit("src/runbooks/api-restart.md", |t| {
+            t.replacen("---\n", "---\nweight: -5\n", 1)
+        });
+        step("give a page a weight", d, false);
+        let gone = root.join("src/SUMMARY.md");
+        std::fs::remove_file(&gone).unwrap();
+        step("delete SUMMARY.md", [gone].into(), false);
         step("nothing changed", HashSet::new(), true);
     }
 

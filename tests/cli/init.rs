@@ -317,7 +317,7 @@ fn init_prints_a_migration_report_of_kinds_keys_and_next_steps() {
         "  pages by kind: 1 adr, 1 runbook, 2 guide",
         "  frontmatter keys (2 of 4 pages have frontmatter):",
         "    title 2            -> title",
-        "    weight 2           -> kept, not used",
+        "    weight 2           -> weight",
         "    author 1           -> kept, not used",
         "    last_reviewed_on 1 -> reviewed",
         "    maintainers 1      -> owners",

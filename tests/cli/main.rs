@@ -19,6 +19,7 @@ mod markdown;
 mod matrix;
 mod nav;
 mod owners;
+mod reading;
 mod rules;
 mod safety;
 mod search;

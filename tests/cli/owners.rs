@@ -161,7 +161,10 @@ fn owner_ids_with_one_file_name_get_distinct_pages_and_a_warning() {
     );
     t.build_ok();
     let files: Vec<String> = list_files(&t.path("book/owners"));
-    assert_eq!(files, ["a-b-2.html", "a-b-3.html", "a-b.html"]);
+    assert_eq!(
+        files,
+        ["a-b-2.html", "a-b-3.html", "a-b.html", "index.html"]
+    );
     assert!(t.main_html("book/owners/a-b-2.html").contains("three.html"));
     assert!(t.main_html("book/owners/a-b-3.html").contains("two.html"));
 }
