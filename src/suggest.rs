@@ -13,8 +13,13 @@ pub fn did_you_mean<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) ->
         5..=8 => 2,
         _ => 3,
     };
+    let len = w.chars().count();
     known
         .into_iter()
+        // The distance is at least the difference in length: most names
+        // are ruled out without computing it (a 10k-page handbook asks
+        // once per unknown owner on every page).
+        .filter(|k| k.chars().count().abs_diff(len) <= limit)
         .filter(|k| !k.eq_ignore_ascii_case(word))
         .map(|k| (strsim::damerau_levenshtein(&w, &k.to_lowercase()), k))
         .filter(|(d, _)| *d <= limit)

@@ -27,7 +27,12 @@ const PAGES: &[&str] = &[
 /// that wrap, where the table of contents sits, the heading anchors'
 /// visibility and the copy buttons.
 const PROBE: &str = r#"<script>
-window.addEventListener('load', function () { setTimeout(function () {
+window.addEventListener('load', function () {
+  // Press the first copy button: its label answers (Copied, or how to copy
+  // by hand where the browser refuses).
+  var copy = document.querySelector('.copy-button');
+  if (copy) { copy.click(); }
+  setTimeout(function () {
   var de = document.documentElement, fold = window.innerHeight;
   function rect(e) { if (!e) { return null; } var r = e.getBoundingClientRect();
     return {top: Math.round(r.top), bottom: Math.round(r.bottom), left: Math.round(r.left), right: Math.round(r.right)}; }
@@ -53,6 +58,7 @@ window.addEventListener('load', function () { setTimeout(function () {
     anchorOpacity: anchor ? getComputedStyle(anchor).opacity : null,
     pres: document.querySelectorAll('.content pre:not(.mermaid)').length,
     copyButtons: document.querySelectorAll('.content .code-block > .copy-button').length,
+    copyLabel: copy ? copy.textContent : null,
     metaLine: rect(document.querySelector('.meta-line')),
     details: document.querySelector('.meta-more') ? document.querySelector('.meta-more').open : null,
     findingsOpen: document.querySelector('.findings > details') ? document.querySelector('.findings > details').open : null,
@@ -220,6 +226,12 @@ fn a_laptop_shows_the_table_of_contents_beside_the_text() {
         }
         assert_eq!(p["copyButtons"], p["pres"], "{page}: {p}");
         code_blocks += num(&p["pres"]);
+        if num(&p["pres"]) > 0 {
+            assert!(
+                p["copyLabel"] == "Copied" || p["copyLabel"] == "Press Ctrl+C",
+                "{page}: the copy button did not answer: {p}"
+            );
+        }
         assert_eq!(
             p["sidebarHeadings"],
             serde_json::json!([]),
