@@ -19,6 +19,13 @@ use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 /// `events` with bare URLs in text turned into links.
 pub(super) fn autolink_events(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    // Most pages have no bare URL: they pass through without a copy.
+    if !events
+        .iter()
+        .any(|e| matches!(e, Event::Text(t) if may_hold_url(t)))
+    {
+        return events;
+    }
     let mut out = Vec::with_capacity(events.len());
     let mut run: Vec<Event<'_>> = Vec::new();
     // Depth of Markdown links and images, and whether raw HTML left an `<a>` open.
@@ -47,6 +54,13 @@ pub(super) fn autolink_events(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
 /// Moves a run of text events to `out`, split around the URLs in it.
 fn flush_run<'a>(run: &mut Vec<Event<'a>>, out: &mut Vec<Event<'a>>) {
     if run.is_empty() {
+        return;
+    }
+    if !run
+        .iter()
+        .any(|e| matches!(e, Event::Text(t) if may_hold_url(t)))
+    {
+        out.append(run);
         return;
     }
     let text: std::borrow::Cow<'_, str> = match &run[..] {
@@ -102,6 +116,16 @@ pub(super) struct FoundUrl {
 }
 
 /// The bare URLs in `text`, in order.
+/// Whether `text` could hold the start of a bare URL (`http://`,
+/// `https://`, `www.`, any case): a quick test before the exact scan.
+fn may_hold_url(text: &str) -> bool {
+    text.contains("://")
+        || text
+            .as_bytes()
+            .windows(4)
+            .any(|w| w[3] == b'.' && w[..3].eq_ignore_ascii_case(b"www"))
+}
+
 pub(super) fn find_urls(text: &str) -> Vec<FoundUrl> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
