@@ -429,13 +429,7 @@ pub fn print_human_from(
     sources: &dyn SourceText,
     base: &PathBase,
 ) {
-    let shown: Vec<Diagnostic> = findings
-        .iter()
-        .map(|d| Diagnostic {
-            path: base.show(&d.path),
-            ..d.clone()
-        })
-        .collect();
+    let shown = shown_paths(findings, base);
     print_human(
         &shown,
         colour,
@@ -444,6 +438,17 @@ pub fn print_human_from(
             inner: sources,
         },
     );
+}
+
+/// `findings` with their paths as shown relative to `base`.
+fn shown_paths(findings: &[Diagnostic], base: &PathBase) -> Vec<Diagnostic> {
+    findings
+        .iter()
+        .map(|d| Diagnostic {
+            path: base.show(&d.path),
+            ..d.clone()
+        })
+        .collect()
 }
 
 /// Prints `build`'s findings (with handbook-relative paths) grouped by
@@ -455,13 +460,7 @@ pub fn print_grouped_from(
     base: &PathBase,
     opts: grouped::GroupedOptions,
 ) {
-    let shown: Vec<Diagnostic> = findings
-        .iter()
-        .map(|d| Diagnostic {
-            path: base.show(&d.path),
-            ..d.clone()
-        })
-        .collect();
+    let shown = shown_paths(findings, base);
     let text = grouped::grouped_text(
         &shown,
         &ShownSources {

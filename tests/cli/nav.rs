@@ -6,25 +6,29 @@ use crate::harness::{chromium_or_skip, nav_branch, unreachable_hrefs, HandbookTe
 use crate::search::{dump_dom, StaticServer};
 use std::path::{Path, PathBuf};
 
+/// A page three folders deep, folders with and without an index page,
+/// two pages of one title.
+pub(crate) const NESTED: &[(&str, &str)] = &[
+    ("index.md", "# Handbook\n"),
+    ("ops/index.md", "# Operations\n"),
+    ("ops/db/redis.md", "# Redis\n"),
+    ("ops/db/postgres/failover.md", "# Postgres failover\n"),
+    ("ops/db/postgres/vacuum.md", "# Vacuum\n"),
+    ("ops/db/postgres/setup.md", "# Setup\n"),
+    ("ops/db/postgres/setup-v9.md", "# Setup\n"),
+    ("guides/frontend.md", "# Frontend\n"),
+    ("guides/backend/testing.md", "# Testing\n"),
+    ("guides/backend/logging.md", "# Logging\n"),
+];
+
 /// A handbook with a page three folders deep, folders beside it, a folder
 /// with an index page, two pages of one title, and 150 ADRs (cut into two
 /// groups in the sidebar).
 fn nested() -> HandbookTest {
-    let mut pages: Vec<(String, String)> = [
-        ("index.md", "# Handbook\n"),
-        ("ops/index.md", "# Operations\n"),
-        ("ops/db/redis.md", "# Redis\n"),
-        ("ops/db/postgres/failover.md", "# Postgres failover\n"),
-        ("ops/db/postgres/vacuum.md", "# Vacuum\n"),
-        ("ops/db/postgres/setup.md", "# Setup\n"),
-        ("ops/db/postgres/setup-v9.md", "# Setup\n"),
-        ("guides/frontend.md", "# Frontend\n"),
-        ("guides/backend/testing.md", "# Testing\n"),
-        ("guides/backend/logging.md", "# Logging\n"),
-    ]
-    .iter()
-    .map(|(a, b)| (a.to_string(), b.to_string()))
-    .collect();
+    let mut pages: Vec<(String, String)> = NESTED
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
     for n in 1..=150 {
         pages.push((
             format!("adr/{n:04}-choice.md"),

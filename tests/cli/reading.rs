@@ -214,24 +214,9 @@ fn element<'a>(html: &'a str, open: &str) -> Option<&'a str> {
     Some(&html[start..end])
 }
 
-/// A page three folders deep, folders with and without index pages, two
-/// pages of one title.
+/// The nav tests' nested handbook ([`crate::nav::NESTED`]).
 fn nested() -> HandbookTest {
-    HandbookTest::with_pages(
-        "Nested",
-        &[
-            ("index.md", "# Handbook\n"),
-            ("ops/index.md", "# Operations\n"),
-            ("ops/db/redis.md", "# Redis\n"),
-            ("ops/db/postgres/failover.md", "# Postgres failover\n"),
-            ("ops/db/postgres/vacuum.md", "# Vacuum\n"),
-            ("ops/db/postgres/setup.md", "# Setup\n"),
-            ("ops/db/postgres/setup-v9.md", "# Setup\n"),
-            ("guides/frontend.md", "# Frontend\n"),
-            ("guides/backend/testing.md", "# Testing\n"),
-            ("guides/backend/logging.md", "# Logging\n"),
-        ],
-    )
+    HandbookTest::with_pages("Nested", crate::nav::NESTED)
 }
 
 #[test]

@@ -700,13 +700,14 @@ fn search_finds_words_that_are_object_prototype_names() {
     }
 }
 
-/// The `u` (URL) of every page in the index's result files.
-fn indexed_urls(site: &Path) -> Vec<String> {
-    let mut urls = Vec::new();
+/// Every page entry of the index's result files (`search/p/*.js`, each
+/// calling `window.__handbookSearch.pages(N, [...])`).
+fn result_pages(site: &Path) -> Vec<serde_json::Value> {
     let dir = site.join("search/p");
     if !dir.is_dir() {
-        return urls; // nothing indexed
+        return Vec::new(); // nothing indexed
     }
+    let mut out = Vec::new();
     for file in walk(&dir) {
         let text = std::fs::read_to_string(&file).unwrap();
         let json = text
@@ -717,8 +718,17 @@ fn indexed_urls(site: &Path) -> Vec<String> {
             .map(|(_, data)| data)
             .unwrap_or_else(|| panic!("{file:?} calls pages(N, [...])"));
         let pages: Vec<serde_json::Value> = serde_json::from_str(json).unwrap();
-        urls.extend(pages.iter().map(|p| p["u"].as_str().unwrap().to_owned()));
+        out.extend(pages);
     }
+    out
+}
+
+/// The `u` (URL) of every page in the index's result files.
+fn indexed_urls(site: &Path) -> Vec<String> {
+    let mut urls: Vec<String> = result_pages(site)
+        .iter()
+        .map(|p| p["u"].as_str().unwrap().to_owned())
+        .collect();
     urls.sort();
     urls
 }
@@ -857,23 +867,13 @@ type IndexedSection = (String, String, String);
 
 /// The `x` (sections) of every page in the index's result files, by URL.
 fn indexed_sections(site: &Path) -> Vec<(String, Vec<IndexedSection>)> {
-    let mut out = Vec::new();
-    for file in walk(&site.join("search/p")) {
-        let text = std::fs::read_to_string(&file).unwrap();
-        let json = text
-            .trim_end()
-            .strip_prefix("window.__handbookSearch.pages(")
-            .and_then(|s| s.strip_suffix(");"))
-            .and_then(|s| s.split_once(','))
-            .map(|(_, data)| data)
-            .unwrap_or_else(|| panic!("{file:?} calls pages(N, [...])"));
-        let pages: Vec<serde_json::Value> = serde_json::from_str(json).unwrap();
-        for p in pages {
+    result_pages(site)
+        .into_iter()
+        .map(|p| {
             let sections = serde_json::from_value(p["x"].clone()).unwrap();
-            out.push((p["u"].as_str().unwrap().to_owned(), sections));
-        }
-    }
-    out
+            (p["u"].as_str().unwrap().to_owned(), sections)
+        })
+        .collect()
 }
 
 /// A snippet is cut from the prose of a section, never from its code
