@@ -440,10 +440,23 @@ impl Session {
                 shown.sort();
                 eprintln!("timing: changed: {}", shown.join(", "));
             }
+            self.watch_ahead(watcher);
             if let Err(e) = self.rebuild(&paths, theme_dirty, check_all) {
                 crate::report::print_error(&e);
             }
             *filter = self.watch(watcher);
+        }
+    }
+
+    /// Watches what the config on disk names before a rebuild reads it, so
+    /// that a folder the rebuild is about to read for the first time (a
+    /// theme just named or just created) has no window between being read
+    /// and being watched in which an edit would be missed.
+    fn watch_ahead(&self, watcher: &mut watch::Watch) {
+        if let Ok(config) =
+            crate::config::load_config(&self.root, &crate::config::LoadOptions::default())
+        {
+            watcher.set_targets(&watch::targets(&self.root, Some(&config)));
         }
     }
 
@@ -457,6 +470,7 @@ impl Session {
             self.config_retry = Some((problem, Instant::now() + CONFIG_RETRY));
             return;
         }
+        self.watch_ahead(watcher);
         if let Err(e) = self.rebuild(&HashSet::new(), false, false) {
             crate::report::print_error(&e);
         }
