@@ -129,3 +129,180 @@ fn base_path_defaults_to_the_path_of_site_url() {
     assert_eq!(c.base_path, "/");
     assert!(parse("[build]\npretty-urls = \"yes\"\n").is_err());
 }
+
+/// The one finding of `text`, which must parse.
+fn only_finding(text: &str) -> Diagnostic {
+    let c = parse(text).unwrap();
+    assert_eq!(c.findings.len(), 1, "{:?}", c.findings);
+    c.findings[0].clone()
+}
+
+/// The error of `text`: line, column and message.
+fn error(text: &str) -> (u32, u32, String) {
+    match parse(text) {
+        Err(Error::Config {
+            line,
+            column,
+            message,
+            ..
+        }) => (line, column, message),
+        other => panic!("expected a config error, got {other:?}"),
+    }
+}
+
+#[test]
+fn unknown_nested_key_is_at_its_own_column_with_a_suggestion() {
+    let f = only_finding("[kinds.runbook]\n  exercise-evry = \"90d\"\n");
+    assert_eq!((f.line, f.column), (2, 3));
+    assert_eq!(
+        f.message,
+        "unknown key `exercise-evry` in [kinds.runbook]; this version ignores it"
+    );
+    let help = f.help.unwrap();
+    assert!(help.starts_with("did you mean `exercise-every`?"), "{help}");
+
+    // A dotted key and a key of an inline table: the column of the key
+    // itself, which a scan of `key =` lines could not find.
+    let f = only_finding("review.warn-befor = \"7d\"\n[book]\ntitle = \"T\"\n");
+    assert_eq!((f.line, f.column), (1, 8));
+    assert!(
+        f.message.contains("`warn-befor` in [review]"),
+        "{}",
+        f.message
+    );
+    let f = only_finding("[check]\noverrides = [{ paths = [\"a\"], rulez = {} }]\n");
+    assert_eq!((f.line, f.column), (2, 31));
+    assert!(
+        f.message.contains("`rulez` in [check.overrides]"),
+        "{}",
+        f.message
+    );
+    assert!(f.help.unwrap().starts_with("did you mean `rules`?"));
+
+    // An alias of a kind knows that kind's keys.
+    let f = only_finding("[kinds.runbooks]\nrequired-section = [\"A\"]\n");
+    assert_eq!((f.line, f.column), (2, 1));
+    assert!(f
+        .help
+        .unwrap()
+        .starts_with("did you mean `required-sections`?"));
+
+    // An unknown rule id in the second override's rules.
+    let f = only_finding(
+        "[[check.overrides]]\npaths = [\"a\"]\n\n[[check.overrides]]\npaths = [\"b\"]\nrules = { review-stal = \"off\" }\n",
+    );
+    assert_eq!((f.line, f.column), (6, 11));
+    assert!(
+        f.message.contains("[check.overrides.rules]"),
+        "{}",
+        f.message
+    );
+    assert!(f.help.unwrap().starts_with("did you mean `review-stale`?"));
+}
+
+#[test]
+fn unknown_section_header_points_at_its_name() {
+    let f = only_finding("[book]\ntitle = \"T\"\n\n[biuld]\nx = 1\n");
+    assert_eq!((f.line, f.column), (4, 2));
+    assert_eq!(f.message, "unknown key [biuld]; this version ignores it");
+    assert!(f.help.unwrap().starts_with("did you mean `build`?"));
+}
+
+#[test]
+fn wrong_type_is_at_the_value_and_names_the_key() {
+    let (line, column, message) = error("[review]\ndefault-interval = 5\n");
+    assert_eq!((line, column), (2, 20));
+    assert_eq!(
+        message,
+        "`default-interval` must be a string, found integer `5`"
+    );
+    let (line, column, message) = error("[health]\n  coverage-full = -1\n");
+    assert_eq!((line, column), (2, 19));
+    assert_eq!(
+        message,
+        "`coverage-full` must be a whole number from 0, found integer `-1`"
+    );
+    let (line, column, message) = error("[build]\nexclude = [\"a\", 5]\n");
+    assert_eq!((line, column), (2, 17));
+    assert!(
+        message.starts_with("`exclude` must be a string"),
+        "{message}"
+    );
+}
+
+#[test]
+fn table_where_a_value_belongs_is_an_error_at_the_table() {
+    let (line, column, message) = error("[book]\ntitle = { text = \"T\" }\n");
+    assert_eq!((line, column), (2, 9));
+    assert!(
+        message.starts_with("`title` must be a string, found"),
+        "{message}"
+    );
+    let (_, _, message) = error("[book]\ntitle = 1979-05-27\n");
+    assert_eq!(message, "`title` must be a string, found datetime");
+    let (line, _, message) = error("[book]\nsrc = \"src\"\n\n[book.title]\ntext = \"T\"\n");
+    assert_eq!(line, 4);
+    assert!(message.starts_with("`title` must be a string"), "{message}");
+}
+
+#[test]
+fn section_written_as_a_value_is_a_warning_not_an_error() {
+    let f = only_finding("book = 5\n[review]\nwarn-before = \"7d\"\n");
+    assert_eq!((f.line, f.column), (1, 1));
+    assert_eq!(f.message, "`book` should be a table ([book]); ignored");
+    let f = only_finding("[check]\nrules = \"strict\"\n");
+    assert_eq!((f.line, f.column), (2, 1));
+    assert!(f.message.starts_with("`check.rules` should be a table"));
+    let f = only_finding("health = 1979-05-27\n");
+    assert!(
+        f.message.starts_with("`health` should be a table"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn an_array_entry_error_is_at_its_own_header() {
+    let (line, column, message) = error(
+        "[[check.overrides]]\npaths = [\"a\"]\n\n  [[check.overrides]]\n# no paths\nrules = {}\n",
+    );
+    assert_eq!((line, column), (4, 3));
+    assert!(
+        message.starts_with("an override needs `paths`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn value_errors_point_at_the_value() {
+    let (line, column, message) = error("[review]\nwarn-before =   \"soon\"\n");
+    assert_eq!((line, column), (2, 17));
+    assert!(message.contains("is not a duration"), "{message}");
+    let (line, column, _) = error("[book]\nsrc = \"no-such-folder\"\n");
+    assert_eq!((line, column), (2, 7));
+    // A level that is not one is at its key, as `check` has always shown it.
+    let (line, column, _) = error("[check.rules]\n review-stale = \"loud\"\n");
+    assert_eq!((line, column), (2, 2));
+}
+
+#[test]
+fn the_known_keys_are_the_raw_structs_fields() {
+    use super::raw::known_keys;
+    assert_eq!(
+        known_keys(&[]),
+        ["book", "build", "review", "owners", "check", "kinds", "health"]
+    );
+    assert!(known_keys(&["build"]).contains(&"edit-url-template"));
+    assert!(known_keys(&["book"]).contains(&"multilingual"));
+    assert_eq!(known_keys(&["kinds", "adr"]), ["proposed-max-age", "paths"]);
+    assert_eq!(known_keys(&["kinds", "guide"]), ["paths"]);
+    assert_eq!(known_keys(&["kinds"]), Kind::ids());
+    assert_eq!(known_keys(&["check", "rules"]), RULE_IDS);
+}
+
+#[test]
+fn kind_paths_keep_the_order_written() {
+    let c = parse("[kinds.standard]\npaths = [\"x\"]\n[kinds.adr]\npaths = [\"x\"]\n").unwrap();
+    let kinds: Vec<Kind> = c.kind_paths.iter().map(|(k, _)| *k).collect();
+    assert_eq!(kinds, [Kind::Standard, Kind::Adr]);
+}
