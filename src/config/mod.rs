@@ -1,6 +1,10 @@
 //! Stage 0: `book.toml` → [`Config`]. Reads one file; resolves paths and
 //! defaults. A malformed file is an [`Error::Config`] with line and column;
 //! an unknown key is a `config-unknown-key` finding, never silence.
+//!
+//! `raw.rs` holds the serde structs (the one list of known keys),
+//! `doc.rs` the positions of keys and the errors' wording, and
+//! `resolve.rs` the checks from the raw structs to [`Config`].
 
 use crate::date::Interval;
 use crate::diag::{Diagnostic, Severity};

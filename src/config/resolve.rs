@@ -4,7 +4,10 @@
 //! order). Every error points at the value (or key) it is about.
 
 use super::doc::{keys, section_and_key, Doc, Step};
-use super::raw::{known_keys, GlobList, RawConfig, RawKind, RuleLevels, Section, StringList, Text};
+use super::raw::{
+    known_keys, Count, GlobList, RawConfig, RawHealth, RawKind, RuleLevels, Section, StringList,
+    Text,
+};
 use super::{
     normalise_base_path, url_path, Config, DomainGlobs, Exclude, HealthConfig, OwnersConfig,
     ReviewConfig, RuleOverride, DEFAULT_RUNBOOK_SECTIONS,
@@ -15,6 +18,7 @@ use crate::error::Result;
 use crate::kind::Kind;
 use std::collections::BTreeMap;
 use std::path::Path;
+use toml::Spanned;
 
 /// Resolves `raw` for the handbook at `root`. `ignored` are the paths
 /// serde_ignored reported: unknown keys, each a finding.
@@ -103,10 +107,10 @@ pub(super) fn resolve(
     };
 
     let default_interval = r
-        .interval(&review.default_interval, "default-interval")?
+        .interval(review.default_interval.as_ref(), "default-interval")?
         .unwrap_or(Interval::Days(180));
     let warn_before = r
-        .interval(&review.warn_before, "warn-before")?
+        .interval(review.warn_before.as_ref(), "warn-before")?
         .unwrap_or(Interval::Days(14));
     let mut per_kind = BTreeMap::from([
         (Kind::Runbook, Interval::Days(90)),
@@ -115,7 +119,7 @@ pub(super) fn resolve(
         (Kind::Incident, Interval::Never),
     ]);
     for (key, kind, value) in &r.table(review.interval, &["review", "interval"]).0 {
-        if let Some(iv) = r.interval(&Some(value.clone()), key)? {
+        if let Some(iv) = r.interval(Some(value), key)? {
             per_kind.insert(*kind, iv);
         }
     }
@@ -180,7 +184,7 @@ pub(super) fn resolve(
         }
         match table {
             RawKind::Runbook(t) => {
-                if let Some(iv) = r.interval(&t.exercise_every, "exercise-every")? {
+                if let Some(iv) = r.interval(t.exercise_every.as_ref(), "exercise-every")? {
                     runbook_exercise_every = iv;
                 }
                 if let Some(StringList(sections)) = &t.required_sections {
@@ -188,15 +192,15 @@ pub(super) fn resolve(
                 }
             }
             RawKind::Adr(t) => {
-                if let Some(iv) = r.interval(&t.proposed_max_age, "proposed-max-age")? {
+                if let Some(iv) = r.interval(t.proposed_max_age.as_ref(), "proposed-max-age")? {
                     adr_proposed_max_age = iv;
                 }
             }
             RawKind::Incident(t) => {
-                if let Some(iv) = r.interval(&t.close_within, "close-within")? {
+                if let Some(iv) = r.interval(t.close_within.as_ref(), "close-within")? {
                     incident_close_within = iv;
                 }
-                if let Some(iv) = r.interval(&t.verify_within, "verify-within")? {
+                if let Some(iv) = r.interval(t.verify_within.as_ref(), "verify-within")? {
                     incident_verify_within = iv;
                 }
             }
@@ -328,7 +332,7 @@ impl Resolver<'_, '_> {
     }
 
     /// A duration, or an error at the value.
-    fn interval(&self, value: &Text, key: &str) -> Result<Option<Interval>> {
+    fn interval(&self, value: Option<&Spanned<String>>, key: &str) -> Result<Option<Interval>> {
         let Some(v) = value else {
             return Ok(None);
         };
@@ -401,9 +405,9 @@ impl Resolver<'_, '_> {
 
     /// `[health]`: thresholds, checked for order (a partial level above the
     /// full one, or bands out of order, is an error), and the domains.
-    fn health(&self, t: super::raw::RawHealth) -> Result<HealthConfig> {
+    fn health(&self, t: RawHealth) -> Result<HealthConfig> {
         let d = HealthConfig::default();
-        let count = |v: &Option<toml::Spanned<super::raw::Count>>, default: u32| {
+        let count = |v: &Option<Spanned<Count>>, default: u32| {
             v.as_ref().map_or(default, |v| v.get_ref().0)
         };
         let bands = [
@@ -416,7 +420,7 @@ impl Resolver<'_, '_> {
             coverage_full: count(&t.coverage_full, d.coverage_full),
             decision_links: count(&t.decision_links, d.decision_links),
             rotation_window: self
-                .interval(&t.rotation_window, "rotation-window")?
+                .interval(t.rotation_window.as_ref(), "rotation-window")?
                 .unwrap_or(d.rotation_window),
             rotation_editors: count(&t.rotation_editors, d.rotation_editors),
             bands: d.bands,
