@@ -342,7 +342,7 @@ impl Memo {
         };
         self.history = HistorySlot::Ready(Arc::clone(&handbook.history));
         clock.lap("history");
-        let mut asset_files = self.load_assets(&handbook.config, &handbook.assets);
+        let mut asset_files = self.load_assets(&handbook.assets);
         let inputs = Inputs::of(&handbook, today);
         clock.lap("assets");
 
@@ -747,24 +747,13 @@ impl Memo {
         Ok(Some((site, Arc::new(files), n_changed, rendered)))
     }
 
-    /// Reads the content dir's assets into memory (cached by stamp). Assets
-    /// that resolve outside the content dir (symlinks pointing out) are
-    /// left out: `serve` never hands out a file from outside the handbook.
-    fn load_assets(&mut self, config: &Config, assets: &[AssetFile]) -> Vec<(String, Arc<[u8]>)> {
-        let content = config
-            .content_dir
-            .canonicalize()
-            .unwrap_or_else(|_| config.content_dir.clone());
+    /// Reads the content dir's assets into memory (cached by stamp).
+    /// Discovery has left out what resolves outside the content dir
+    /// (symlinks pointing out), for `build` and `serve` alike.
+    fn load_assets(&mut self, assets: &[AssetFile]) -> Vec<(String, Arc<[u8]>)> {
         let mut old = std::mem::take(&mut self.assets);
         let mut out = Vec::with_capacity(assets.len());
         for a in assets {
-            let inside = a
-                .abs
-                .canonicalize()
-                .is_ok_and(|real| real.starts_with(&content));
-            if !inside {
-                continue;
-            }
             let stamp = Stamp::of(&a.abs);
             let bytes = match old.remove(&a.rel) {
                 Some(c) if c.stamp.is_some() && c.stamp == stamp => c.bytes,
