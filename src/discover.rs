@@ -95,8 +95,10 @@ pub fn is_vanished(e: &crate::error::Error) -> bool {
 }
 
 /// A note when MDX files (Docusaurus, Gatsby) are in the content: they are
-/// copied as files, not built as pages, and a writer should know.
-fn mdx_note(assets: &[AssetFile]) -> Option<String> {
+/// copied as files, not built as pages, and a writer should know. Printed
+/// by [`discover`]; `serve`, which walks with [`discover_paths`], prints it
+/// when it changes.
+pub fn mdx_note(assets: &[AssetFile]) -> Option<String> {
     let mdx: Vec<&str> = assets
         .iter()
         .map(|a| a.rel.as_str())

@@ -181,6 +181,8 @@ pub(crate) struct Memo {
     /// changes, every page is parsed again.
     partials: HashMap<String, String>,
     partials_fp: u64,
+    /// The note `build` prints about `.mdx` files, as last printed.
+    mdx_note: Option<String>,
     /// `HANDBOOK_TIMINGS=1`.
     timings: bool,
 }
@@ -224,6 +226,7 @@ impl Memo {
             clashes: Default::default(),
             partials: HashMap::new(),
             partials_fp: 0,
+            mdx_note: None,
             timings: crate::timings_wanted(),
         }
     }
@@ -333,6 +336,15 @@ impl Memo {
         })?;
         let mut scan = scan.unwrap_or_default();
         clock.lap("scan+parse");
+        // What `build`'s discovery says about the content, said again
+        // when it changes (not at every save).
+        let mdx_note = crate::discover::mdx_note(&handbook.assets);
+        if mdx_note != self.mdx_note {
+            if let Some(note) = &mdx_note {
+                eprintln!("{note}");
+            }
+            self.mdx_note = mdx_note;
+        }
         handbook.history = match std::mem::replace(&mut self.history, HistorySlot::NotRead) {
             HistorySlot::Reading(pending) => {
                 finish_history(&handbook, pending, today, crate::history::Wants::All)

@@ -453,6 +453,23 @@ fn serve_ignores_editor_temp_files() {
     );
 }
 
+/// The note `build` prints about `.mdx` files shows on serve's console
+/// when one appears (once, not at every save).
+#[test]
+fn serve_notes_mdx_files_as_build_does() {
+    let t = HandbookTest::fixture("build/basic");
+    let s = Serve::start(&t);
+    t.write("src/guides/intro.mdx", "# Intro\n\n<Tabs />\n");
+    let err = s.wait_for_stderr("note: guides/intro.mdx");
+    assert!(err.contains("not built as pages"), "{err}");
+    s.wait_for("/guides/intro.mdx", "the file", |r| r.status == 200);
+    t.write(PAGE, &page_text("Another save 6061."));
+    s.wait_for(PAGE_URL, "the edit", |r| {
+        r.body.contains("Another save 6061.")
+    });
+    assert_eq!(s.stderr().matches("note: guides/intro.mdx").count(), 1);
+}
+
 #[test]
 fn serve_add_rename_delete_update_listings() {
     let t = HandbookTest::fixture("build/basic");
