@@ -114,7 +114,7 @@ impl Serve {
         serve
     }
 
-    fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
     }
 
@@ -140,7 +140,7 @@ impl Serve {
     }
 
     /// The current generation (a long-poll without `gen` answers at once).
-    fn generation(&self) -> u64 {
+    pub(crate) fn generation(&self) -> u64 {
         self.get("/__reload").gen()
     }
 
@@ -178,18 +178,21 @@ impl Drop for Serve {
 pub(crate) struct Resp {
     pub(crate) status: u16,
     headers: Vec<(String, String)>,
+    /// The body, lossily decoded.
     pub(crate) body: String,
+    /// The body as sent.
+    pub(crate) bytes: Vec<u8>,
 }
 
 impl Resp {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
 
-    fn gen(&self) -> u64 {
+    pub(crate) fn gen(&self) -> u64 {
         assert_eq!(self.status, 200, "{}", self.body);
         let v: serde_json::Value = serde_json::from_str(&self.body).unwrap();
         v["gen"].as_u64().unwrap()
@@ -302,6 +305,7 @@ fn parse_response(raw: &[u8]) -> Resp {
         status,
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
+        bytes: body,
     }
 }
 
