@@ -115,8 +115,18 @@ fn fixture() -> HandbookTest {
 }
 
 fn book_toml(title: &str, stale: &str) -> String {
+    book_toml_excluding(title, stale, "")
+}
+
+/// `book.toml` with `exclude` globs (`"notes/**"`, or none).
+fn book_toml_excluding(title: &str, stale: &str, exclude: &str) -> String {
+    let exclude = if exclude.is_empty() {
+        String::new()
+    } else {
+        format!("exclude = [{exclude}]\n")
+    };
     format!(
-        "[book]\ntitle = \"{title}\"\nsrc = \"src\"\n\n[build]\nbuild-dir = \"book\"\nsite-url = \"https://handbook.example.test/docs\"\nedit-url-template = \"https://git.example.test/hb/edit/main/{{path}}\"\ntheme = \"theme\"\n\n[check.rules]\nreview-stale = \"{stale}\"\n"
+        "[book]\ntitle = \"{title}\"\nsrc = \"src\"\n\n[build]\nbuild-dir = \"book\"\nsite-url = \"https://handbook.example.test/docs\"\nedit-url-template = \"https://git.example.test/hb/edit/main/{{path}}\"\ntheme = \"theme\"\n{exclude}\n[check.rules]\nreview-stale = \"{stale}\"\n"
     )
 }
 
@@ -489,6 +499,7 @@ impl Run {
             .filter(|p| {
                 let lower = p.to_ascii_lowercase();
                 (lower.ends_with(".md") || lower.ends_with(".markdown"))
+                    && p != "SUMMARY.md"
                     && !p.split('/').any(|s| s.starts_with('.'))
                     && !self.t.path(&format!("src/{p}")).is_symlink()
             })
@@ -512,6 +523,7 @@ impl Run {
             (5, Run::op_symlink),
             (6, Run::op_temp_file),
             (2, Run::op_touch),
+            (3, Run::op_summary),
         ];
         let total: u64 = weights.iter().map(|w| w.0).sum();
         for _ in 0..20 {
@@ -707,8 +719,14 @@ impl Run {
         let n = self.next_n();
         let title = format!("Basic Handbook {}", n % 3);
         let stale = *self.rng.pick(&["warning", "error", "info", "off"]);
-        self.t.write("book.toml", &book_toml(&title, stale));
-        Some(format!("book.toml: {title:?}, review-stale {stale}"))
+        let exclude = *self
+            .rng
+            .pick(&["", "", "\"notes/**\"", "\"guides/g-*.md\""]);
+        self.t
+            .write("book.toml", &book_toml_excluding(&title, stale, exclude));
+        Some(format!(
+            "book.toml: {title:?}, review-stale {stale}, exclude [{exclude}]"
+        ))
     }
 
     fn op_codeowners(&mut self) -> Option<String> {
@@ -823,6 +841,29 @@ impl Run {
         let n = self.next_n();
         self.t.write(name, &format!("scratch {n}\n"));
         Some(format!("temp file {name}"))
+    }
+
+    /// Writes `SUMMARY.md` (a reading order over some pages, perhaps a
+    /// missing one) or deletes it.
+    fn op_summary(&mut self) -> Option<String> {
+        if self.rng.chance(30) {
+            let _ = std::fs::remove_file(self.t.path("src/SUMMARY.md"));
+            return Some("delete SUMMARY.md".to_owned());
+        }
+        let pages = self.pages();
+        let mut text = String::from("# Summary\n\n");
+        let mut listed = Vec::new();
+        for _ in 0..1 + self.rng.below(4) {
+            let p = self.rng.pick(&pages).clone();
+            let _ = writeln!(text, "- [{p}]({p})");
+            listed.push(p);
+        }
+        if self.rng.chance(20) {
+            text.push_str("- [Gone](gone.md)\n");
+            listed.push("gone.md".to_owned());
+        }
+        self.t.write("src/SUMMARY.md", &text);
+        Some(format!("SUMMARY.md: {}", listed.join(", ")))
     }
 
     /// Saves a file unchanged (a new mtime, the same bytes).
