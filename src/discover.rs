@@ -95,8 +95,10 @@ pub fn is_vanished(e: &crate::error::Error) -> bool {
 }
 
 /// A note when MDX files (Docusaurus, Gatsby) are in the content: they are
-/// copied as files, not built as pages, and a writer should know.
-fn mdx_note(assets: &[AssetFile]) -> Option<String> {
+/// copied as files, not built as pages, and a writer should know. Printed
+/// by [`discover`]; `serve`, which walks with [`discover_paths`], prints it
+/// when it changes.
+pub fn mdx_note(assets: &[AssetFile]) -> Option<String> {
     let mdx: Vec<&str> = assets
         .iter()
         .map(|a| a.rel.as_str())
@@ -131,14 +133,15 @@ pub fn discover_paths(config: &Config) -> (Vec<(String, PathBuf)>, Vec<AssetFile
         .filter_entry(|e| {
             let name = e.file_name();
             e.depth() == 0
-                || !(name.to_string_lossy().starts_with('.')
-                    || name == "node_modules"
-                    || name == "target"
+                || !(is_ignored_name(&name.to_string_lossy())
                     || (e.file_type().is_dir()
                         && (is_out_dir(e.path(), &config.out_dir, &out_dir)
                             || e.path().join(crate::output::MARKER).exists()))
                     || (e.path_is_symlink() && !link_stays_inside(e.path(), &inside)))
         });
+    // Folders reached through a symlink: what lies under them may resolve
+    // outside the content folder.
+    let mut linked_dirs: Vec<PathBuf> = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -150,6 +153,9 @@ pub fn discover_paths(config: &Config) -> (Vec<(String, PathBuf)>, Vec<AssetFile
                 continue;
             }
         };
+        if entry.file_type().is_dir() && entry.path_is_symlink() {
+            linked_dirs.push(entry.path().to_owned());
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -165,12 +171,17 @@ pub fn discover_paths(config: &Config) -> (Vec<(String, PathBuf)>, Vec<AssetFile
         if entry.depth() == 1 && root_file {
             continue;
         }
-        if config.exclude.excludes(&rel) {
+        if config.exclude.excludes(&rel) || is_temp_file(&name) {
             continue;
         }
         if is_markdown(&name) {
             pages.push((rel, entry.into_path()));
         } else {
+            let linked =
+                entry.path_is_symlink() || linked_dirs.iter().any(|d| entry.path().starts_with(d));
+            if linked && !asset_stays_inside(entry.path(), &inside.content) {
+                continue;
+            }
             assets.push(AssetFile {
                 rel,
                 abs: entry.into_path(),
@@ -180,6 +191,50 @@ pub fn discover_paths(config: &Config) -> (Vec<(String, PathBuf)>, Vec<AssetFile
     pages.sort_by(|a, b| a.0.cmp(&b.0));
     assets.sort_by(|a, b| a.rel.cmp(&b.rel));
     (pages, assets)
+}
+
+/// Names discovery never descends into or reads, and that the `serve`
+/// watcher ignores alike: dotfiles and dot-folders, `node_modules` and
+/// `target`.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.') || name == "node_modules" || name == "target"
+}
+
+/// Editors' temporary, swap and backup files (zola's list, plus Emacs):
+/// neither content to publish nor a change to rebuild for.
+pub fn is_temp_file(name: &str) -> bool {
+    name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".swo")
+        || name == "4913"
+        || name.ends_with(".kate-swp")
+        || name.contains("___jb_tmp___")
+        || name.contains("___jb_old___")
+        || (name.starts_with('#') && name.ends_with('#'))
+}
+
+/// Whether the asset at `path` (reached through a symlink) really lies
+/// inside the content folder `content` (canonical). Assets are copied as
+/// they are, so one that resolves elsewhere (`src/key.pem ->
+/// ../secrets/key.pem`), even inside the handbook, is skipped with a
+/// warning: the site publishes the content folder and nothing else, as
+/// `serve` has always served it. Pages may link out (they are rendered,
+/// not copied; see [`link_stays_inside`]).
+fn asset_stays_inside(path: &Path, content: &Path) -> bool {
+    let Ok(target) = path.canonicalize() else {
+        // Vanished since the walk: nothing to publish.
+        return false;
+    };
+    let ok = target.starts_with(content);
+    if !ok {
+        eprintln!(
+            "warning: skipping {}: it links to {}, which is outside the content folder; only files inside it are published (copy the file in)",
+            path.display(),
+            target.display()
+        );
+    }
+    ok
 }
 
 /// Where a symlink in the content may point: inside the handbook root, or
@@ -306,6 +361,25 @@ mod tests {
         let (t, bad) = decode(b"a\nbc\xFFd".to_vec());
         assert_eq!(bad, Some((2, 3)));
         assert!(t.contains('\u{FFFD}'));
+    }
+
+    #[test]
+    fn temp_files_are_ignored() {
+        for name in [
+            "a.md~",
+            ".a.md.swp",
+            "a.swx",
+            "4913",
+            "a.md.kate-swp",
+            "a.md___jb_tmp___",
+            "a.md___jb_old___",
+            "#a.md#",
+        ] {
+            assert!(is_temp_file(name), "{name}");
+        }
+        for name in ["a.md", "4914", "notes.swap.md"] {
+            assert!(!is_temp_file(name), "{name}");
+        }
     }
 
     #[test]

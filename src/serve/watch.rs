@@ -134,8 +134,10 @@ impl Filter {
                     .components()
                     .map(|c| c.as_os_str().to_string_lossy().into_owned())
                     .collect();
-                !names.iter().any(|n| ignored_folder_or_dotfile(n))
-                    && !names.last().is_some_and(|n| is_temp_file(n))
+                !names.iter().any(|n| crate::discover::is_ignored_name(n))
+                    && !names
+                        .last()
+                        .is_some_and(|n| crate::discover::is_temp_file(n))
             }),
             Target::File(_) => false,
         })
@@ -145,23 +147,6 @@ impl Filter {
     pub(crate) fn in_theme(&self, path: &Path) -> bool {
         self.theme_dir.as_ref().is_some_and(|t| path.starts_with(t))
     }
-}
-
-fn ignored_folder_or_dotfile(name: &str) -> bool {
-    name.starts_with('.') || name == "node_modules" || name == "target"
-}
-
-/// Editors' temporary and backup files (zola's list, plus Emacs).
-pub(crate) fn is_temp_file(name: &str) -> bool {
-    name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".swo")
-        || name == "4913"
-        || name.ends_with(".kate-swp")
-        || name.contains("___jb_tmp___")
-        || name.contains("___jb_old___")
-        || (name.starts_with('#') && name.ends_with('#'))
 }
 
 /// A notify watcher that drops access events before they reach the
@@ -330,25 +315,6 @@ impl Watch {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn temp_files_are_ignored() {
-        for name in [
-            "a.md~",
-            ".a.md.swp",
-            "a.swx",
-            "4913",
-            "a.md.kate-swp",
-            "a.md___jb_tmp___",
-            "a.md___jb_old___",
-            "#a.md#",
-        ] {
-            assert!(is_temp_file(name), "{name}");
-        }
-        for name in ["a.md", "4914", "notes.swap.md"] {
-            assert!(!is_temp_file(name), "{name}");
-        }
-    }
 
     #[test]
     fn filter_keeps_content_and_config_files_only() {

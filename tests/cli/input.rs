@@ -645,6 +645,63 @@ fn symlinks_out_of_the_handbook_are_not_published() {
     let _ = std::fs::remove_dir_all(&outside);
 }
 
+/// Assets are copied as they are, so a symlinked one is published only
+/// when it resolves inside the content folder, by `build` as by `serve`
+/// (which never served the others): a link to a file elsewhere in the
+/// handbook is skipped with a warning, while a page reached the same way
+/// is still rendered.
+#[cfg(unix)]
+#[test]
+fn symlinked_assets_are_published_only_from_inside_the_content_folder() {
+    let t = handbook(&[("index.md", "# Home\n")]);
+    t.write("src/files/note.txt", "a normal asset 8181");
+    t.write("secret.txt", "TOP-SECRET-4242");
+    t.write("outside/inner.txt", "TOP-SECRET-DIR-5353");
+    t.write("outside/page.md", "# Linked page\n");
+    std::os::unix::fs::symlink("files/note.txt", t.path("src/alias.txt")).unwrap();
+    std::os::unix::fs::symlink("../secret.txt", t.path("src/leak.txt")).unwrap();
+    std::os::unix::fs::symlink("../outside", t.path("src/linked")).unwrap();
+    let r = t.build_ok();
+    assert_eq!(t.read("book/alias.txt"), "a normal asset 8181");
+    assert!(!t.exists("book/leak.txt"), "{}", r.stderr);
+    assert!(!t.exists("book/linked/inner.txt"), "{}", r.stderr);
+    assert!(t.exists("book/linked/page.html"), "pages may link out");
+    for skipped in ["src/leak.txt", "src/linked/inner.txt"] {
+        assert!(
+            r.stderr.lines().any(|l| l.starts_with("warning: skipping")
+                && l.contains(skipped)
+                && l.contains("outside the content folder")),
+            "{skipped}:\n{}",
+            r.stderr
+        );
+    }
+}
+
+/// Editors' swap, backup and temp files are neither rebuilt for by
+/// `serve` nor published by `build`.
+#[test]
+fn editor_temp_files_are_not_published() {
+    let t = handbook(&[("guides/a.md", "# A\n")]);
+    let temps = [
+        "src/guides/a.md~",
+        "src/guides/4913",
+        "src/guides/notes.txt.swp",
+        "src/guides/#a.md#",
+        "src/guides/a.md___jb_tmp___",
+        "src/guides/a.md.kate-swp",
+    ];
+    for name in temps {
+        t.write(name, "scratch");
+    }
+    t.build_ok();
+    assert!(t.exists("book/guides/a.html"));
+    let published = crate::harness::list_files(&t.path("book"));
+    for name in temps {
+        let rel = name.trim_start_matches("src/");
+        assert!(!published.iter().any(|p| p == rel), "{rel} published");
+    }
+}
+
 #[test]
 fn an_earlier_build_folder_in_the_content_is_not_content() {
     // The root is the content folder; an earlier build went to `out/`.

@@ -8,6 +8,8 @@ mod action;
 mod build;
 mod check;
 mod ci;
+#[cfg(feature = "serve")]
+mod differential;
 mod harness;
 mod health;
 mod incidents;

@@ -114,7 +114,7 @@ impl Serve {
         serve
     }
 
-    fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
     }
 
@@ -140,7 +140,7 @@ impl Serve {
     }
 
     /// The current generation (a long-poll without `gen` answers at once).
-    fn generation(&self) -> u64 {
+    pub(crate) fn generation(&self) -> u64 {
         self.get("/__reload").gen()
     }
 
@@ -178,18 +178,21 @@ impl Drop for Serve {
 pub(crate) struct Resp {
     pub(crate) status: u16,
     headers: Vec<(String, String)>,
+    /// The body, lossily decoded.
     pub(crate) body: String,
+    /// The body as sent.
+    pub(crate) bytes: Vec<u8>,
 }
 
 impl Resp {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
 
-    fn gen(&self) -> u64 {
+    pub(crate) fn gen(&self) -> u64 {
         assert_eq!(self.status, 200, "{}", self.body);
         let v: serde_json::Value = serde_json::from_str(&self.body).unwrap();
         v["gen"].as_u64().unwrap()
@@ -302,6 +305,7 @@ fn parse_response(raw: &[u8]) -> Resp {
         status,
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
+        bytes: body,
     }
 }
 
@@ -451,6 +455,23 @@ fn serve_ignores_editor_temp_files() {
         404,
         "temp files are not content"
     );
+}
+
+/// The note `build` prints about `.mdx` files shows on serve's console
+/// when one appears (once, not at every save).
+#[test]
+fn serve_notes_mdx_files_as_build_does() {
+    let t = HandbookTest::fixture("build/basic");
+    let s = Serve::start(&t);
+    t.write("src/guides/intro.mdx", "# Intro\n\n<Tabs />\n");
+    let err = s.wait_for_stderr("note: guides/intro.mdx");
+    assert!(err.contains("not built as pages"), "{err}");
+    s.wait_for("/guides/intro.mdx", "the file", |r| r.status == 200);
+    t.write(PAGE, &page_text("Another save 6061."));
+    s.wait_for(PAGE_URL, "the edit", |r| {
+        r.body.contains("Another save 6061.")
+    });
+    assert_eq!(s.stderr().matches("note: guides/intro.mdx").count(), 1);
 }
 
 #[test]
