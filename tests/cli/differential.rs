@@ -14,8 +14,11 @@
 //! use the next ones); `HANDBOOK_DIFF_STEPS` the steps per sequence. A
 //! failure prints both, and the steps that led to it.
 
+#[path = "../common/rng.rs"]
+mod rng;
 use crate::harness::{list_files, HandbookTest, TODAY};
 use crate::serve::Serve;
+use rng::Rng;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -35,31 +38,6 @@ const DEFAULT_SEED: u64 = 0x5EED_D1FF;
 /// The search index is compared every this many steps (and after the
 /// last): serve builds it after a pause, which every step would wait for.
 const SEARCH_EVERY: usize = 8;
-
-/// splitmix64: small, seedable, the same everywhere.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
 
 fn seed_base() -> u64 {
     match std::env::var("HANDBOOK_DIFF_SEED") {
