@@ -1,8 +1,8 @@
 //! Syntax highlighting of fenced code blocks, and the CSS for it.
 //!
-//! Owns: the language token → grammar lookup, syntect's class-based HTML (every
-//! scope becomes an `hl-`-prefixed class, so themes style code in CSS), the
-//! process-wide highlight cache, and [`highlight_css`].
+//! Owns: the language token → grammar lookup, the parse loop (whose runs of
+//! text [`super::code_style`] turns into short classed spans, styled by the
+//! generated `highlight.css`), and the process-wide highlight cache.
 //!
 //! Cost model: highlighting is most of the build time on code-heavy handbooks,
 //! so the grammar set is loaded once per process ([`SYNTAXES`]) and the token
@@ -23,16 +23,11 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 
-use syntect::highlighting::ThemeSet;
-use syntect::html::{css_for_theme_with_class_style, line_tokens_to_classed_spans, ClassStyle};
 use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
-
-use super::line_memo;
 use syntect::util::LinesWithEndings;
 
-/// Class style shared by the HTML generator and the CSS: `source.rust` becomes
-/// `class="hl-source hl-rust"`.
-const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+use super::code_style::{classes_for, SpanWriter};
+use super::line_memo;
 
 /// Blocks larger than this (in bytes) are emitted as escaped plain text:
 /// some grammars are super-linear on pathological input, and nobody reads a
@@ -45,29 +40,6 @@ const SHARDS: usize = 16;
 /// Upper bound on cached HTML per shard; a shard over it is emptied before the
 /// next insert, so a long `serve` session cannot grow without bound.
 const MAX_SHARD_BYTES: usize = (256 << 20) / SHARDS;
-
-/// Light theme (default) for [`highlight_css`].
-const LIGHT_THEME: &str = "InspiredGitHub";
-/// Dark theme for [`highlight_css`].
-const DARK_THEME: &str = "base16-ocean.dark";
-
-/// Media-query/selector pairs under which each theme applies. The pairs are
-/// mutually exclusive, so no light-only property (bold keywords, diff
-/// backgrounds) leaks into the dark theme or the other way round.
-const LIGHT_SCOPES: [(Option<&str>, &str); 2] = [
-    (
-        Some("@media not all and (prefers-color-scheme: dark)"),
-        ":root:not([data-theme=dark])",
-    ),
-    (None, ":root[data-theme=light]"),
-];
-const DARK_SCOPES: [(Option<&str>, &str); 2] = [
-    (
-        Some("@media (prefers-color-scheme: dark)"),
-        ":root:not([data-theme=light])",
-    ),
-    (None, ":root[data-theme=dark]"),
-];
 
 /// syntect's bundled grammars (with newlines), loaded once per process on
 /// first use.
@@ -271,7 +243,7 @@ impl Highlighter {
 
     /// HTML for the inside of `<code>`: `code` highlighted as `lang` (a fence's
     /// language token such as `rust`, `yml` or `console`, case-insensitive),
-    /// as `<span class="hl-…">` runs.
+    /// as flat `<span class="l3 d7">` runs (see [`super::code_style`]).
     ///
     /// Unknown languages, text-like tokens and blocks over 256 KiB come back
     /// as escaped plain text (those are not cached: escaping is as cheap as a
@@ -338,26 +310,32 @@ fn highlight_uncached(syntax: &'static SyntaxReference, code: &str) -> String {
     } else {
         Cow::Borrowed(code)
     };
-    // What syntect's `ClassedHTMLGenerator` does, with the line parse going
-    // through the per-thread memo of repeated lines.
+    // Each run of text between two scope operations gets the classes of
+    // the scope stack it sits under (see `code_style`).
     let run = || -> Option<String> {
         let mut state = ParseState::new(syntax);
         let mut scopes = ScopeStack::new();
-        let mut html = String::with_capacity(code.len() * 4);
-        let mut open_spans: isize = 0;
+        let mut html = String::with_capacity(code.len() * 2);
+        let mut spans = SpanWriter::default();
         for line in LinesWithEndings::from(&code) {
-            let (spans, delta) =
-                line_memo::parse_line(syntax, &mut state, line, &SYNTAXES, |ops| {
-                    line_tokens_to_classed_spans(line, ops, CLASS_STYLE, &mut scopes)
-                })
-                .ok()?
-                .ok()?;
-            open_spans += delta;
-            html.push_str(&spans);
+            line_memo::parse_line(syntax, &mut state, line, &SYNTAXES, |ops| {
+                let mut at = 0;
+                for (pos, op) in ops {
+                    let pos = (*pos).min(line.len());
+                    if pos > at {
+                        let text = line.get(at..pos)?;
+                        spans.text(&mut html, text, &classes_for(scopes.as_slice()));
+                        at = pos;
+                    }
+                    scopes.apply(op).ok()?;
+                }
+                let rest = line.get(at..)?;
+                spans.text(&mut html, rest, &classes_for(scopes.as_slice()));
+                Some(())
+            })
+            .ok()??;
         }
-        for _ in 0..open_spans {
-            html.push_str("</span>");
-        }
+        spans.finish(&mut html);
         Some(html)
     };
     match catch_unwind(AssertUnwindSafe(run)) {
@@ -390,115 +368,6 @@ pub(crate) fn push_escaped(out: &mut String, text: &str) {
         last = i + 1;
     }
     out.push_str(&text[last..]);
-}
-
-/// CSS for the `hl-` classes emitted by [`Highlighter::highlight`]: syntect's
-/// "InspiredGitHub" theme by default and "base16-ocean.dark" in dark mode.
-///
-/// Put `class="hl-code"` on the `<pre>` (as the markdown renderer does) to get
-/// each theme's foreground and background.
-///
-/// Each theme's rules come from `css_for_theme_with_class_style` and are then
-/// scoped by prefixing every selector of every rule:
-/// - dark: `@media (prefers-color-scheme: dark) { :root:not([data-theme=light]) SEL {…} }`
-///   and `:root[data-theme=dark] SEL {…}`;
-/// - light (the default): `@media not all and (prefers-color-scheme: dark) {
-///   :root:not([data-theme=dark]) SEL {…} }` and `:root[data-theme=light] SEL {…}`.
-///
-/// So a page follows the OS preference unless `<html data-theme=light|dark>`
-/// forces one, and exactly one theme applies at a time (no light-only bold or
-/// background leaks into dark mode). Comma-separated selector lists are
-/// prefixed item by item.
-pub fn highlight_css() -> String {
-    let themes = ThemeSet::load_defaults();
-    let css_of = |name: &str| {
-        themes
-            .themes
-            .get(name)
-            .and_then(|theme| css_for_theme_with_class_style(theme, CLASS_STYLE).ok())
-            .unwrap_or_default()
-    };
-    let (light_css, dark_css) = (css_of(LIGHT_THEME), css_of(DARK_THEME));
-    let (light, dark) = (css_rules(&light_css), css_rules(&dark_css));
-
-    let mut out = String::with_capacity(32 * 1024);
-    out.push_str("/* Syntax highlighting (generated by handbook from syntect themes). */\n");
-    out.push_str(&format!("/* Light theme: {LIGHT_THEME}. */\n"));
-    for (media, scope) in LIGHT_SCOPES {
-        push_scoped(&mut out, media, scope, &light);
-    }
-    out.push_str(&format!("/* Dark theme: {DARK_THEME}. */\n"));
-    for (media, scope) in DARK_SCOPES {
-        push_scoped(&mut out, media, scope, &dark);
-    }
-    out
-}
-
-/// One CSS rule: its selectors and its declarations (without braces).
-struct CssRule<'a> {
-    selectors: Vec<&'a str>,
-    body: String,
-}
-
-/// Split flat CSS (no at-rules, as syntect writes it) into rules, dropping
-/// comments and collapsing each body onto one line.
-fn css_rules(css: &str) -> Vec<CssRule<'_>> {
-    let mut rules = Vec::new();
-    let mut rest = css;
-    loop {
-        rest = rest.trim_start();
-        if let Some(after) = rest.strip_prefix("/*") {
-            rest = after.split_once("*/").map_or("", |(_, tail)| tail);
-            continue;
-        }
-        let Some((selector, after)) = rest.split_once('{') else {
-            break;
-        };
-        let (body, tail) = after.split_once('}').unwrap_or((after, ""));
-        let selectors: Vec<&str> = selector
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .collect();
-        let body = body
-            .split(';')
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-            .collect::<Vec<_>>()
-            .join("; ");
-        if !selectors.is_empty() && !body.is_empty() {
-            rules.push(CssRule { selectors, body });
-        }
-        rest = tail;
-    }
-    rules
-}
-
-fn push_scoped(out: &mut String, media: Option<&str>, scope: &str, rules: &[CssRule<'_>]) {
-    let indent = if let Some(media) = media {
-        out.push_str(media);
-        out.push_str(" {\n");
-        "  "
-    } else {
-        ""
-    };
-    for rule in rules {
-        out.push_str(indent);
-        for (i, selector) in rule.selectors.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            out.push_str(scope);
-            out.push(' ');
-            out.push_str(selector);
-        }
-        out.push_str(" { ");
-        out.push_str(&rule.body);
-        out.push_str("; }\n");
-    }
-    if media.is_some() {
-        out.push_str("}\n");
-    }
 }
 
 #[cfg(test)]
@@ -538,7 +407,7 @@ mod tests {
         );
         let big = "x <y>\n".repeat(MAX_HIGHLIGHT_BYTES / 6 + 1);
         let out = h.highlight("rust", &big);
-        assert!(!out.contains("hl-"));
+        assert!(!out.contains("<span"));
         assert!(out.starts_with("x &lt;y&gt;\n"));
         assert_eq!(h.cache_len(), 0);
     }
@@ -550,33 +419,5 @@ mod tests {
         let crlf = h.highlight("rust", "fn a() {}\r\nfn b() {}\r\n");
         assert_eq!(lf, crlf);
         assert_eq!(h.cache_len(), 2);
-    }
-
-    #[test]
-    fn css_scopes_every_dark_rule() {
-        let css = highlight_css();
-        assert!(css.contains(
-            "@media (prefers-color-scheme: dark) {\n  :root:not([data-theme=light]) .hl-code {"
-        ));
-        assert!(css.contains("\n:root[data-theme=dark] .hl-code {"));
-        assert!(css.contains("\n:root[data-theme=light] .hl-code {"));
-        assert!(css.contains(":root:not([data-theme=dark]) .hl-keyword {"));
-        assert!(
-            !css.contains("*/\n.hl-"),
-            "an unscoped rule slipped through"
-        );
-        for line in css.lines() {
-            let line = line.trim_start();
-            if line.starts_with(".hl-") {
-                panic!("unscoped rule: {line}");
-            }
-            if line.starts_with(":root") {
-                let selectors = line.split('{').next().unwrap_or_default();
-                for sel in selectors.split(',') {
-                    assert!(sel.trim_start().starts_with(":root"), "{line}");
-                }
-            }
-        }
-        assert_eq!(css.matches('{').count(), css.matches('}').count());
     }
 }

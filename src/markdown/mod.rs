@@ -28,6 +28,7 @@ use pulldown_cmark::{
 use serde::Serialize;
 
 mod autolink;
+mod code_style;
 mod footnotes;
 mod heading_attrs;
 mod highlight;
@@ -40,8 +41,9 @@ pub use resolve::{find_page, page_url_styled, pretty_link_base, resolve_absolute
 use resolve::{relative_href, url_dir};
 mod templates;
 
+pub use code_style::highlight_css;
 pub(crate) use highlight::escape_html;
-pub use highlight::{highlight_css, Highlighter};
+pub use highlight::Highlighter;
 
 use highlight::push_escaped;
 

@@ -195,17 +195,30 @@ fn fenced_code_is_highlighted() {
     let t = HandbookTest::fixture("build/basic");
     t.build_ok();
     let main = t.main_html("book/runbooks/db-failover.html");
-    let code = &main[pos(&main, "<pre")..];
-    assert!(
-        code.contains("<span class=\"hl-"),
-        "code is not highlighted:\n{code}"
-    );
+    let code = &main[pos(&main, "<pre class=\"hl-code\"")..];
+    let code = &code[..pos(code, "</pre>")];
     assert!(code.contains("promote"), "{code}");
     assert!(t
         .read("book/runbooks/db-failover.html")
         .contains("static/highlight.css"));
     let css = t.read("book/static/highlight.css");
-    assert!(css.contains(".hl-"), "highlight.css has no hl- rules");
+    // Every class on a highlighted run is styled by the site's CSS, in the
+    // light (`l…`) and the dark (`d…`) theme.
+    let classes: Vec<&str> = code
+        .split("<span class=\"")
+        .skip(1)
+        .flat_map(|piece| piece.split('"').next().unwrap_or_default().split(' '))
+        .collect();
+    assert!(
+        classes.iter().any(|c| c.starts_with('l')) && classes.iter().any(|c| c.starts_with('d')),
+        "code is not highlighted in both themes:\n{code}"
+    );
+    for class in classes {
+        assert!(
+            css.contains(&format!(".hl-code .{class} {{")),
+            "no rule for `{class}` in highlight.css"
+        );
+    }
     assert!(
         css.contains("prefers-color-scheme: dark"),
         "highlight.css has no dark section"
