@@ -450,6 +450,7 @@ fn page_view(
         incidents: Vec::new(),
         matrix: p.matrix.as_deref().map(crate::render::view::MatrixView::of),
         content: p.md.html.clone(),
+        has_mermaid: p.md.has_mermaid,
         title_id: p.md.title_id.clone(),
         toc: p
             .md

@@ -235,10 +235,7 @@ pub fn render_site(site: &SiteView, theme: &Theme, extra_css: &str, sink: &dyn S
     nav::render_nav(&site.nav, sink)?;
     sink.put("sitemap.xml", sitemap(site, !has_index_page))?;
 
-    let has_diagrams = site
-        .pages
-        .iter()
-        .any(|p| p.content.contains(theme::MERMAID_MARK));
+    let has_diagrams = site.pages.iter().any(|p| p.has_mermaid);
     for (name, bytes) in &theme.statics {
         if name == theme::MERMAID_JS && !has_diagrams {
             continue;

@@ -93,10 +93,6 @@ const STATIC: &[(&str, &[u8])] = &[
 /// The diagram script's name under `static/`.
 pub(crate) const MERMAID_JS: &str = "mermaid.min.js";
 
-/// The markup a mermaid diagram has in a page's HTML (see
-/// `markdown::mermaid_html`); pages holding it load [`MERMAID_JS`].
-pub(crate) const MERMAID_MARK: &str = "<pre class=\"mermaid\">";
-
 /// A loaded theme: every template parsed, every static asset in memory.
 ///
 /// Cheap to share between threads (`Tera::render` takes `&self`); `serve`

@@ -284,6 +284,10 @@ pub struct PageView {
     pub incidents: Vec<crate::reliability::IncidentRef>,
     /// Rendered body HTML (trusted: markdown output).
     pub content: std::sync::Arc<str>,
+    /// The body has a ```` ```mermaid ```` diagram: the page loads the
+    /// diagram script (known from the markdown, so no template searches
+    /// `content` for it).
+    pub has_mermaid: bool,
     /// Headings h2..h3 for an on-page table of contents.
     pub toc: Vec<TocEntry>,
     /// Last git change date, when known.
