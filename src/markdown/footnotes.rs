@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use pulldown_cmark::{CowStr, Event, TagEnd};
 
 use super::highlight::push_escaped;
-use super::HeadingIds;
+use super::slug::HeadingIds;
 
 /// The footnote references and definitions of one page, by event index.
 #[derive(Default)]

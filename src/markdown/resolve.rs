@@ -6,7 +6,8 @@
 //!
 //! Pure: it sees the set of page paths it is given, never the disk.
 
-use super::{has_markdown_ext, page_url, resolve_path, INDEX_PAGES};
+use super::links::{has_markdown_ext, resolve_path, INDEX_PAGES};
+use super::page_url;
 
 /// The output URL of a page, root-relative: `a/b.md` → `a/b.html`, or with
 /// pretty URLs `a/b/index.html`; index pages stay `a/index.html` either way.
