@@ -18,7 +18,10 @@ use crate::rules::run_rules;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
+
+mod cache;
 
 /// Options of `handbook build`.
 #[derive(Debug, Clone)]
@@ -29,6 +32,9 @@ pub struct BuildOptions {
     pub today: Date,
     /// `--drafts`: publish `draft: true` pages too.
     pub drafts: bool,
+    /// Read and write the on-disk cache of highlighted code (see
+    /// `pipeline/cache.rs`); `--no-cache` turns it off.
+    pub cache: bool,
 }
 
 /// What a build did.
@@ -389,7 +395,6 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport> {
 /// [`build`], showing its stages on `progress` (which it leaves erased).
 pub fn build_counted(root: &Path, opts: &BuildOptions, progress: &Progress) -> Result<BuildReport> {
     let start = Instant::now();
-    let highlighter = Highlighter::uncached();
     let mut config = load_config(
         root,
         &LoadOptions {
@@ -401,8 +406,20 @@ pub fn build_counted(root: &Path, opts: &BuildOptions, progress: &Progress) -> R
     let theme = Theme::load(config.theme_dir.as_deref())?;
     let mut clock = StageClock::from_env();
     let history = crate::history::start(&config.root, &config.content_dir);
+    let cache = opts
+        .cache
+        .then(|| cache::DiskCache::open(&config.root))
+        .flatten();
+    clock.lap("cache read");
+    let highlighter = match &cache {
+        Some(c) => Highlighter::with_blocks(Arc::clone(&c.blocks)),
+        None => Highlighter::uncached(),
+    };
     let handbook = load_handbook_counted(config, &highlighter, progress)?;
+    drop(highlighter);
     clock.lap("discover+parse+highlight");
+    // Written while the rest of the build runs; joined before returning.
+    let cache_saved = cache.map(|c| std::thread::spawn(move || c.save()));
     progress.stage("reading the git history", 0);
     let handbook = with_history(handbook, history, opts.today, Wants::All);
     clock.lap("git history");
@@ -436,6 +453,11 @@ pub fn build_counted(root: &Path, opts: &BuildOptions, progress: &Progress) -> R
     progress.stage("writing the site", 0);
     staging.commit()?;
     clock.lap("swap");
+    if let Some(saving) = cache_saved {
+        // A panic while saving loses only the cache.
+        let _ = saving.join();
+        clock.lap("cache write");
+    }
     progress.clear();
     let findings = ev.all_findings();
     Ok(BuildReport {

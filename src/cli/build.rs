@@ -23,6 +23,10 @@ pub struct BuildArgs {
     /// Publish `draft: true` pages too (they are left out by default).
     #[arg(long)]
     pub drafts: bool,
+    /// Neither read nor write the cache of highlighted code blocks
+    /// (kept in `.git/handbook/`, else `.handbook-cache/`).
+    #[arg(long)]
+    pub no_cache: bool,
     /// Print nothing but the errors among the findings (no warnings, notes,
     /// progress or summary).
     #[arg(long, short, conflicts_with = "verbose")]
@@ -43,6 +47,7 @@ pub(super) fn run(a: BuildArgs, colour: bool) -> Result<Outcome> {
             dest: a.dest,
             today,
             drafts: a.drafts,
+            cache: !a.no_cache,
         },
         &progress,
     )?;

@@ -26,6 +26,7 @@ use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
+use super::block_cache::{block_key, BlockCache};
 use super::code_style::{classes_for, SpanWriter};
 use super::line_memo;
 
@@ -185,6 +186,9 @@ pub struct Highlighter {
     shards: [Mutex<Shard>; SHARDS],
     /// What to do with a block.
     mode: Mode,
+    /// Blocks from the last build, and the ones this build uses (`build`
+    /// with its on-disk cache; see [`super::block_cache`]).
+    blocks: Option<Arc<BlockCache>>,
 }
 
 /// How a [`Highlighter`] treats code blocks.
@@ -220,6 +224,7 @@ impl Highlighter {
         Self {
             shards: std::array::from_fn(|_| Mutex::new(Shard::default())),
             mode: Mode::Cached,
+            blocks: None,
         }
     }
 
@@ -228,6 +233,16 @@ impl Highlighter {
     pub fn uncached() -> Self {
         Self {
             mode: Mode::Uncached,
+            ..Self::new()
+        }
+    }
+
+    /// A highlighter for a one-shot build that takes blocks from, and
+    /// records its blocks in, `blocks` (the build's on-disk cache).
+    pub fn with_blocks(blocks: Arc<BlockCache>) -> Self {
+        Self {
+            mode: Mode::Uncached,
+            blocks: Some(blocks),
             ..Self::new()
         }
     }
@@ -258,7 +273,16 @@ impl Highlighter {
             return escape_html(code).into();
         };
         if self.mode == Mode::Uncached {
-            return highlight_uncached(syntax, code).into();
+            let Some(blocks) = &self.blocks else {
+                return highlight_uncached(syntax, code).into();
+            };
+            let key = block_key(lang, code);
+            if let Some(html) = blocks.get(key) {
+                return html.into();
+            }
+            let html = highlight_uncached(syntax, code);
+            blocks.put(key, &html);
+            return html.into();
         }
         let key = cache_key(lang, code);
         let shard = &self.shards[(key % SHARDS as u64) as usize];

@@ -31,6 +31,7 @@ use pulldown_cmark::Options;
 use serde::Serialize;
 
 mod autolink;
+mod block_cache;
 mod blocks;
 mod code_style;
 mod footnotes;
@@ -48,6 +49,9 @@ pub(crate) use resolve::is_bare_email;
 pub use resolve::{find_page, page_url_styled, pretty_link_base, resolve_absolute, AbsoluteTarget};
 mod templates;
 
+#[cfg(test)]
+pub(crate) use block_cache::block_key;
+pub use block_cache::BlockCache;
 pub use code_style::highlight_css;
 pub(crate) use highlight::escape_html;
 pub use highlight::Highlighter;

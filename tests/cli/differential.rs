@@ -10,6 +10,11 @@
 //! serve's findings summary must be the build's, and every warning (and
 //! note) the build newly prints must show on serve's stderr too.
 //!
+//! The reference build is a warm one: it reads the build cache
+//! (highlighted code blocks) the previous step's build wrote, and the
+//! sequence also damages that cache now and then. After each step a
+//! `handbook build --no-cache` must write the same files, byte for byte.
+//!
 //! `HANDBOOK_DIFF_SEED` sets the seed of the first sequence (the others
 //! use the next ones); `HANDBOOK_DIFF_STEPS` the steps per sequence. A
 //! failure prints both, and the steps that led to it.
@@ -160,6 +165,7 @@ fn run_sequence(slot: u64) {
         }
         let reference = run.build(&serve);
         let site = read_site(&reference.dir);
+        run.assert_warm_equals_fresh(&serve, &site);
         let with_search = step % SEARCH_EVERY == 0 || step == steps;
         run.known.extend(site.keys().cloned());
         run.known.extend(run.candidate_paths());
@@ -335,6 +341,59 @@ impl Run {
         }
     }
 
+    /// `handbook build --no-cache --drafts` must write what the reference
+    /// build (warm: it read the cache the last step's build wrote) wrote,
+    /// byte for byte.
+    fn assert_warm_equals_fresh(&self, serve: &Serve, warm: &BTreeMap<String, Vec<u8>>) {
+        let dir = self.out.path("site-fresh");
+        let dest = dir.to_string_lossy().into_owned();
+        let r = self.t.run(&[
+            "build",
+            "--today",
+            TODAY,
+            "--drafts",
+            "--no-cache",
+            "--dest",
+            &dest,
+        ]);
+        if r.code != 0 {
+            panic!(
+                "{}",
+                self.failure(
+                    serve,
+                    &format!("fresh build failed ({}):\n{}", r.code, r.stderr)
+                )
+            );
+        }
+        let fresh = read_site(&dir);
+        let problem = if fresh.keys().ne(warm.keys()) {
+            let only = |a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>| {
+                a.keys()
+                    .filter(|k| !b.contains_key(*k))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            };
+            Some(format!(
+                "files only in the warm build: {:?}; only in the fresh build: {:?}",
+                only(warm, &fresh),
+                only(&fresh, warm)
+            ))
+        } else {
+            warm.iter()
+                .find(|(p, bytes)| fresh.get(*p) != Some(bytes))
+                .map(|(p, bytes)| show_difference(p, bytes, &fresh[p]))
+        };
+        if let Some(problem) = problem {
+            panic!(
+                "{}",
+                self.failure(
+                    serve,
+                    &format!("warm build and `build --no-cache` differ: {problem}")
+                )
+            );
+        }
+    }
+
     /// Waits until serve serves what the reference build wrote (and
     /// nothing else it knows of), shows its summary and has printed its new
     /// warnings; fails with the last difference after [`CATCH_UP`].
@@ -502,6 +561,8 @@ impl Run {
             (6, Run::op_temp_file),
             (2, Run::op_touch),
             (3, Run::op_summary),
+            (3, Run::op_block_cache),
+            (8, Run::op_code),
         ];
         let total: u64 = weights.iter().map(|w| w.0).sum();
         for _ in 0..20 {
@@ -548,7 +609,12 @@ impl Run {
                 self.rng.below(n + 1)
             ),
             4 => format!("A [broken link {n}](missing-{n}.md).\n"),
-            _ => format!("```rust\nfn f{n}() {{}}\n```\n"),
+            _ => match self.rng.below(4) {
+                0 => format!("```rust\nfn f{n}() {{}}\n```\n"),
+                1 => format!("```python\ndef f{n}():\n    return {n}\n```\n"),
+                2 => format!("```yaml\nkey{n}: [a, b]\n```\n"),
+                _ => format!("```sh\necho step {n} | grep -c step\n```\n"),
+            },
         };
         let body_start = body_start(&text);
         let lines: Vec<&str> = text[body_start..].split_inclusive('\n').collect();
@@ -845,6 +911,82 @@ impl Run {
     }
 
     /// Saves a file unchanged (a new mtime, the same bytes).
+    /// Inserts a line at a random place inside a fenced code block of any
+    /// page (one block's code changes; its language and the rest stay),
+    /// or, one time in four or when there is none, appends a block to a
+    /// page.
+    fn op_code(&mut self) -> Option<String> {
+        let n = self.next_n();
+        let mut blocks = Vec::new();
+        for page in self.pages() {
+            let text = self.t.read(&format!("src/{page}"));
+            let mut open = None;
+            for (i, l) in text.split_inclusive('\n').enumerate() {
+                if l.trim_start().starts_with("```") {
+                    match open.take() {
+                        None => open = Some(i),
+                        Some(start) => blocks.push((page.clone(), start, i)),
+                    }
+                }
+            }
+        }
+        if blocks.is_empty() || self.rng.below(4) == 0 {
+            let page = self.random_page()?;
+            let rel = format!("src/{page}");
+            let mut out = self.t.read(&rel);
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str(&format!("\n```rust\nlet x{n} = {n};\n```\n"));
+            self.t.write(&rel, &out);
+            return Some(format!("code block appended to {page}"));
+        }
+        let (page, start, end) = self.rng.pick(&blocks).clone();
+        let rel = format!("src/{page}");
+        let text = self.t.read(&rel);
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        let at = start + 1 + self.rng.below(end - start);
+        let mut out: String = lines[..at].concat();
+        out.push_str(&format!("x{n} = {n} # edit\n"));
+        out.push_str(&lines[at..].concat());
+        self.t.write(&rel, &out);
+        Some(format!("code of {page}: line {at} inserted"))
+    }
+
+    /// Damages the build cache (`.handbook-cache/blocks.bin`: the test
+    /// handbooks are outside any git work tree): deletes it, cuts it short,
+    /// flips a byte, or fills it with another file's bytes. The next build
+    /// must ignore it, not trust it.
+    fn op_block_cache(&mut self) -> Option<String> {
+        let path = self.t.path(".handbook-cache/blocks.bin");
+        let bytes = std::fs::read(&path).ok()?;
+        let what = match self.rng.below(4) {
+            0 => {
+                std::fs::remove_file(&path).unwrap();
+                "deleted".to_owned()
+            }
+            1 => {
+                let cut = self.rng.below(bytes.len().max(1));
+                std::fs::write(&path, &bytes[..cut]).unwrap();
+                format!("cut to {cut} bytes")
+            }
+            2 => {
+                let mut bad = bytes;
+                let at = self.rng.below(bad.len().max(1));
+                if let Some(b) = bad.get_mut(at) {
+                    *b ^= 0x41;
+                }
+                std::fs::write(&path, &bad).unwrap();
+                format!("byte {at} flipped")
+            }
+            _ => {
+                std::fs::write(&path, self.t.read("book.toml")).unwrap();
+                "replaced by book.toml".to_owned()
+            }
+        };
+        Some(format!("build cache {what}"))
+    }
+
     fn op_touch(&mut self) -> Option<String> {
         let page = self.random_page()?;
         let rel = format!("src/{page}");

@@ -150,6 +150,7 @@ fn assert_same_as_build(root: &Path, got: &Files, step: &str) {
             dest: Some(dest.clone()),
             today: today(),
             drafts: true,
+            cache: false,
         },
     )
     .unwrap();
