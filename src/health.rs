@@ -10,9 +10,10 @@
 
 use crate::config::HealthConfig;
 use crate::date::Date;
+use crate::handbook::Handbook;
 use crate::kind::Kind;
 use crate::owners::Owner;
-use crate::page::{Handbook, Page};
+use crate::page::Page;
 use crate::render::view::{
     DimensionView, DomainHealthView, Evidence, FollowThroughView, GitView, HealthView, NextMove,
     OwnedAction, OwnerLoadView, OwnerOverdue, OwnerRef, PageSummary, PageView,

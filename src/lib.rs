@@ -21,6 +21,7 @@ pub mod error;
 pub mod frontmatter;
 pub mod fuzzing;
 pub mod git;
+pub mod handbook;
 pub mod health;
 pub mod history;
 pub mod incident;

@@ -24,9 +24,9 @@
 //! that page. Siblings that would show the same text get a hint that tells
 //! them apart (the page's file name, the folder's name).
 
+use crate::handbook::Handbook;
 use crate::markdown::is_index_page;
 use crate::natural::natural_cmp;
-use crate::page::Handbook;
 use crate::render::view::{
     Crumb, NavEntry, NavFolder, NavGroup, NavNode, NavPage, NavTree, PageLink, PageView,
 };

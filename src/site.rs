@@ -4,10 +4,11 @@
 
 use crate::date::Date;
 use crate::diag::{Diagnostic, Severity};
+use crate::handbook::Handbook;
 use crate::kind::Kind;
 use crate::natural::natural_cmp;
 use crate::owners::Owner;
-use crate::page::{Handbook, Page};
+use crate::page::Page;
 use crate::recognise::adr_log;
 use crate::render::view::*;
 use crate::rules::{Evaluation, PageStatus, ReviewState};
