@@ -83,41 +83,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::output::Sink;
 pub use theme::Theme;
 use view::{HealthView, KindIndexView, OwnerView, PageSummary, PageView, SiteView};
 
 /// How many recently stale pages the home page lists.
 const HOME_STALE_LIMIT: usize = 10;
-
-/// Where rendered files go: a staging folder on disk for `build`, a map
-/// in memory for tests and `serve`. Called from many threads at once.
-pub trait Sink: Sync {
-    /// Stores one file at a root-relative, '/'-separated path. A later
-    /// call for the same path replaces the earlier file.
-    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<()>;
-
-    /// Asked before a template is rendered into `path`; returning false
-    /// skips rendering it (and its `put`). `key()` is a fingerprint of
-    /// everything the template sees (its name and serialised context), so
-    /// equal keys mean equal output under the same [`Theme`]. `serve` uses
-    /// this to re-render only what changed; the default renders everything
-    /// and never computes a key. The sidebar's node files (`nav/ID.js`) are
-    /// asked for too, keyed by their bytes. Statics, `sitemap.xml` and other
-    /// non-template files are always `put`.
-    fn wants(&self, path: &str, key: &dyn Fn() -> u64) -> bool {
-        let _ = (path, key);
-        true
-    }
-}
-
-impl Sink for std::sync::Mutex<BTreeMap<String, Vec<u8>>> {
-    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<()> {
-        self.lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(path.to_owned(), bytes);
-        Ok(())
-    }
-}
 
 /// Renders every HTML page and asset of the site into `sink`. Paths are
 /// root-relative ('/'-separated). `extra_css` is appended as

@@ -46,10 +46,11 @@ use crate::discover::{discover_paths, read_page, root_prefix, to_slash, AssetFil
 use crate::error::{io_err, Result};
 use crate::handbook::Handbook;
 use crate::markdown::{highlight_css, Highlighter};
+use crate::output::Sink;
 use crate::page::{parse_page_with, Page};
 use crate::pipeline::{finish_history, load_handbook_with, render_view};
 use crate::render::view::SiteView;
-use crate::render::{render_site, Sink, Theme};
+use crate::render::{render_site, Theme};
 use crate::rules::{run_rules, Evaluation};
 use crate::site::site_view;
 use rayon::prelude::*;
