@@ -210,7 +210,7 @@ fn render_page(data: &[u8]) -> RenderedPage {
         history: Default::default(),
     };
     let ev = crate::rules::run_rules(&h, today());
-    let site = crate::site::site_view(&h, &ev, today());
+    let site = crate::view::site_view(&h, &ev, today());
     let files = match render_to_map(&site, &THEME, "") {
         Ok(files) => files,
         Err(e) => panic!("rendering failed: {e}"),

@@ -27,10 +27,10 @@
 use crate::handbook::Handbook;
 use crate::markdown::is_index_page;
 use crate::natural::natural_cmp;
-use crate::render::view::{
+use crate::rules::Evaluation;
+use crate::view::{
     Crumb, NavEntry, NavFolder, NavGroup, NavNode, NavPage, NavTree, PageLink, PageView,
 };
-use crate::rules::Evaluation;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The most entries a node lists before it is cut into groups.

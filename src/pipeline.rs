@@ -247,7 +247,7 @@ pub fn finish_history(
 /// page written counts on `progress` (`rendering N/T pages`).
 pub fn render_site_and_index(
     h: &Handbook,
-    site: &crate::render::view::SiteView,
+    site: &crate::view::SiteView,
     theme: &Theme,
     sink: &dyn Sink,
     progress: &Progress,
@@ -288,7 +288,7 @@ pub fn render_site_and_index(
 /// CSS computed once per session and builds the search index apart, off the
 /// edit-to-reload path.
 pub fn render_view(
-    site: &crate::render::view::SiteView,
+    site: &crate::view::SiteView,
     theme: &Theme,
     extra_css: &str,
     sink: &dyn Sink,
@@ -301,7 +301,7 @@ pub fn render_view(
 /// `HANDBOOK_NO_SEARCH=1` skips it and `HANDBOOK_TIMINGS=1` prints its cost.
 pub fn put_search_index(
     h: &Handbook,
-    site: &crate::render::view::SiteView,
+    site: &crate::view::SiteView,
     sink: &dyn Sink,
     memo: Option<&mut crate::search::SearchMemo>,
 ) -> Result<()> {
@@ -419,9 +419,9 @@ pub fn build_counted(root: &Path, opts: &BuildOptions, progress: &Progress) -> R
         Some((h, e)) => (h, e),
         None => (&handbook, &ev),
     };
-    let site = crate::site::site_view(published_hb, published_ev, opts.today);
+    let site = crate::view::site_view(published_hb, published_ev, opts.today);
     clock.lap("site view");
-    let clashes = crate::site::output_clashes(published_hb, &site, &theme.static_names());
+    let clashes = crate::view::output_clashes(published_hb, &site, &theme.static_names());
     for clash in &clashes.warnings {
         progress.eprintln(&format!("warning: {clash}"));
     }

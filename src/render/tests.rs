@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use super::view::*;
 use super::*;
+use crate::view::*;
 
 fn owner_ref(id: &str, label: &str, kind: &str) -> OwnerRef {
     OwnerRef {

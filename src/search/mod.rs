@@ -73,7 +73,7 @@ use crate::handbook::Handbook;
 use crate::markdown::RenderedMarkdown;
 use crate::matrix::{MATRIX_ANCHOR, MATRIX_HEADING};
 use crate::page::Page;
-use crate::render::view::{PageView, SiteView};
+use crate::view::{PageView, SiteView};
 
 /// Sections per page: later `h2`s are folded into the last one.
 pub const MAX_SECTIONS: usize = 64;
