@@ -139,7 +139,7 @@ fn is_nav_file(rel: &str) -> bool {
                 .all(|b| b.is_ascii_hexdigit() || b == b'-' || b == b'x')
 }
 
-/// Owner ids whose pages would share a file name (see [`OwnerFiles`]): one
+/// Owner ids whose pages would share a file name (see [`OwnerFiles`](super::OwnerFiles)): one
 /// line per name, naming every id and where its page went.
 fn owner_file_clashes(owners: &[OwnerView]) -> Vec<String> {
     let mut groups: BTreeMap<String, Vec<&OwnerView>> = BTreeMap::new();

@@ -201,7 +201,7 @@ pub struct PageView {
     /// The role-matrix grid, for pages that have one.
     pub matrix: Option<MatrixView>,
     /// The sidebar nodes to open to show this page, from `root` down
-    /// (see [`NavTree`]).
+    /// (see [`NavTree`](super::NavTree)).
     pub nav: Vec<String>,
     /// The page before this one in reading order (the sidebar's, depth
     /// first); `None` for the first page and pages the sidebar does not show.
