@@ -1,7 +1,7 @@
 //! `handbook.json`: the machine-readable catalog of pages and health, for
 //! other tools. Built from the view model so it always agrees with the site.
 
-use crate::render::view::{DomainHealthView, FindingView, SiteView};
+use crate::view::{DomainHealthView, FindingView, SiteView};
 use serde::Serialize;
 
 #[derive(Serialize)]

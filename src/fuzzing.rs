@@ -35,9 +35,10 @@ use crate::diag::Diagnostic;
 use crate::discover::{decode, SourceFile};
 use crate::error::Error;
 use crate::frontmatter::parse_frontmatter;
+use crate::handbook::Handbook;
 use crate::markdown::{page_url, render_markdown, Highlighter, MarkdownContext};
 use crate::owners::{parse_registry, CodeOwners};
-use crate::page::{parse_page, Handbook};
+use crate::page::parse_page;
 use crate::render::{render_to_map, Theme};
 
 /// A fuzz target: takes any bytes, panics when an invariant breaks.
@@ -209,7 +210,7 @@ fn render_page(data: &[u8]) -> RenderedPage {
         history: Default::default(),
     };
     let ev = crate::rules::run_rules(&h, today());
-    let site = crate::site::site_view(&h, &ev, today());
+    let site = crate::view::site_view(&h, &ev, today());
     let files = match render_to_map(&site, &THEME, "") {
         Ok(files) => files,
         Err(e) => panic!("rendering failed: {e}"),

@@ -2,7 +2,7 @@
 //!
 //! The build is a pipeline of stages over plain data (see [`pipeline`]):
 //! [`config`] → [`discover`] → parse ([`frontmatter`], [`page`]) →
-//! [`rules`] → render ([`markdown`], [`site`], [`render`]) → [`search`] →
+//! [`rules`] → [`view`] → render ([`markdown`], [`render`]) → [`search`] →
 //! [`output`].
 //! `build`, `check` and `serve` share the same stages and the same rules
 //! engine; `serve` keeps the site in memory and rebuilds only what changed.
@@ -21,7 +21,7 @@ pub mod error;
 pub mod frontmatter;
 pub mod fuzzing;
 pub mod git;
-pub mod health;
+pub mod handbook;
 pub mod history;
 pub mod incident;
 pub mod kind;
@@ -45,10 +45,10 @@ pub mod scaffold;
 pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;
-pub mod site;
 pub mod suggest;
 pub mod summary;
 pub mod url;
+pub mod view;
 
 pub use config::Config;
 pub use diag::{Diagnostic, Severity};

@@ -24,13 +24,13 @@
 //! that page. Siblings that would show the same text get a hint that tells
 //! them apart (the page's file name, the folder's name).
 
+use crate::handbook::Handbook;
 use crate::markdown::is_index_page;
 use crate::natural::natural_cmp;
-use crate::page::Handbook;
-use crate::render::view::{
+use crate::rules::Evaluation;
+use crate::view::{
     Crumb, NavEntry, NavFolder, NavGroup, NavNode, NavPage, NavTree, PageLink, PageView,
 };
-use crate::rules::Evaluation;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The most entries a node lists before it is cut into groups.

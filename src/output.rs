@@ -2,14 +2,45 @@
 //! sibling folder (the [`Staging`] area) as they are rendered, and the
 //! finished folder is swapped in with renames, so a failed build never
 //! leaves a half-written site and the previous site stays in place until
-//! the new one is complete.
+//! the new one is complete. Rendering writes through a [`Sink`]: the
+//! staging folder for `build`, a map in memory for tests and `serve`.
 
 use crate::discover::AssetFile;
 use crate::error::{io_err, Error, Result};
-use crate::render::Sink;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
+
+/// Where rendered files go: a staging folder on disk for `build`, a map
+/// in memory for tests and `serve`. Called from many threads at once.
+pub trait Sink: Sync {
+    /// Stores one file at a root-relative, '/'-separated path. A later
+    /// call for the same path replaces the earlier file.
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<()>;
+
+    /// Asked before a template is rendered into `path`; returning false
+    /// skips rendering it (and its `put`). `key()` is a fingerprint of
+    /// everything the template sees (its name and serialised context), so
+    /// equal keys mean equal output under the same
+    /// [`Theme`](crate::render::Theme). `serve` uses
+    /// this to re-render only what changed; the default renders everything
+    /// and never computes a key. The sidebar's node files (`nav/ID.js`) are
+    /// asked for too, keyed by their bytes. Statics, `sitemap.xml` and other
+    /// non-template files are always `put`.
+    fn wants(&self, path: &str, key: &dyn Fn() -> u64) -> bool {
+        let _ = (path, key);
+        true
+    }
+}
+
+impl Sink for Mutex<BTreeMap<String, Vec<u8>>> {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<()> {
+        self.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(path.to_owned(), bytes);
+        Ok(())
+    }
+}
 
 /// Marker file that identifies a folder as a handbook build output, so a
 /// build never replaces a folder it did not create.

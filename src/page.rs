@@ -1,17 +1,17 @@
-//! Stage 2: the in-memory model of a handbook, and `parse_pages`, which
+//! Stage 2: one page of the handbook ([`Page`]), and `parse_pages`, which
 //! turns discovered sources into [`Page`]s (frontmatter + rendered
-//! markdown). Pure apart from using the shared highlighter cache.
+//! markdown). Pure apart from using the shared highlighter cache. The
+//! whole book is [`crate::handbook::Handbook`].
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::discover::{AssetFile, SourceFile};
+use crate::discover::SourceFile;
 use crate::frontmatter::{adr_number_in, parse_frontmatter, FrontMatter, KeySpans};
 use crate::kind::Kind;
 use crate::markdown::{
     is_index_page, is_index_stem, page_stem, page_url_styled, render_markdown, Highlighter,
     MarkdownContext, RenderedMarkdown,
 };
-use crate::owners::{CodeOwners, Registry};
 use crate::recognise::{adr_date_in, adr_status_in, infer_kind};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -63,27 +63,6 @@ impl Page {
     pub fn domain(&self) -> Option<&str> {
         self.domain.as_deref()
     }
-}
-
-/// The whole handbook: configuration, owners and pages (sorted by path).
-#[derive(Debug, Clone)]
-pub struct Handbook {
-    /// Configuration.
-    pub config: Config,
-    /// owners.yaml.
-    pub registry: Registry,
-    /// CODEOWNERS (empty when disabled or absent).
-    pub codeowners: CodeOwners,
-    /// Pages, sorted by `src.rel`.
-    pub pages: Vec<Page>,
-    /// Non-markdown files to copy.
-    pub assets: Vec<AssetFile>,
-    /// Findings about config files (unknown keys).
-    pub config_findings: Vec<Diagnostic>,
-    /// `SUMMARY.md`, when the content folder has one (see [`crate::summary`]).
-    pub summary: Option<crate::summary::Summary>,
-    /// Git history of the pages (unknown until read; see [`crate::history`]).
-    pub history: std::sync::Arc<crate::history::History>,
 }
 
 /// Parses every source in parallel. `highlighter` decides whether code is

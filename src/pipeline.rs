@@ -7,13 +7,14 @@ use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::discover::{discover, AssetFile};
 use crate::error::{Error, Result};
+use crate::handbook::Handbook;
 use crate::history::Wants;
 use crate::markdown::{highlight_css, Highlighter};
-use crate::output::{check_out_dir, Staging};
+use crate::output::{check_out_dir, Sink, Staging};
 use crate::owners::{load_registry, CodeOwners};
-use crate::page::{parse_pages_counted, Handbook, Page};
+use crate::page::{parse_pages_counted, Page};
 use crate::progress::Progress;
-use crate::render::{render_site, Sink, Theme};
+use crate::render::{render_site, Theme};
 use crate::rules::run_rules;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
@@ -252,7 +253,7 @@ pub fn finish_history(
 /// page written counts on `progress` (`rendering N/T pages`).
 pub fn render_site_and_index(
     h: &Handbook,
-    site: &crate::render::view::SiteView,
+    site: &crate::view::SiteView,
     theme: &Theme,
     sink: &dyn Sink,
     progress: &Progress,
@@ -293,7 +294,7 @@ pub fn render_site_and_index(
 /// CSS computed once per session and builds the search index apart, off the
 /// edit-to-reload path.
 pub fn render_view(
-    site: &crate::render::view::SiteView,
+    site: &crate::view::SiteView,
     theme: &Theme,
     extra_css: &str,
     sink: &dyn Sink,
@@ -306,7 +307,7 @@ pub fn render_view(
 /// `HANDBOOK_NO_SEARCH=1` skips it and `HANDBOOK_TIMINGS=1` prints its cost.
 pub fn put_search_index(
     h: &Handbook,
-    site: &crate::render::view::SiteView,
+    site: &crate::view::SiteView,
     sink: &dyn Sink,
     memo: Option<&mut crate::search::SearchMemo>,
 ) -> Result<()> {
@@ -435,9 +436,9 @@ pub fn build_counted(root: &Path, opts: &BuildOptions, progress: &Progress) -> R
         Some((h, e)) => (h, e),
         None => (&handbook, &ev),
     };
-    let site = crate::site::site_view(published_hb, published_ev, opts.today);
+    let site = crate::view::site_view(published_hb, published_ev, opts.today);
     clock.lap("site view");
-    let clashes = crate::site::output_clashes(published_hb, &site, &theme.static_names());
+    let clashes = crate::view::output_clashes(published_hb, &site, &theme.static_names());
     for clash in &clashes.warnings {
         progress.eprintln(&format!("warning: {clash}"));
     }

@@ -5,10 +5,11 @@
 
 use crate::config::Config;
 use crate::date::{Date, Interval};
+use crate::handbook::Handbook;
 use crate::incident::{
     mitigated_since, prevention_verified, started, status_known, Incidents, RunbookRef, Status,
 };
-use crate::page::{Handbook, Page};
+use crate::page::Page;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

@@ -3,7 +3,7 @@
 //! then `weight`. Pure.
 
 use super::{Dir, Slot};
-use crate::page::Handbook;
+use crate::handbook::Handbook;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 

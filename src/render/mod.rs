@@ -1,4 +1,4 @@
-//! Stage 4b: turns the [`view::SiteView`] into the files of the site.
+//! Stage 4b: turns the [`crate::view::SiteView`] into the files of the site.
 //!
 //! Pure: takes the view model and a loaded [`Theme`], returns a map of
 //! root-relative output paths to bytes. Never reads or writes the disk
@@ -24,7 +24,7 @@
 //! - `current_url`: the root-relative URL of the file being rendered.
 //!
 //! Plus, per template:
-//! - `page.html`: `page` ([`view::PageView`]), `is_home` (bool) and, when
+//! - `page.html`: `page` ([`crate::view::PageView`]), `is_home` (bool) and, when
 //!   `is_home`, `home` (see below) for the listing under the content;
 //!   `page.prev` and `page.next` (`{title, url}` or null: the neighbours in
 //!   the sidebar's reading order) and `page.breadcrumbs` (`[{title, url}]`,
@@ -33,19 +33,20 @@
 //!   theme draws them as `<nav class="breadcrumbs">` (first in the
 //!   article) and `<nav class="page-nav">` with `a.page-nav-prev` and
 //!   `a.page-nav-next` (last);
-//! - `home.html`: `home`: `stale_recent` (up to ten [`view::PageSummary`],
+//! - `home.html`: `home`: `stale_recent` (up to ten [`crate::view::PageSummary`],
 //!   most recently stale first), `stale`, `due_soon`, `unowned`,
 //!   `single_owner`, `overdue_actions`, `errors`, `warnings`, `infos` (counts);
-//! - `kind.html`: `kind` ([`view::KindIndexView`]);
-//! - `owner.html`: `owner` ([`view::OwnerView`]); each row of `owner.pages`
+//! - `kind.html`: `kind` ([`crate::view::KindIndexView`]);
+//! - `owner.html`: `owner` ([`crate::view::OwnerView`]); each row of `owner.pages`
 //!   names only that owner in `owners` and counts the rest in `co_owners`;
 //! - `owners.html` (written to `owners/index.html`): `owners`, one
 //!   [`owner_index::OwnerRow`] per owner, teams first, then people, each by
 //!   label;
-//! - `health.html`: `health` ([`view::HealthView`]) and `chart`: `width`,
+//! - `health.html`: `health` ([`crate::view::HealthView`]) and `chart`
+//!   ([`crate::view::KindChart`]): `width`,
 //!   `height`, `label_width`, `max`, `rows` of `{label, kind, y, total,
 //!   stale, unowned, w_total, w_stale, w_unowned}` (SVG user units), and
-//!   `domain_chart` ([`crate::health::DomainChart`]) for the domain scores;
+//!   `domain_chart` ([`crate::view::DomainChart`]) for the domain scores;
 //! - `reliability.html`: `reliability` ([`crate::reliability::ReliabilityView`]):
 //!   incident counts, `open_risk` rows with their chart geometry (`bar`,
 //!   `y`, `chart_width`, `chart_height`, `limit_x`), `repeats`,
@@ -71,8 +72,6 @@
 //! A page whose URL is the same as a generated file (`404.html`,
 //! `health.html`, a kind or owner index) replaces that file.
 
-pub mod view;
-
 mod nav;
 pub mod owner_index;
 mod theme;
@@ -83,41 +82,15 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::output::Sink;
+use crate::view::{
+    root_of, DomainChart, HealthView, KindChart, KindIndexView, OwnerView, PageSummary, PageView,
+    SiteView, OWNERS_INDEX_URL,
+};
 pub use theme::Theme;
-use view::{HealthView, KindIndexView, OwnerView, PageSummary, PageView, SiteView};
 
 /// How many recently stale pages the home page lists.
 const HOME_STALE_LIMIT: usize = 10;
-
-/// Where rendered files go: a staging folder on disk for `build`, a map
-/// in memory for tests and `serve`. Called from many threads at once.
-pub trait Sink: Sync {
-    /// Stores one file at a root-relative, '/'-separated path. A later
-    /// call for the same path replaces the earlier file.
-    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<()>;
-
-    /// Asked before a template is rendered into `path`; returning false
-    /// skips rendering it (and its `put`). `key()` is a fingerprint of
-    /// everything the template sees (its name and serialised context), so
-    /// equal keys mean equal output under the same [`Theme`]. `serve` uses
-    /// this to re-render only what changed; the default renders everything
-    /// and never computes a key. The sidebar's node files (`nav/ID.js`) are
-    /// asked for too, keyed by their bytes. Statics, `sitemap.xml` and other
-    /// non-template files are always `put`.
-    fn wants(&self, path: &str, key: &dyn Fn() -> u64) -> bool {
-        let _ = (path, key);
-        true
-    }
-}
-
-impl Sink for std::sync::Mutex<BTreeMap<String, Vec<u8>>> {
-    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<()> {
-        self.lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(path.to_owned(), bytes);
-        Ok(())
-    }
-}
 
 /// Renders every HTML page and asset of the site into `sink`. Paths are
 /// root-relative ('/'-separated). `extra_css` is appended as
@@ -165,7 +138,7 @@ pub fn render_site(site: &SiteView, theme: &Theme, extra_css: &str, sink: &dyn S
         theme,
         "owners.html",
         &site_ctx,
-        owner_index::OWNERS_INDEX_URL,
+        OWNERS_INDEX_URL,
         OwnersCtx {
             owners: owner_index::owner_rows(site),
         },
@@ -173,8 +146,8 @@ pub fn render_site(site: &SiteView, theme: &Theme, extra_css: &str, sink: &dyn S
 
     let health = HealthCtx {
         health: &site.health,
-        chart: Chart::new(&site.health),
-        domain_chart: crate::health::DomainChart::new(&site.health),
+        chart: KindChart::new(&site.health),
+        domain_chart: DomainChart::new(&site.health),
     };
     render_html(sink, theme, "health.html", &site_ctx, "health.html", health)?;
     render_html(
@@ -408,8 +381,8 @@ struct OwnersCtx<'a> {
 #[derive(Debug, Serialize)]
 struct HealthCtx<'a> {
     health: &'a HealthView,
-    chart: Chart<'a>,
-    domain_chart: crate::health::DomainChart<'a>,
+    chart: KindChart<'a>,
+    domain_chart: DomainChart<'a>,
 }
 
 #[derive(Debug, Serialize)]
@@ -424,86 +397,6 @@ struct SearchCtx {}
 #[derive(Debug, Serialize)]
 struct NotFoundCtx<'a> {
     base_href: Option<&'a str>,
-}
-
-/// Geometry of the "pages by kind" bar chart on the health page, computed
-/// here so the template only draws rectangles.
-#[derive(Debug, Serialize)]
-struct Chart<'a> {
-    width: u32,
-    height: u32,
-    label_width: u32,
-    max: usize,
-    rows: Vec<ChartRow<'a>>,
-}
-
-#[derive(Debug, Serialize)]
-struct ChartRow<'a> {
-    label: &'a str,
-    kind: &'a str,
-    y: u32,
-    total: usize,
-    stale: usize,
-    unowned: usize,
-    w_total: u32,
-    w_stale: u32,
-    w_unowned: u32,
-}
-
-impl<'a> Chart<'a> {
-    const WIDTH: u32 = 640;
-    const LABEL_WIDTH: u32 = 190;
-    /// Room on the right for the count printed after the longest bar.
-    const VALUE_WIDTH: u32 = 60;
-    /// Height of one kind's group of three bars, gap included.
-    const ROW_HEIGHT: u32 = 46;
-
-    fn new(health: &'a HealthView) -> Self {
-        let max = health.by_kind.iter().map(|k| k.total).max().unwrap_or(0);
-        let span = Self::WIDTH - Self::LABEL_WIDTH - Self::VALUE_WIDTH;
-        let scale = |n: usize| -> u32 {
-            if max == 0 {
-                0
-            } else {
-                // Bars of non-zero counts get at least 2 units so they show.
-                let w = (n as f64 / max as f64 * f64::from(span)).round() as u32;
-                if n > 0 {
-                    w.max(2)
-                } else {
-                    0
-                }
-            }
-        };
-        let rows: Vec<ChartRow<'a>> = health
-            .by_kind
-            .iter()
-            .zip(0u32..)
-            .map(|(k, i)| ChartRow {
-                label: &k.label,
-                kind: &k.kind,
-                y: i * Self::ROW_HEIGHT,
-                total: k.total,
-                stale: k.stale,
-                unowned: k.unowned,
-                w_total: scale(k.total),
-                w_stale: scale(k.stale),
-                w_unowned: scale(k.unowned),
-            })
-            .collect();
-        let count = u32::try_from(rows.len()).unwrap_or(u32::MAX);
-        Chart {
-            width: Self::WIDTH,
-            height: count.saturating_mul(Self::ROW_HEIGHT).max(Self::ROW_HEIGHT),
-            label_width: Self::LABEL_WIDTH,
-            max,
-            rows,
-        }
-    }
-}
-
-/// The prefix from a root-relative URL back to the root (`a/b.html` → `../`).
-fn root_of(url: &str) -> String {
-    "../".repeat(url.matches('/').count())
 }
 
 /// Renders one HTML template with the common fields plus `extra` into
@@ -632,7 +525,7 @@ fn sitemap(site: &SiteView, with_home: bool) -> Vec<u8> {
     let mut urls: Vec<&str> = site.pages.iter().map(|p| p.url.as_str()).collect();
     urls.extend(site.kinds.iter().map(|k| k.url.as_str()));
     urls.extend(site.owners.iter().map(|o| o.url.as_str()));
-    urls.push(owner_index::OWNERS_INDEX_URL);
+    urls.push(OWNERS_INDEX_URL);
     urls.push("health.html");
     urls.push("reliability.html");
     if with_home {

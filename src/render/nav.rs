@@ -21,9 +21,10 @@
 
 use serde_json::{json, Map, Value};
 
-use super::view::{NavEntry, NavNode, NavPage, NavTree};
-use super::{fingerprint, json_for_script, Sink};
+use super::{fingerprint, json_for_script};
 use crate::error::Result;
+use crate::output::Sink;
+use crate::view::{NavEntry, NavNode, NavPage, NavTree};
 
 /// Where the node `id` is written.
 pub(crate) fn node_path(id: &str) -> String {

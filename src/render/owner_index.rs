@@ -2,12 +2,9 @@
 //! seen on pages and actions), with what their owner page counts. Worked
 //! out from [`SiteView::owners`] alone, so it agrees with the owner pages.
 
-use super::view::{OwnerView, SiteView};
 use crate::natural::natural_cmp;
+use crate::view::{OwnerView, SiteView};
 use serde::Serialize;
-
-/// Where the owners index is written.
-pub const OWNERS_INDEX_URL: &str = "owners/index.html";
 
 /// One row of `owners/index.html` (the `owners` list of `owners.html`).
 #[derive(Debug, Clone, Serialize)]

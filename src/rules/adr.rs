@@ -4,8 +4,9 @@
 
 use super::{field, is, RuleCx};
 use crate::diag::{Diagnostic, Severity};
+use crate::handbook::Handbook;
 use crate::kind::Kind;
-use crate::page::{Handbook, Page};
+use crate::page::Page;
 use crate::recognise::adr_log;
 use std::collections::{BTreeMap, BTreeSet};
 

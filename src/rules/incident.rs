@@ -344,7 +344,7 @@ fn runbook_unexercised(page: &Page, cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) 
 /// wait, as errors: an incident mitigated past `close-within`, an overdue
 /// prevention action, and a repeat incident whose earlier prevention was
 /// never verified.
-pub fn gate(handbook: &crate::page::Handbook, findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub fn gate(handbook: &crate::handbook::Handbook, findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let by_path: std::collections::HashMap<&str, usize> = handbook
         .pages
         .iter()

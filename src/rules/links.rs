@@ -11,8 +11,9 @@
 //! `/...` links point at the rest of the organisation's website.
 
 use crate::diag::{Diagnostic, Severity};
+use crate::handbook::Handbook;
 use crate::markdown::{find_page, is_bare_email, pretty_link_base, resolve_absolute, resolve_link};
-use crate::page::{Handbook, Page};
+use crate::page::Page;
 use std::collections::{HashMap, HashSet};
 
 /// What links can point at: pages (by content-relative path and by URL) and assets.

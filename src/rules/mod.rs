@@ -15,9 +15,10 @@ mod staleness;
 
 use crate::date::{Date, Interval};
 use crate::diag::{sort_findings, Diagnostic, Severity};
+use crate::handbook::Handbook;
 use crate::kind::Kind;
 use crate::owners::Owner;
-use crate::page::{Handbook, Page};
+use crate::page::Page;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 

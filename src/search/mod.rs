@@ -69,10 +69,11 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::handbook::Handbook;
 use crate::markdown::RenderedMarkdown;
 use crate::matrix::{MATRIX_ANCHOR, MATRIX_HEADING};
-use crate::page::{Handbook, Page};
-use crate::render::view::{PageView, SiteView};
+use crate::page::Page;
+use crate::view::{PageView, SiteView};
 
 /// Sections per page: later `h2`s are folded into the last one.
 pub const MAX_SECTIONS: usize = 64;

@@ -7,7 +7,7 @@ use std::path::Path;
 use super::*;
 use crate::discover::SourceFile;
 use crate::markdown::Highlighter;
-use crate::render::view::OwnerRef;
+use crate::view::OwnerRef;
 
 const SEARCH_JS: &str = include_str!("../../themes/default/static/search.js");
 
@@ -455,7 +455,7 @@ fn memo_index_equals_a_fresh_index_and_redoes_only_changed_pages() {
     let config = load_config(&root, &LoadOptions::default()).unwrap();
     let mut h = crate::pipeline::load_handbook(config, &Highlighter::plain()).unwrap();
     let today = crate::date::Date::parse("2026-11-23").unwrap();
-    let site = crate::site::site_view(&h, &crate::rules::run_rules(&h, today), today);
+    let site = crate::view::site_view(&h, &crate::rules::run_rules(&h, today), today);
     let cfg = SearchConfig::default();
     let mut memo = SearchMemo::default();
 

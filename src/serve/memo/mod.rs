@@ -44,13 +44,15 @@ use crate::date::Date;
 use crate::diag::Summary;
 use crate::discover::{discover_paths, read_page, root_prefix, to_slash, AssetFile};
 use crate::error::{io_err, Result};
+use crate::handbook::Handbook;
 use crate::markdown::{highlight_css, Highlighter};
-use crate::page::{parse_page_with, Handbook, Page};
+use crate::output::Sink;
+use crate::page::{parse_page_with, Page};
 use crate::pipeline::{finish_history, load_handbook_with, render_view};
-use crate::render::view::SiteView;
-use crate::render::{render_site, Sink, Theme};
+use crate::render::{render_site, Theme};
 use crate::rules::{run_rules, Evaluation};
-use crate::site::site_view;
+use crate::view::site_view;
+use crate::view::SiteView;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -187,7 +189,7 @@ pub(crate) struct Memo {
     /// Outputs claimed twice in the last full rebuild, as `build` finds
     /// them: warnings printed once while they last, and the content files
     /// that lose their place (the fast path keeps them out too).
-    clashes: crate::site::Clashes,
+    clashes: crate::view::Clashes,
     /// Middleman partials (`partials/_x.md`) by path under the content
     /// folder, as `build` inlines them, and their fingerprint: when one
     /// changes, every page is parsed again.
@@ -421,7 +423,7 @@ impl Memo {
         clock.lap("rules");
         let mut site = site_view(&handbook, &ev, today);
         if let Some((theme, _)) = &self.theme {
-            let clashes = crate::site::output_clashes(&handbook, &site, &theme.static_names());
+            let clashes = crate::view::output_clashes(&handbook, &site, &theme.static_names());
             if clashes.warnings != self.clashes.warnings {
                 for clash in &clashes.warnings {
                     eprintln!("warning: {clash}");

@@ -128,7 +128,7 @@ pub(super) fn move_finding_views(
     site: &mut SiteView,
     moved: &[(String, Moves)],
 ) -> Option<bool> {
-    use crate::render::view::FindingView;
+    use crate::view::FindingView;
     let mut any = false;
     let mut shift = |f: &mut FindingView, body_line: u32, moves: &Moves| -> bool {
         if f.line < body_line {

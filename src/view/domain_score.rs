@@ -1,29 +1,22 @@
-//! The health dashboard's numbers: per domain the skill-distribution score
-//! (five dimensions, 0-2 each, each with its evidence), follow-through on
-//! actions, and owner load. Pure: reads the handbook, the rule results,
-//! the page views and the git facts ([`crate::history`]); never touches
-//! the disk. The README's "Health score" section documents the method;
-//! keep the two in step.
-//!
+//! The per-domain skill-distribution score of the health dashboard: five
+//! dimensions, 0-2 each, each with its evidence, and the band of the
+//! total. The README's "Health score" section documents the method; keep
+//! the two in step.
 
-//! book.toml ([`crate::config::HealthConfig`]).
-
+use super::health::{DimensionView, DomainHealthView, Evidence, NextMove};
+use super::listings::OwnerFiles;
+use super::page::PageView;
 use crate::config::HealthConfig;
 use crate::date::Date;
+use crate::handbook::Handbook;
 use crate::kind::Kind;
 use crate::owners::Owner;
-use crate::page::{Handbook, Page};
-use crate::render::view::{
-    DimensionView, DomainHealthView, Evidence, FollowThroughView, GitView, HealthView, NextMove,
-    OwnedAction, OwnerLoadView, OwnerOverdue, OwnerRef, PageSummary, PageView,
-};
+use crate::page::Page;
 use crate::rules::{Evaluation, PageStatus, ReviewState};
-use crate::site::OwnerFiles;
-use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The five dimensions: key (as in `handbook.json`) and label.
-pub const DIMENSIONS: [(&str, &str); 5] = [
+pub(super) const DIMENSIONS: [(&str, &str); 5] = [
     ("coverage", "Coverage"),
     ("recovery", "Recovery"),
     ("decision_traceability", "Decision traceability"),
@@ -32,24 +25,28 @@ pub const DIMENSIONS: [(&str, &str); 5] = [
 ];
 
 /// The bands: id and label, lowest first.
-const BANDS: [(&str, &str); 4] = [
+pub(super) const BANDS: [(&str, &str); 4] = [
     ("structural-risk", "Structural risk"),
     ("hidden-fragility", "Hidden fragility"),
     ("healthy-core", "Healthy core"),
     ("resilient", "Resilient"),
 ];
 
-/// Fills the scored parts of `view` (domains, follow-through, owner load,
-/// git) for `h`. `pages` and `summaries` are the page views, in page order.
-pub fn add_scores(
-    view: &mut HealthView,
+/// The band of a total, with the thresholds `[hidden-fragility,
+/// healthy-core, resilient]`.
+pub(super) fn band(score: u8, bands: [u32; 3]) -> (&'static str, &'static str) {
+    let n = bands.iter().filter(|&&b| u32::from(score) >= b).count();
+    BANDS[n.min(3)]
+}
+
+/// The score of each domain of `h`, lowest first. `pages` are the page
+/// views, in page order.
+pub(super) fn domains(
     h: &Handbook,
     files: &OwnerFiles,
     ev: &Evaluation,
     pages: &[PageView],
-    summaries: &[PageSummary],
-    today: Date,
-) {
+) -> Vec<DomainHealthView> {
     let cx = Cx {
         h,
         files,
@@ -70,27 +67,7 @@ pub fn add_scores(
         .map(|(d, idx)| cx.domain(d, &idx))
         .collect();
     domains.sort_by(|a, b| a.score.cmp(&b.score).then_with(|| a.domain.cmp(&b.domain)));
-    view.domains = domains;
-    view.follow_through = follow_through(h, files, summaries, &view.overdue_actions, today);
-    view.owner_load = owner_load(h, files, ev);
-    view.band_from = h.config.health.bands;
-    view.git = GitView {
-        known: h.history.known(),
-        reason: h.history.reason().map(String::from),
-        shallow: h.history.shallow(),
-        commits: match &h.history.state {
-            crate::history::GitState::Available { commits, .. } => *commits,
-            crate::history::GitState::Unknown { .. } => 0,
-        },
-        window_start: h.history.window_start.map(|d| d.to_string()),
-    };
-}
-
-/// The band of a total, with the thresholds `[hidden-fragility,
-/// healthy-core, resilient]`.
-pub fn band(score: u8, bands: [u32; 3]) -> (&'static str, &'static str) {
-    let n = bands.iter().filter(|&&b| u32::from(score) >= b).count();
-    BANDS[n.min(3)]
+    domains
 }
 
 /// Inputs shared by the dimension functions.
@@ -177,7 +154,7 @@ fn ev_text(text: impl Into<String>) -> Evidence {
     }
 }
 
-fn level(n: usize, partial: u32, full: u32) -> u8 {
+pub(super) fn level(n: usize, partial: u32, full: u32) -> u8 {
     if n as u64 >= u64::from(full) {
         2
     } else if n as u64 >= u64::from(partial) {
@@ -211,7 +188,7 @@ impl Cx<'_> {
         let (band, band_label) = band(score, self.cfg.bands);
         DomainHealthView {
             domain: domain.to_string(),
-            anchor: format!("domain-{}", crate::site::owner_file(&domain.to_lowercase())),
+            anchor: format!("domain-{}", super::owner_file(&domain.to_lowercase())),
             pages: idx.len(),
             stale: idx.iter().filter(|&&i| self.pages[i].stale).count(),
             never_reviewed: idx
@@ -537,300 +514,6 @@ fn advice(key: &str, score: u8) -> &'static str {
     }
 }
 
-fn percent(part: usize, whole: usize) -> u32 {
-    if whole == 0 {
-        0
-    } else {
-        ((part as f64 * 100.0 / whole as f64).round()) as u32
-    }
-}
-
-fn follow_through(
-    h: &Handbook,
-    files: &OwnerFiles,
-    summaries: &[PageSummary],
-    overdue_actions: &[OwnedAction],
-    today: Date,
-) -> FollowThroughView {
-    let reg = &h.registry;
-    let (mut actions, mut closed, mut by_due, mut overdue) = (0, 0, 0, 0);
-    let (mut timed, mut untimed) = (0, 0);
-    let mut runbooks_with_actions = 0;
-    let mut runbooks_all_closed = Vec::new();
-    for (i, p) in h.pages.iter().enumerate() {
-        let facts = h.history.page(&p.src.rel);
-        for (j, a) in p.front.actions.iter().enumerate() {
-            actions += 1;
-            closed += usize::from(a.done);
-            overdue += usize::from(!a.done && a.due.is_some_and(|d| d < today));
-            if a.done {
-                match facts.and_then(|f| f.actions_closed_by_due.get(j).copied().flatten()) {
-                    Some(on_time) => {
-                        timed += 1;
-                        by_due += usize::from(on_time);
-                    }
-                    None => untimed += 1,
-                }
-            }
-        }
-        if p.kind == Kind::Runbook && !p.front.actions.is_empty() {
-            runbooks_with_actions += 1;
-            if p.front.actions.iter().all(|a| a.done) {
-                runbooks_all_closed.push(summaries[i].clone());
-            }
-        }
-    }
-    // Unknown unless history dates at least one closed action.
-    let closed_by_due = (timed > 0).then_some(by_due);
-    let mut groups: BTreeMap<String, OwnerOverdue> = BTreeMap::new();
-    for oa in overdue_actions {
-        let (id, label, url) = match oa.action.owner.as_deref().map(str::trim) {
-            Some(w) if !w.is_empty() => {
-                let o = reg.resolve(w);
-                let id = o.id().to_string();
-                let url = Some(files.url(&id));
-                (id, reg.label(&o), url)
-            }
-            _ => (String::new(), "(no owner)".to_string(), None),
-        };
-        groups
-            .entry(id.clone())
-            .or_insert_with(|| OwnerOverdue {
-                owner: id,
-                label,
-                url,
-                actions: Vec::new(),
-            })
-            .actions
-            .push(oa.clone());
-    }
-    let mut overdue_by_owner: Vec<OwnerOverdue> = groups.into_values().collect();
-    overdue_by_owner.sort_by(|a, b| {
-        b.actions
-            .len()
-            .cmp(&a.actions.len())
-            .then_with(|| a.owner.cmp(&b.owner))
-    });
-    runbooks_all_closed.sort_by(|a, b| {
-        a.title
-            .to_lowercase()
-            .cmp(&b.title.to_lowercase())
-            .then_with(|| a.url.cmp(&b.url))
-    });
-    FollowThroughView {
-        actions,
-        closed,
-        closed_by_due,
-        overdue,
-        closed_percent: percent(closed, actions),
-        closed_by_due_percent: closed_by_due.map(|n| percent(n, actions)),
-        closed_untimed: if closed_by_due.is_some() { untimed } else { 0 },
-        overdue_by_owner,
-        runbooks_with_actions,
-        runbooks_all_closed,
-    }
-}
-
-/// Pages per active person (through teams too), plus registered active
-/// people who own nothing. Pages whose owners' members are unknown are
-/// left out.
-fn owner_load(h: &Handbook, files: &OwnerFiles, ev: &Evaluation) -> Vec<OwnerLoadView> {
-    let reg = &h.registry;
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for (id, p) in &reg.people {
-        if p.active {
-            counts.insert(id.clone(), 0);
-        }
-    }
-    let mut known = 0;
-    for st in &ev.statuses {
-        if let Some(people) = st.active_people.as_ref().filter(|p| !p.is_empty()) {
-            known += 1;
-            for person in people {
-                *counts.entry(person.clone()).or_default() += 1;
-            }
-        }
-    }
-    let mut out: Vec<OwnerLoadView> = counts
-        .into_iter()
-        .map(|(id, pages)| {
-            let o = reg.resolve(&format!("@{id}"));
-            OwnerLoadView {
-                person: OwnerRef {
-                    label: reg.label(&o),
-                    kind: "person".into(),
-                    url: files.url(&id),
-                    id,
-                },
-                pages,
-                percent: percent(pages, known),
-            }
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        b.pages
-            .cmp(&a.pages)
-            .then_with(|| a.person.id.cmp(&b.person.id))
-    });
-    out
-}
-
-/// Geometry of the per-domain score chart on `health.html` (inline SVG,
-/// no script): one stacked bar per domain, a segment per dimension, over
-/// the four band zones. Computed here so the template only draws.
-#[derive(Debug, Serialize)]
-pub struct DomainChart<'a> {
-    /// SVG width in user units.
-    pub width: u32,
-    /// SVG height.
-    pub height: u32,
-    /// Room for the domain names on the left.
-    pub label_width: u32,
-    /// Width of one score point.
-    pub unit: u32,
-    /// Height of the plot area (zones span it).
-    pub plot_height: u32,
-    /// The band zones along the axis.
-    pub zones: Vec<ChartZone>,
-    /// Axis ticks 0..=10.
-    pub ticks: Vec<ChartTick>,
-    /// One bar per domain, in dashboard order.
-    pub rows: Vec<DomainChartRow<'a>>,
-}
-
-/// A band's stretch of the axis.
-#[derive(Debug, Serialize)]
-pub struct ChartZone {
-    /// Band id.
-    pub band: &'static str,
-    /// Band label.
-    pub label: &'static str,
-    /// Left edge.
-    pub x: u32,
-    /// Width.
-    pub w: u32,
-}
-
-/// An axis tick.
-#[derive(Debug, Serialize)]
-pub struct ChartTick {
-    /// Position.
-    pub x: u32,
-    /// The score there.
-    pub value: u32,
-}
-
-/// One domain's bar.
-#[derive(Debug, Serialize)]
-pub struct DomainChartRow<'a> {
-    /// Domain name.
-    pub domain: &'a str,
-    /// Top of the row.
-    pub y: u32,
-    /// Total score.
-    pub score: u8,
-    /// Band id.
-    pub band: &'a str,
-    /// Band label.
-    pub band_label: &'a str,
-    /// Where the total is printed.
-    pub text_x: u32,
-    /// One segment per dimension with a score above 0.
-    pub segments: Vec<ChartSegment<'a>>,
-    /// Labels of dimensions that are unknown.
-    pub unknown: Vec<&'a str>,
-}
-
-/// One dimension's part of a bar.
-#[derive(Debug, Serialize)]
-pub struct ChartSegment<'a> {
-    /// Dimension key (for the colour class).
-    pub key: &'a str,
-    /// Dimension label.
-    pub label: &'a str,
-    /// Its score.
-    pub score: u8,
-    /// Left edge.
-    pub x: u32,
-    /// Width.
-    pub w: u32,
-}
-
-impl<'a> DomainChart<'a> {
-    const WIDTH: u32 = 640;
-    const LABEL_WIDTH: u32 = 150;
-    const UNIT: u32 = 36;
-    const ROW_HEIGHT: u32 = 30;
-    const TOP: u32 = 22;
-    const AXIS: u32 = 22;
-
-    /// Lays out the chart for `health.domains`.
-    pub fn new(health: &'a HealthView) -> Self {
-        let bands = health.band_from;
-        let x0 = Self::LABEL_WIDTH;
-        let at = |points: u32| x0 + points.min(10) * Self::UNIT;
-        let rows: Vec<DomainChartRow<'a>> = health
-            .domains
-            .iter()
-            .zip(0u32..)
-            .map(|(d, i)| {
-                let mut cum = 0u32;
-                let mut segments = Vec::new();
-                let mut unknown = Vec::new();
-                for dim in &d.dimensions {
-                    match dim.score {
-                        Some(s) if s > 0 => {
-                            segments.push(ChartSegment {
-                                key: &dim.key,
-                                label: &dim.label,
-                                score: s,
-                                x: at(cum),
-                                w: u32::from(s) * Self::UNIT,
-                            });
-                            cum += u32::from(s);
-                        }
-                        Some(_) => {}
-                        None => unknown.push(dim.label.as_str()),
-                    }
-                }
-                DomainChartRow {
-                    domain: &d.domain,
-                    y: Self::TOP + i * Self::ROW_HEIGHT,
-                    score: d.score,
-                    band: &d.band,
-                    band_label: &d.band_label,
-                    text_x: at(cum) + 8,
-                    segments,
-                    unknown,
-                }
-            })
-            .collect();
-        let count = u32::try_from(rows.len()).unwrap_or(u32::MAX);
-        let plot_height = count.saturating_mul(Self::ROW_HEIGHT).max(Self::ROW_HEIGHT);
-        let edges = [0, bands[0], bands[1], bands[2], 10];
-        let zones = BANDS
-            .iter()
-            .enumerate()
-            .map(|(i, (band, label))| ChartZone {
-                band,
-                label,
-                x: at(edges[i]),
-                w: at(edges[i + 1].max(edges[i])) - at(edges[i]),
-            })
-            .collect();
-        DomainChart {
-            width: Self::WIDTH,
-            height: Self::TOP + plot_height + Self::AXIS,
-            label_width: x0,
-            unit: Self::UNIT,
-            plot_height,
-            zones,
-            ticks: (0..=10).map(|v| ChartTick { x: at(v), value: v }).collect(),
-            rows,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -847,15 +530,5 @@ mod tests {
         assert_eq!(band(9, b).0, "resilient");
         assert_eq!(band(10, b).0, "resilient");
         assert_eq!(band(5, [2, 5, 10]).0, "healthy-core");
-    }
-
-    #[test]
-    fn levels_and_percentages() {
-        assert_eq!(level(1, 2, 3), 0);
-        assert_eq!(level(2, 2, 3), 1);
-        assert_eq!(level(5, 2, 3), 2);
-        assert_eq!(percent(1, 3), 33);
-        assert_eq!(percent(2, 3), 67);
-        assert_eq!(percent(0, 0), 0);
     }
 }
