@@ -254,7 +254,7 @@ impl SpanWriter {
     }
 }
 
-/// CSS for the classes written by [`SpanWriter`]: syntect's "InspiredGitHub"
+/// CSS for the classes written by `SpanWriter`: syntect's "InspiredGitHub"
 /// theme by default and "base16-ocean.dark" in dark mode.
 ///
 /// Put `class="hl-code"` on the `<pre>` (as the markdown renderer does) to
