@@ -12,7 +12,7 @@
 //! groups (nodes of their own, themselves cut when they are too big), so
 //! no node grows past a few hundred entries either.
 //!
-//! Order within a folder (see [`order`]): at the top, the home page first;
+//! Order within a folder (see `nav/order.rs`): at the top, the home page first;
 //! then what `SUMMARY.md` lists, in its order (a folder where its first
 //! listed page is); then subfolders, then pages, each by `weight` (a
 //! folder by its index page's; lower first, none last) and then in natural

@@ -87,7 +87,7 @@ impl Progress {
     }
 
     /// One more unit of the current stage is done; redraws when the last
-    /// redraw is [`REDRAW_MS`] old, and when it is the stage's last unit.
+    /// redraw is `REDRAW_MS` old, and when it is the stage's last unit.
     pub fn tick(&self) {
         if !self.shown {
             return;

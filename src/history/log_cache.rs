@@ -20,7 +20,7 @@
 //! or is of another version, is ignored; one that cannot be written (a
 //! read-only checkout) is skipped silently.
 
-use super::{Change, Commit, Status};
+use super::log::{Change, Commit, Status};
 use crate::date::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

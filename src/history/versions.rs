@@ -1,4 +1,4 @@
-//! What [`super::page_facts`] asks of old versions of a page, and where the
+//! What [`super::facts::page_facts`] asks of old versions of a page, and where the
 //! answers come from: what a change did (an edit, a review, bookkeeping)
 //! and the owners and actions a version wrote down.
 //!
@@ -10,7 +10,7 @@
 //! file stays the size of what the history needs now; a check (which asks
 //! less) only adds to it.
 
-use super::{classify, ChangeKind};
+use super::facts::{classify, ChangeKind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
