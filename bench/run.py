@@ -22,7 +22,10 @@ edit-to-served latency, incremental rebuilds, ...) can be added beside
 `build` and `check`.  `--measure search` times the build with and without the
 search index (HANDBOOK_NO_SEARCH=1), reports the index size, and runs a few
 queries in headless Chromium (search.html from file://), reading the query
-time and the files each query loaded from #search-results.
+time and the files each query loaded from #search-results.  `--measure
+cache` times `build --no-cache` beside a cold build that writes the build
+cache, a warm build with nothing changed and a warm build after a one-page
+edit.
 """
 
 from __future__ import annotations
@@ -270,6 +273,7 @@ class Command:
     stderr: Path | None = None                   # captured for error reports
     output_dir: Path | None = None               # counted for HTML files after the runs
     env: dict = field(default_factory=dict)      # extra environment variables
+    prepare: Callable[[], None] | None = None    # run (untimed) before each run
 
 
 # Where cleared output folders go until the end of the script (None: delete
@@ -299,6 +303,8 @@ def run_child(cmd: Command, timeout: float = 0) -> Sample:
     """
     for d in cmd.clear:
         clear_dir(d)
+    if cmd.prepare:
+        cmd.prepare()
     actions = [
         (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
         (os.POSIX_SPAWN_OPEN, 1, str(cmd.stdout or os.devnull), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
@@ -694,12 +700,77 @@ def history_summary() -> str:
         for r in HISTORY_RESULTS)
 
 
+CACHE_RESULTS: list[dict] = []      # filled by measure_cache, printed after the table
+
+
+def measure_cache(ctx: Context, corpus: Corpus) -> list[Row]:
+    """What the build cache (highlighted code blocks) saves and costs, side
+    by side: `build --no-cache`; a cold build that writes the cache (its
+    cache folder emptied before each run); a warm build with nothing
+    changed; a warm build after a one-page edit (a code block added to one
+    page of a copy of the corpus before each run, untimed)."""
+    tool = ctx.tools.get("handbook")
+    if tool is None:
+        print("bench: cache needs handbook; skipping", file=sys.stderr)
+        return []
+    edited = corpus.root / "handbook-edited"
+    if not edited.is_dir():
+        shutil.copytree(corpus.handbook, edited, symlinks=True)
+    pages = sorted(p for p in (edited / "src").rglob("*.md") if p.name != "index.md")
+    edits = iter(range(1, 1 << 30))
+
+    def edit_one_page() -> None:
+        n = next(edits)
+        page = pages[(n * 7919) % len(pages)]
+        with page.open("a", encoding="utf-8") as f:
+            f.write(f"\n```python\ndef edited_{n}():\n    return {n}\n```\n")
+
+    caches = ctx.workdir / "out" / "caches"
+    variants = [("no-cache", corpus.handbook, ["--no-cache"], None, None),
+                ("cold", corpus.handbook, [], "cold", None),
+                ("warm", corpus.handbook, [], "warm", None),
+                ("warm-edit", edited, [], "edit", edit_one_page)]
+    commands = []
+    for name, folder, flags, cache, prepare in variants:
+        out = out_dir(ctx, corpus, f"cache-{name}", "build")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        argv = [tool.path, "build", str(folder), "--dest", str(out), "--today", TODAY, "--quiet", *flags]
+        env = {"HANDBOOK_CACHE_DIR": str(caches / cache)} if cache else {}
+        cleared = [out, caches / "cold"] if name == "cold" else [out]
+        commands.append(Command(f"build-{name}", argv, clear=cleared, stderr=out.with_suffix(".stderr"),
+                                output_dir=out, env=env, prepare=prepare))
+    samples = time_alternating(ctx, commands)
+    rows = [Row(corpus.label, corpus.pages, "cache", c.tool, samples[c.tool], count_html(c.output_dir))
+            for c in commands]
+    med = {r.tool: r.median_s for r in rows}
+    size = sum(f.stat().st_size for f in (caches / "warm").glob("*.bin"))
+    CACHE_RESULTS.append({
+        "pages": corpus.pages, "medians": med, "cache_bytes": size,
+        "rss_mib": {r.tool: round(r.median_rss_mib) for r in rows},
+        "paired_ratio": {c.tool: statistics.median(a.wall_s / b.wall_s for a, b in
+                                                   zip(samples[c.tool], samples["build-no-cache"]))
+                         for c in commands}})
+    return rows
+
+
+def cache_summary() -> str:
+    """The build cache's effect as markdown, one line per corpus."""
+    return "\n".join(
+        f"Build cache, {r['pages']} pages ({r['cache_bytes'] / 1e6:.1f} MB cache): medians "
+        + ", ".join(f"{k.removeprefix('build-')} {v:.2f} s" for k, v in r["medians"].items())
+        + "; median paired ratio to --no-cache: "
+        + ", ".join(f"{k.removeprefix('build-')} {v:.3f}" for k, v in r["paired_ratio"].items())
+        + "; peak RSS MiB: " + ", ".join(f"{k.removeprefix('build-')} {v}" for k, v in r["rss_mib"].items())
+        for r in CACHE_RESULTS)
+
+
 # name -> function(ctx, corpus) -> rows.  Add new measurements here.
 MEASUREMENTS: dict[str, Callable[[Context, Corpus], list[Row]]] = {
     "build": measure_build,
     "check": measure_check,
     "search": measure_search,
     "history": measure_history,
+    "cache": measure_cache,
 }
 
 
@@ -865,11 +936,14 @@ def run(args) -> int:
     if HISTORY_RESULTS:
         print()
         print(history_summary())
+    if CACHE_RESULTS:
+        print()
+        print(cache_summary())
     payload = {
         "started": machine["started"], "today": TODAY, "runs": args.runs, "warmup": args.warmup, "machine": machine,
         "tools": {t.name: dataclasses.asdict(t) for t in tools.values()},
         "corpora": corpora, "results": [r.to_json() for r in rows],
-        "search": SEARCH_RESULTS, "history": HISTORY_RESULTS,
+        "search": SEARCH_RESULTS, "history": HISTORY_RESULTS, "cache": CACHE_RESULTS,
     }
     path = write_json(args.workdir, payload)
     print(f"\nResults: {path}")

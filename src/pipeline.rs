@@ -24,6 +24,12 @@ use std::time::Instant;
 
 mod cache;
 
+/// The code blocks the last `build` of the handbook at `root` kept on
+/// disk, for `serve` to start from (it does not write them back).
+pub fn cached_blocks(root: &Path) -> Option<Arc<crate::markdown::BlockCache>> {
+    cache::DiskCache::open(root).map(|c| c.blocks)
+}
+
 /// Options of `handbook build`.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {

@@ -187,7 +187,7 @@ pub struct Highlighter {
     /// What to do with a block.
     mode: Mode,
     /// Blocks from the last build, and the ones this build uses (`build`
-    /// with its on-disk cache; see [`super::block_cache`]).
+    /// with its on-disk cache; see `block_cache.rs`).
     blocks: Option<Arc<BlockCache>>,
 }
 
@@ -247,6 +247,15 @@ impl Highlighter {
         }
     }
 
+    /// A highlighter like [`Highlighter::new`] that also takes blocks it
+    /// has not seen from `blocks` (the last build's; `serve` starts warm).
+    pub fn seeded(blocks: Arc<BlockCache>) -> Self {
+        Self {
+            blocks: Some(blocks),
+            ..Self::new()
+        }
+    }
+
     /// A highlighter that never highlights: code comes back escaped. Used
     /// where only headings and links matter (`check`).
     pub fn plain() -> Self {
@@ -258,7 +267,7 @@ impl Highlighter {
 
     /// HTML for the inside of `<code>`: `code` highlighted as `lang` (a fence's
     /// language token such as `rust`, `yml` or `console`, case-insensitive),
-    /// as flat `<span class="l3 d7">` runs (see [`super::code_style`]).
+    /// as flat `<span class="l3 d7">` runs (see `code_style.rs`).
     ///
     /// Unknown languages, text-like tokens and blocks over 256 KiB come back
     /// as escaped plain text (those are not cached: escaping is as cheap as a
@@ -290,7 +299,14 @@ impl Highlighter {
             return Arc::clone(hit);
         }
 
-        let html: Arc<str> = highlight_uncached(syntax, code).into();
+        let from_disk = self
+            .blocks
+            .as_ref()
+            .and_then(|b| b.get(block_key(lang, code)));
+        let html: Arc<str> = match from_disk {
+            Some(html) => html.into(),
+            None => highlight_uncached(syntax, code).into(),
+        };
 
         let mut guard = lock(shard);
         let shard = &mut *guard;

@@ -221,7 +221,12 @@ impl Memo {
     pub(crate) fn new(root: &Path) -> Memo {
         Memo {
             root: root.to_owned(),
-            highlighter: Highlighter::new(),
+            // The blocks `build` left on disk make the first build as
+            // quick as a warm one; serve never writes them.
+            highlighter: match crate::pipeline::cached_blocks(root) {
+                Some(blocks) => Highlighter::seeded(blocks),
+                None => Highlighter::new(),
+            },
             css: highlight_css(),
             theme: None,
             config_fp: None,
