@@ -1,6 +1,9 @@
-//! Runs the stages in order: config → discover → parse → check → render
-//! → write. `build` runs them all; `check` stops after the rules; `serve`
-//! will keep the output in memory. The only module that knows the order.
+//! Runs the stages in order: config → discover → parse → check → view →
+//! render → write. `build` runs them all; `check` stops after the rules;
+//! `serve` (its own orchestrator in `serve/memo/`, for now) keeps the output
+//! in memory. The only module that knows the order, and the owner of
+//! `build`'s on-disk cache (`cache.rs`: highlighted code blocks, which
+//! `serve` also starts from).
 
 use crate::config::{load_config, Config, LoadOptions};
 use crate::date::Date;
