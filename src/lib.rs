@@ -9,6 +9,7 @@
 
 pub mod adopt;
 pub mod baseline;
+mod cache_file;
 pub mod catalog;
 pub mod cli;
 pub mod config;

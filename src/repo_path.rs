@@ -37,6 +37,19 @@ pub fn work_tree_root(dir: &Path, ceilings: &[PathBuf]) -> Option<PathBuf> {
     None
 }
 
+/// The absolute folders of `GIT_CEILING_DIRECTORIES`, symlinks resolved
+/// where they exist (to compare with canonical paths).
+pub fn git_ceilings() -> Vec<PathBuf> {
+    std::env::var_os("GIT_CEILING_DIRECTORIES")
+        .map(|v| {
+            std::env::split_paths(&v)
+                .filter(|p| p.is_absolute())
+                .map(|p| p.canonicalize().unwrap_or(p))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// `to` relative to `from` (both absolute), `/`-separated, with `..` where
 /// `to` is not under `from`. `None` when they share no root (another drive).
 fn relative(from: &Path, to: &Path) -> Option<String> {
@@ -82,14 +95,7 @@ impl PathBase {
     /// `GIT_CEILING_DIRECTORIES`.
     pub fn from_env(root: &Path) -> PathBase {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-        let ceilings: Vec<PathBuf> = std::env::var_os("GIT_CEILING_DIRECTORIES")
-            .map(|v| {
-                std::env::split_paths(&v)
-                    .filter(|p| p.is_absolute())
-                    .collect()
-            })
-            .unwrap_or_default();
-        PathBase::find(root, &cwd, &ceilings)
+        PathBase::find(root, &cwd, &git_ceilings())
     }
 
     /// Paths stay relative to the handbook root at `root`.

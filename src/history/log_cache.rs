@@ -183,26 +183,7 @@ pub(super) fn store(
             .collect(),
     };
     if let Ok(bytes) = serde_json::to_vec(&file) {
-        write_file(path, &bytes);
-    }
-}
-
-/// Writes `bytes` to `path` through a temporary file and a rename, so a
-/// reader sees the old file or the new one; best effort.
-pub(super) fn write_file(path: &Path, bytes: &[u8]) {
-    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-        return;
-    };
-    if std::fs::create_dir_all(dir).is_err() {
-        return;
-    }
-    let tmp = dir.join(format!(
-        "{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, path).is_err() {
-        let _ = std::fs::remove_file(&tmp);
+        crate::cache_file::write_atomically(path, &bytes);
     }
 }
 

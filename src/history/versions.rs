@@ -202,7 +202,7 @@ pub(super) fn store(path: &Path, facts: Facts) {
         facts,
     };
     if let Ok(bytes) = serde_json::to_vec(&file) {
-        super::log_cache::write_file(path, &bytes);
+        crate::cache_file::write_atomically(path, &bytes);
     }
 }
 

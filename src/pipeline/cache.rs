@@ -41,9 +41,6 @@ const HEADER: usize = 8 + 4 + 16 + 8 + 8;
 /// Largest cache written (a handbook of 10,000 code-heavy pages needs
 /// about 15 MB).
 pub(crate) const MAX_BYTES: usize = 512 << 20;
-/// Temporary files of builds that died before their rename are removed
-/// by a later build once they are this old.
-const STALE_TMP: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// The cache of one build: where it lives, and the blocks.
 #[derive(Debug)]
@@ -90,7 +87,7 @@ impl DiskCache {
         file.extend_from_slice(&checksum(&payload).to_le_bytes());
         file.extend_from_slice(&payload);
         drop(payload);
-        write_atomically(&self.path, &file);
+        crate::cache_file::write_atomically(&self.path, &file);
     }
 }
 
@@ -124,34 +121,17 @@ pub(crate) fn cache_file(root: &Path) -> PathBuf {
 }
 
 /// The git folder of the work tree holding `start` (canonical), and the
-/// work tree's top: the nearest `.git` folder above it, or where a `.git`
-/// file (a linked work tree, a submodule) points. Like git, it does not
-/// look in or above the folders of `GIT_CEILING_DIRECTORIES`.
+/// work tree's top ([`crate::repo_path::work_tree_root`]): its `.git`
+/// folder, or where a `.git` file (a linked work tree, a submodule) points.
 fn git_dir(start: &Path) -> Option<(PathBuf, PathBuf)> {
-    let ceilings: Vec<PathBuf> = std::env::var_os("GIT_CEILING_DIRECTORIES")
-        .map(|v| {
-            std::env::split_paths(&v)
-                .filter(|p| p.is_absolute())
-                .map(|p| p.canonicalize().unwrap_or(p))
-                .collect()
-        })
-        .unwrap_or_default();
-    for dir in start.ancestors() {
-        if dir != start && ceilings.iter().any(|c| c == dir || c.starts_with(dir)) {
-            return None;
-        }
-        let dot = dir.join(".git");
-        let Ok(meta) = std::fs::metadata(&dot) else {
-            continue;
-        };
-        if meta.is_dir() {
-            return Some((dot, dir.to_path_buf()));
-        }
-        let text = std::fs::read_to_string(&dot).ok()?;
-        let target = dir.join(text.strip_prefix("gitdir:")?.trim());
-        return target.is_dir().then(|| (target, dir.to_path_buf()));
+    let top = crate::repo_path::work_tree_root(start, &crate::repo_path::git_ceilings())?;
+    let dot = top.join(".git");
+    if dot.is_dir() {
+        return Some((dot, top));
     }
-    None
+    let text = std::fs::read_to_string(&dot).ok()?;
+    let target = top.join(text.strip_prefix("gitdir:")?.trim());
+    target.is_dir().then_some((target, top))
 }
 
 /// The payload of a cache file, if it has this format and binary and its
@@ -203,49 +183,6 @@ fn binary_hash() -> &'static Option<u128> {
         let [a, b] = halves.map(|h| h.finish());
         Some((u128::from(a) << 64) | u128::from(b))
     })
-}
-
-/// Writes `bytes` to `path` through a temporary file of this process and
-/// a rename, so a reader sees the old file or the new one; best effort.
-/// Removes temporary files that earlier builds left behind.
-fn write_atomically(path: &Path, bytes: &[u8]) {
-    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-        return;
-    };
-    if std::fs::create_dir_all(dir).is_err() {
-        return;
-    }
-    let name = name.to_string_lossy();
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let tmp = dir.join(format!("{name}.{}.{nanos}.tmp", std::process::id()));
-    if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, path).is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    remove_stale_tmp(dir, &name);
-}
-
-fn remove_stale_tmp(dir: &Path, name: &str) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let file = e.file_name();
-        let file = file.to_string_lossy();
-        if !(file.starts_with(&format!("{name}.")) && file.ends_with(".tmp")) {
-            continue;
-        }
-        let old = e
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > STALE_TMP);
-        if old {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
 }
 
 #[cfg(test)]
